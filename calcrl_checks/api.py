@@ -1,0 +1,447 @@
+"""``compare`` and ``check``: the one entry point every notebook test calls.
+
+The path of one answer: adapt (``adapt.py``), parse text (``parsing``), sample points
+(``sampling.py``), evaluate both sides (``sides.py``), compare within a tolerance
+(``tolerance.py``), prove if cheap (``prove.py``), diagnose (``diagnose.py``) and word the
+verdict (``messages.py``). Failures travel as exceptions and become verdicts in one place,
+:func:`compare`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from . import messages
+from . import verdict as codes
+from .adapt import Answer, adapt
+from .budget import CHECK_SECONDS, quiet, time_limit
+from .diagnose import Candidate, Diagnosis, diagnose
+from .errors import BudgetExceeded, ParseError, Refused
+from .evaluate import Undefined, evaluate, near_kink
+from .hints import Hint, as_hints
+from .maldiff import mal_answers, partial_mistakes
+from .parsing import parse
+from .prove import proved_equal
+from .sampling import DEFAULT_POINTS, Interval, draw_point, normalize_domain, seed_for, symbol_names
+from .sides import ConstantSide, ExpressionSide, FunctionSide, describe_point, format_value
+from .tolerance import Tolerance, choose, looser
+from .verdict import CheckFailed, Verdict
+
+#: Interval used for a symbol the author gave no domain for.
+DEFAULT_INTERVAL = Interval(-3.0, 3.0)
+#: Candidate points drawn per point wanted, before giving up on a domain.
+_DRAWS_PER_POINT = 8
+
+
+@dataclass
+class Setup:
+    """Everything the author said about one check."""
+
+    domain: dict[str, Any]
+    rtol: float | None = None
+    atol: float | None = None
+    hints: list[Hint] = field(default_factory=list)
+    seed: int = 0
+    points: int = DEFAULT_POINTS
+    of: sp.Expr | None = None
+    wrt: sp.Symbol | None = None
+    derived: dict[str, sp.Expr] = field(default_factory=dict)
+    unsubstituted: dict[str, sp.Expr] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+    what: str = "answer"
+    vectorized: bool | None = None
+    call_with: str = "numpy"
+    increment_of: str | None = None
+    forbid_mutation: bool = False
+    regimes: dict[str, sp.Basic] = field(default_factory=dict)
+    prove: bool = True
+
+    @property
+    def names(self) -> list[str]:
+        return symbol_names(self.domain) + list(self.derived)
+
+
+def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
+            rtol: float | None = None, atol: float | None = None, hints: Iterable[Any] = (),
+            seed: int | None = None, *, of: Any = None, wrt: Any = None,
+            derived: Mapping[str, Any] | None = None,
+            unsubstituted: Mapping[str, Any] | None = None, points: int = DEFAULT_POINTS,
+            scores: Mapping[str, float] | None = None, what: str = "answer",
+            vectorized: bool | None = None, call_with: str = "numpy",
+            increment_of: str | None = None, forbid_mutation: bool = False,
+            regimes: Mapping[str, Any] | None = None, question: str | None = None,
+            part: str | None = None, prove: bool = True) -> Verdict:
+    """Compare an answer with the expected one by meaning and return a :class:`Verdict`.
+
+    ``expected`` is a sympy expression (or a sequence of them), a number, an array, or a
+    trusted reference function; ``answer`` may be any of those, text or LaTeX, or a tensor.
+    ``domain`` maps each symbol or function argument to ``(low, high)`` or a spec from
+    :mod:`calcrl_checks.sampling`. ``of``/``wrt`` name the function being differentiated so
+    that typical mistakes can be recognised. ``scores`` gives partial credit per diagnosis code.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> compare("e^x/(1+e^x)", sp.exp(x) / (sp.exp(x) + 1), domain={"x": (-3, 3)}).passed
+    True
+    >>> compare("cos(x^2)", sp.diff(sp.sin(x**2), x), of=sp.sin(x**2), wrt=x).code
+    'missing_inner_derivative'
+    """
+    setup = _setup(expected, domain, rtol, atol, hints, seed, of, wrt, derived, unsubstituted,
+                   points, scores, what, vectorized, call_with, increment_of, forbid_mutation,
+                   regimes, question, part, prove)
+    reading: list[str | None] = [None]
+    with quiet():
+        try:
+            with time_limit(CHECK_SECONDS):
+                return _compare(answer, expected, setup, reading)
+        except BudgetExceeded:
+            return _refusal(setup, codes.TIMEOUT, "it took longer than "
+                            f"{CHECK_SECONDS:g} seconds.", reading[0])
+        except ParseError as error:
+            return _refusal(setup, error.code, str(error), reading[0])
+        except Refused as refusal:
+            return _refusal(setup, refusal.code, refusal.message, reading[0])
+        except RecursionError:
+            return _refusal(setup, codes.UNSAFE_INPUT, "it is nested too deeply to check.",
+                            reading[0])
+        except MemoryError:
+            return _refusal(setup, codes.UNSAFE_INPUT, "it is too large to check.", reading[0])
+
+
+def check(answer: Any, expected: Any, **options: Any) -> Verdict:
+    """Like :func:`compare`, but raise :class:`CheckFailed` (an AssertionError) unless it passes.
+
+    >>> import sympy as sp
+    >>> check("3x^2 + 2", sp.Symbol("x")**3 * 1 + 2 * sp.Symbol("x")).code
+    Traceback (most recent call last):
+    ...
+    calcrl_checks.verdict.CheckFailed: Not yet: ...
+    """
+    result = compare(answer, expected, **options)
+    if not result.passed:
+        raise CheckFailed(result)
+    return result
+
+
+# -- set-up --------------------------------------------------------------------------------------
+def _setup(expected: Any, domain: Mapping[str, Any] | None, rtol: float | None,
+           atol: float | None, hints: Iterable[Any], seed: int | None, of: Any, wrt: Any,
+           derived: Mapping[str, Any] | None, unsubstituted: Mapping[str, Any] | None,
+           points: int, scores: Mapping[str, float] | None, what: str,
+           vectorized: bool | None, call_with: str, increment_of: str | None,
+           forbid_mutation: bool, regimes: Mapping[str, Any] | None, question: str | None,
+           part: str | None, prove: bool) -> Setup:
+    if points < 1:
+        raise ValueError("points must be at least 1")
+    if call_with not in ("numpy", "torch"):
+        raise ValueError("call_with is 'numpy' or 'torch'")
+    for name, value in (("rtol", rtol), ("atol", atol)):
+        if value is not None and not value >= 0:
+            raise ValueError(f"{name} must be a non-negative number")
+    spec = normalize_domain(domain)
+    derived_exprs = {str(k): sp.sympify(v) for k, v in (derived or {}).items()}
+    if domain is None:
+        for symbol in sorted(_free_symbols(expected) | _free_symbols(of), key=lambda s: s.name):
+            if symbol.name not in derived_exprs:
+                spec[symbol.name] = DEFAULT_INTERVAL
+    if seed is None:
+        seed = seed_for(question, part) if question or part else \
+            seed_for(sp.srepr(expected) if isinstance(expected, sp.Basic) else repr(expected)[:200],
+                     sorted(spec))
+    wrt_symbol = sp.Symbol(wrt) if isinstance(wrt, str) else wrt
+    return Setup(domain=spec, rtol=rtol, atol=atol, hints=as_hints(hints), seed=int(seed),
+                 points=points, of=sp.sympify(of) if of is not None else None, wrt=wrt_symbol,
+                 derived=derived_exprs,
+                 unsubstituted={str(k): sp.sympify(v) for k, v in (unsubstituted or {}).items()},
+                 scores=dict(scores or {}), what=what, vectorized=vectorized,
+                 call_with=call_with, increment_of=increment_of,
+                 forbid_mutation=forbid_mutation,
+                 regimes={str(k): v for k, v in (regimes or {}).items()}, prove=prove)
+
+
+def _free_symbols(value: Any) -> set[sp.Symbol]:
+    if isinstance(value, sp.Basic):
+        return set(value.free_symbols)
+    if isinstance(value, (list, tuple)):
+        return set().union(*(_free_symbols(v) for v in value)) if value else set()
+    return set()
+
+
+# -- sides ---------------------------------------------------------------------------------------
+def _side(value: Any, setup: Setup, trusted: bool, reading: list[str | None]):
+    answer = adapt(value) if not (trusted and isinstance(value, (list, tuple)) and
+                                  any(isinstance(v, sp.Basic) for v in value)) \
+        else Answer("expressions", [Answer("expression", sp.sympify(v)) for v in value])
+    if answer.kind == "text":
+        expr = _read(answer.value, setup)
+        reading[0] = sp.sstr(expr)
+        return ExpressionSide([_resolve(expr, setup)], vector=False)
+    if answer.kind == "expression":
+        return ExpressionSide([_resolve(_own_symbols(answer.value, setup), setup)], vector=False)
+    if answer.kind == "expressions":
+        exprs = []
+        for part in answer.value:
+            if part.kind == "text":
+                exprs.append(_read(part.value, setup))
+            elif part.kind == "number":
+                exprs.append(sp.nsimplify(part.value) if isinstance(part.value, int)
+                             else sp.Float(complex(part.value).real))
+            else:
+                exprs.append(_own_symbols(part.value, setup))
+        if any(p.kind == "text" for p in answer.value):
+            reading[0] = "[" + ", ".join(sp.sstr(e) for e in exprs) + "]"
+        return ExpressionSide([_resolve(e, setup) for e in exprs], vector=True)
+    if answer.kind == "function":
+        return FunctionSide(answer, list(setup.domain), setup.vectorized, setup.call_with,
+                            trusted=trusted)
+    array = np.asarray(answer.value)
+    return ConstantSide(array, precision=answer.source_dtype)
+
+
+def _read(text: str, setup: Setup) -> sp.Expr:
+    return parse(text, symbols=setup.names + list(setup.unsubstituted))
+
+
+def _own_symbols(expr: sp.Expr, setup: Setup) -> sp.Expr:
+    allowed = set(setup.names) | set(setup.unsubstituted)
+    unknown = sorted(s.name for s in expr.free_symbols if s.name not in allowed)
+    if unknown:
+        known = ", ".join(setup.names) or "none"
+        raise Refused(codes.UNKNOWN_SYMBOL, f"{', '.join(unknown)} (this question's symbols: "
+                                            f"{known}).")
+    return expr
+
+
+def _resolve(expr: sp.Expr, setup: Setup) -> sp.Expr:
+    """Substitute helper symbols the student should have written out (u = 1 + x^2)."""
+    used = [s for s in expr.free_symbols if s.name in setup.unsubstituted]
+    if not used:
+        return expr
+    names = ", ".join(sorted(s.name for s in used))
+    raise _Unsubstituted(names, expr.xreplace({s: setup.unsubstituted[s.name] for s in used}))
+
+
+class _Unsubstituted(Exception):
+    def __init__(self, names: str, substituted: sp.Expr):
+        super().__init__(names)
+        self.names = names
+        self.substituted = substituted
+
+
+# -- the comparison ------------------------------------------------------------------------------
+def _compare(answer: Any, expected: Any, setup: Setup, reading: list[str | None]) -> Verdict:
+    expected_side = _side(expected, setup, trusted=True, reading=[None])
+    unsubstituted: str | None = None
+    try:
+        answer_side = _side(answer, setup, trusted=False, reading=reading)
+    except _Unsubstituted as leftover:
+        unsubstituted = leftover.names
+        answer_side = ExpressionSide([leftover.substituted], vector=False)
+    points = _sample(setup, expected_side, answer_side)
+    expected_values = expected_side.values(points)
+    answer_values = answer_side.values(points)
+    context = _context(setup, len(points), answer_side, expected_side, expected_values,
+                       reading[0])
+    if answer_values.shape != expected_values.shape:
+        return _wrong_shape(setup, answer_values, expected_values, len(points), context)
+    tolerance = _tolerance(setup, answer_side, expected_side, expected_values)
+    context = _context(setup, len(points), answer_side, expected_side, expected_values,
+                       reading[0], tolerance)
+    point_ok = _per_point(tolerance.close(answer_values, expected_values))
+    mutated = getattr(answer_side, "mutated", set())
+    if point_ok.all() and not (setup.forbid_mutation and mutated):
+        if unsubstituted:
+            return _verdict(setup, codes.UNSUBSTITUTED,
+                            messages.refused(codes.UNSUBSTITUTED, f"your answer is right once "
+                                             f"{unsubstituted} is written out in terms of "
+                                             f"{', '.join(setup.domain)}, but the question asks "
+                                             "for it in those terms. Substitute and try again.",
+                                             context))
+        proved = setup.prove and _provable(answer_side, expected_side) and proved_equal(
+            answer_side.exprs[0], expected_side.exprs[0])
+        return Verdict(True, 1.0, codes.CORRECT, messages.correct(context, proved), proved,
+                       _details(setup, len(points), tolerance, 0))
+    if point_ok.all():
+        names = ", ".join(sorted(mutated))
+        return _verdict(setup, codes.INPUTS_MUTATED, messages.mismatch(
+            context, codes.INPUTS_MUTATED, f"your function changed its input {names} in place",
+            0, "", ""))
+    return _explain(setup, points, answer_side, expected_values, answer_values, tolerance,
+                    point_ok, context)
+
+
+def _explain(setup: Setup, points: list[dict[str, Any]], answer_side: Any,
+             expected_values: np.ndarray, answer_values: np.ndarray, tolerance: Tolerance,
+             point_ok: np.ndarray, context: messages.Context) -> Verdict:
+    bad = int((~point_ok).sum())
+    first = int(np.argmin(point_ok))
+    points_label = f"{len(points)} test points" if len(points) > 1 else "the values"
+    base = _increment_base(setup, points, answer_values.shape)
+    candidates = _candidates(setup, points, base, expected_values.shape)
+    diagnosis = _hinted(setup, answer_values, expected_values, points) or diagnose(
+        answer_values - base, expected_values - base, tolerance, candidates, points_label)
+    evidence = diagnosis.evidence
+    regime_note = _regime_note(setup, points, point_ok)
+    if regime_note:
+        evidence = f"{evidence}; {regime_note}" if evidence else regime_note
+    hint = next((h.message for h in setup.hints if h.code == diagnosis.code), None)
+    text = messages.mismatch(context, diagnosis.code, evidence, bad,
+                             describe_point(points[first], list(setup.domain) or []),
+                             format_value(answer_values[first]), hint)
+    return _verdict(setup, diagnosis.code, text, diagnosis.score,
+                    _details(setup, len(points), tolerance, bad))
+
+
+def _hinted(setup: Setup, answer_values: np.ndarray, expected_values: np.ndarray,
+            points: list[dict[str, Any]]) -> Diagnosis | None:
+    for hint in setup.hints:
+        if hint.when is not None and hint.when(answer_values, expected_values, points):
+            return Diagnosis(hint.code, "", hint.score)
+    return None
+
+
+def _candidates(setup: Setup, points: list[dict[str, Any]], base: np.ndarray,
+                shape: tuple[int, ...]) -> list[Candidate]:
+    found: list[Candidate] = []
+    for hint in setup.hints:
+        if hint.match is None:
+            continue
+        values = _side(hint.match, setup, trusted=True, reading=[None]).values(points)
+        if values.shape == shape:
+            found.append(Candidate(hint.code, values - base, "", hint.score))
+    if setup.of is not None and setup.wrt is not None:
+        mistakes = mal_answers(setup.of, setup.wrt) + partial_mistakes(setup.of, setup.wrt)
+        for code, expr in mistakes:
+            values = ExpressionSide([expr], vector=False).values(points)
+            if values.shape == shape and np.isfinite(values).all():
+                found.append(Candidate(code, values - base, messages.mal_evidence(code, len(points))))
+    return found
+
+
+def _increment_base(setup: Setup, points: list[dict[str, Any]], shape: tuple[int, ...]
+                    ) -> np.ndarray:
+    """For update rules, diagnose the step (new - old), not the new parameters."""
+    if setup.increment_of is None:
+        return np.zeros(shape)
+    old = np.array([np.asarray(p[setup.increment_of], dtype=float) for p in points])
+    return np.broadcast_to(old.reshape(shape) if old.size == np.prod(shape) else old,
+                           shape).copy()
+
+
+def _regime_note(setup: Setup, points: list[dict[str, Any]], point_ok: np.ndarray) -> str:
+    if not setup.regimes:
+        return ""
+    failing, passing = [], []
+    for name, condition in setup.regimes.items():
+        inside = np.array([_holds(condition, p) for p in points])
+        if not inside.any():
+            continue
+        bad = int((~point_ok & inside).sum())
+        (failing if bad else passing).append(f"{name} ({bad} of {int(inside.sum())} points)"
+                                             if bad else name)
+    parts = []
+    if failing:
+        parts.append("it differs where " + "; ".join(failing))
+    if passing:
+        parts.append("it matches where " + "; ".join(passing))
+    return ", and ".join(parts)
+
+
+def _holds(condition: sp.Basic, point: dict[str, Any]) -> bool:
+    from .evaluate import _truth
+
+    try:
+        return _truth(condition, point)
+    except Undefined:
+        return False
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _sample(setup: Setup, expected_side: Any, answer_side: Any) -> list[dict[str, Any]]:
+    if not setup.domain:
+        return [{}]
+    rng = np.random.default_rng(setup.seed)
+    kinks = list(getattr(expected_side, "kinks", [])) + list(getattr(answer_side, "kinks", []))
+    kinks += [k for condition in setup.regimes.values() for k in _relational_gaps(condition)]
+    chosen: list[dict[str, Any]] = []
+    for _ in range(setup.points * _DRAWS_PER_POINT):
+        point = draw_point(setup.domain, rng)
+        try:
+            for name, expr in setup.derived.items():
+                point[name] = float(evaluate(expr, point))
+        except Undefined:
+            continue
+        if kinks and near_kink(kinks, point):
+            continue
+        if isinstance(expected_side, ExpressionSide) and \
+                not np.isfinite(expected_side.values([point])).all():
+            continue
+        chosen.append(point)
+        if len(chosen) == setup.points:
+            break
+    if isinstance(expected_side, (FunctionSide, ConstantSide)) and chosen:
+        finite = _per_point(np.isfinite(expected_side.values(chosen)))
+        chosen = [p for p, ok in zip(chosen, finite) if ok]
+    if len(chosen) < min(setup.points, 10):
+        raise ValueError(f"the expected answer is defined at only {len(chosen)} sampled points of "
+                         "the domain; give a domain where it is defined")
+    return chosen
+
+
+def _relational_gaps(condition: Any) -> list[sp.Expr]:
+    from .evaluate import switching_quantities
+
+    return switching_quantities(condition) if isinstance(condition, sp.Basic) else []
+
+
+def _per_point(mask: np.ndarray) -> np.ndarray:
+    return mask.reshape(len(mask), -1).all(axis=1) if mask.ndim > 1 else mask
+
+
+def _tolerance(setup: Setup, answer_side: Any, expected_side: Any,
+               expected_values: np.ndarray) -> Tolerance:
+    precision = looser(answer_side.precision, expected_side.precision)
+    return choose(precision, expected_values, setup.rtol, setup.atol)
+
+
+def _provable(answer_side: Any, expected_side: Any) -> bool:
+    return isinstance(answer_side, ExpressionSide) and isinstance(expected_side, ExpressionSide) \
+        and not answer_side.vector and not expected_side.vector
+
+
+def _context(setup: Setup, count: int, answer_side: Any, expected_side: Any,
+             expected_values: np.ndarray, reading: str | None,
+             tolerance: Tolerance | None = None) -> messages.Context:
+    domain = ", ".join(spec.describe(name) for name, spec in setup.domain.items())
+    return messages.Context(setup.what, count, domain,
+                            tolerance.describe() if tolerance else "", setup.seed, reading)
+
+
+def _wrong_shape(setup: Setup, answer_values: np.ndarray, expected_values: np.ndarray,
+                 count: int, context: messages.Context) -> Verdict:
+    yours, wanted = answer_values.shape[1:], expected_values.shape[1:]
+    if not setup.domain:
+        yours, wanted = answer_values.shape[1:], expected_values.shape[1:]
+    text = (f"your {setup.what} has shape {yours or 'a single number'} but shape "
+            f"{wanted or 'a single number'} is expected.")
+    return _verdict(setup, codes.WRONG_SHAPE, messages.refused(codes.WRONG_SHAPE, text, context))
+
+
+def _details(setup: Setup, count: int, tolerance: Tolerance, bad: int) -> dict[str, Any]:
+    return {"points": count, "seed": setup.seed, "rtol": tolerance.rtol,
+            "atol": tolerance.atol, "mismatched": bad}
+
+
+def _verdict(setup: Setup, code: str, message: str, score: float | None = None,
+             details: dict[str, Any] | None = None) -> Verdict:
+    value = setup.scores.get(code, 0.0) if score is None else score
+    return Verdict(False, float(value), code, message, False, details or {"seed": setup.seed})
+
+
+def _refusal(setup: Setup, code: str, text: str, reading: str | None) -> Verdict:
+    context = messages.Context(setup.what, 0, "", "", setup.seed, reading)
+    return _verdict(setup, code, messages.refused(code, text, context))

@@ -1,0 +1,105 @@
+"""Stage 4 of a check: name the mistake behind a wrong answer, with evidence.
+
+Order: values that are not finite; the question's own mistakes (author hints, then mal-answers
+generated from the function being differentiated), which are the most specific; then the
+generic relations swapped components, sign flip, constant factor, additive constant.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import verdict as codes
+from .tolerance import Tolerance
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A known wrong answer's values at the sample points, with what it means."""
+
+    code: str
+    values: np.ndarray
+    message: str
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    code: str
+    evidence: str
+    score: float | None = None
+
+
+#: Named constant factors, as students meet them (chain-rule 2s, log bases).
+_NAMED_FACTORS = [(2.0, "2"), (0.5, "1/2"), (-1.0, "-1"), (3.0, "3"), (1 / 3, "1/3"),
+                  (-2.0, "-2"), (-0.5, "-1/2"), (4.0, "4"), (0.25, "1/4"),
+                  (math.log(2), "ln 2"), (1 / math.log(2), "1/ln 2"),
+                  (math.log(10), "ln 10"), (1 / math.log(10), "1/ln 10"), (math.e, "e")]
+
+
+def diagnose(answer: np.ndarray, expected: np.ndarray, tolerance: Tolerance,
+             candidates: list[Candidate], points_label: str) -> Diagnosis:
+    """The most specific explanation of how ``answer`` differs from ``expected``."""
+    finite = np.isfinite(answer)
+    if not finite.all():
+        bad = int((~finite).reshape(len(answer), -1).any(axis=1).sum())
+        kind = "NaN" if np.isnan(answer).any() else "infinite"
+        return Diagnosis(codes.NOT_FINITE, f"your answer is {kind} at {bad} of {points_label}")
+    for candidate in candidates:
+        if tolerance.close(answer, candidate.values).all():
+            return Diagnosis(candidate.code, candidate.message, candidate.score)
+    count = answer.size
+    at_all = f"at all {points_label}"
+    if expected.ndim >= 2 and expected.shape[-1] >= 2:
+        order = _swapped_order(answer, expected, tolerance)
+        if order is not None:
+            return Diagnosis(codes.SWAPPED_COMPONENTS,
+                             f"{at_all} your components match the expected ones in the order "
+                             f"{order}: they are in the wrong places")
+    nonzero = np.abs(expected) > tolerance.atol
+    if nonzero.any() and tolerance.close(answer, -expected).all():
+        return Diagnosis(codes.SIGN_FLIP, f"{at_all} your answer is -1 × the expected value")
+    if count >= 3 and nonzero.sum() >= 2:
+        factor = _constant_factor(answer, expected, tolerance)
+        if factor is not None:
+            return Diagnosis(codes.CONSTANT_FACTOR,
+                             f"{at_all} your answer is {factor} × the expected value")
+    if count >= 3:
+        shift = float(np.mean(answer - expected))
+        if abs(shift) > tolerance.atol and tolerance.close(answer, expected + shift).all():
+            return Diagnosis(codes.ADDITIVE_CONSTANT,
+                             f"{at_all} your answer differs from the expected value by the same "
+                             "non-zero constant")
+    return Diagnosis(codes.WRONG, "")
+
+
+def _constant_factor(answer: np.ndarray, expected: np.ndarray, tolerance: Tolerance) -> str | None:
+    flat_a, flat_e = answer.ravel().real, expected.ravel().real
+    k = float(np.dot(flat_a, flat_e) / np.dot(flat_e, flat_e))
+    if not math.isfinite(k) or abs(k - 1) < 1e-9 or abs(k) < 1e-12:
+        return None
+    loose = Tolerance(max(tolerance.rtol, 1e-6), tolerance.atol)
+    if not loose.close(answer, k * expected).all():
+        return None
+    for value, name in _NAMED_FACTORS:
+        if abs(k - value) <= 1e-6 * abs(value):
+            return name
+    return f"a constant factor of about {k:.4g}"
+
+
+def _swapped_order(answer: np.ndarray, expected: np.ndarray, tolerance: Tolerance) -> str | None:
+    size = expected.shape[-1]
+    if size > 4:
+        return None
+    for order in itertools.permutations(range(size)):
+        if list(order) == list(range(size)):
+            continue
+        permuted = expected[..., list(order)]
+        if tolerance.close(permuted, expected).all():
+            continue
+        if tolerance.close(answer, permuted).all():
+            return "(" + ", ".join(str(i + 1) for i in order) + ")"
+    return None

@@ -1,0 +1,143 @@
+"""Every message a student reads is assembled here, from plain data about the comparison.
+
+A message says what was compared, the tolerance and seed, the first input where the answer
+differs with the student's value there, the diagnosis and a hint, and how text was read. It
+never contains the expected expression or value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import verdict as codes
+
+#: Advice per diagnosis, written for the student who made that mistake.
+ADVICE: dict[str, str] = {
+    codes.NOT_FINITE: "Some inputs overflow or divide by zero in your form; rewrite it so every "
+                      "step stays finite (for example 1/(1+exp(-x)) for x >= 0 and "
+                      "exp(x)/(1+exp(x)) for x < 0).",
+    codes.SWAPPED_COMPONENTS: "Entry i should belong to variable i: check the order of your "
+                              "components.",
+    codes.SIGN_FLIP: "Check the sign. If this is an update: descent subtracts the gradient step, "
+                     "ascent adds it.",
+    codes.CONSTANT_FACTOR: "Look for a missing or extra constant factor, such as the 2 that a "
+                           "power or an inner function brings in.",
+    codes.ADDITIVE_CONSTANT: "Look for a term that should have vanished, such as the derivative "
+                             "of a constant.",
+    codes.MISSING_INNER_DERIVATIVE: "Chain rule: after differentiating the outer function, "
+                                    "multiply by the derivative of the inner one.",
+    codes.PRODUCT_RULE: "Product rule: (uv)' = u'v + uv' needs both terms, and it is not u'v'.",
+    codes.EXPONENT_NOT_LOWERED: "Power rule: d/dx x^n = n x^(n-1); the exponent goes down by one.",
+    codes.CONSTANT_DIFFERENTIATED: "The derivative of a constant term is 0.",
+    codes.OTHER_VARIABLE_DIFFERENTIATED: "In a partial derivative the other variables are held "
+                                         "fixed: treat them like constants.",
+    codes.WRONG_VARIABLE: "Check which variable you differentiate with respect to.",
+    codes.INPUTS_MUTATED: "Return a new value instead of changing the input in place (write "
+                          "theta + alpha * g, not theta += alpha * g).",
+    codes.GRADIENT_WHERE_CLIPPED: "Where the clipped term is the minimum it does not depend on r, "
+                                  "so the gradient there is 0.",
+    codes.TIMEOUT: "Simplify your answer (or make your function faster) and run the check again.",
+}
+
+_HEADLINES: dict[str, str] = {
+    codes.NOT_FINITE: "your answer is not finite everywhere it should be",
+    codes.SWAPPED_COMPONENTS: "your components are swapped",
+    codes.SIGN_FLIP: "your answer has the wrong sign",
+    codes.CONSTANT_FACTOR: "your answer is off by a constant factor",
+    codes.ADDITIVE_CONSTANT: "your answer is off by a constant",
+    codes.MISSING_INNER_DERIVATIVE: "it looks like the inner derivative of the chain rule is "
+                                    "missing",
+    codes.PRODUCT_RULE: "it looks like the product rule was not applied fully",
+    codes.EXPONENT_NOT_LOWERED: "it looks like the exponent was not lowered",
+    codes.CONSTANT_DIFFERENTIATED: "it looks like a constant term did not vanish",
+    codes.OTHER_VARIABLE_DIFFERENTIATED: "it looks like another variable was differentiated too",
+    codes.WRONG_VARIABLE: "it looks like you differentiated with respect to another variable",
+    codes.INPUTS_MUTATED: "your function changes its inputs",
+    codes.GRADIENT_WHERE_CLIPPED: "your gradient is not zero where the objective is clipped",
+}
+
+
+#: What each generated mal-answer did, for the evidence line.
+_MISTAKES: dict[str, str] = {
+    codes.MISSING_INNER_DERIVATIVE: "differentiating the outer function and dropping the inner "
+                                    "derivative",
+    codes.PRODUCT_RULE: "keeping only part of the product rule",
+    codes.EXPONENT_NOT_LOWERED: "keeping the exponent instead of lowering it by one",
+    codes.CONSTANT_DIFFERENTIATED: "letting a constant term survive differentiation",
+    codes.OTHER_VARIABLE_DIFFERENTIATED: "differentiating the other variables as well",
+    codes.WRONG_VARIABLE: "differentiating with respect to another variable",
+}
+
+
+def mal_evidence(code: str, points: int) -> str:
+    """Evidence for a generated mal-answer that matched the student's answer."""
+    return f"at all {points} test points your answer equals what you get by {_MISTAKES[code]}"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What was compared, for the closing line of every message."""
+
+    what: str
+    points: int
+    domain: str
+    tolerance: str
+    seed: int
+    reading: str | None = None
+
+
+def correct(context: Context, proved: bool) -> str:
+    where = f"at all {context.points} test points ({context.domain})" if context.domain \
+        else "within tolerance"
+    proof = " It was also proved equal symbolically." if proved else ""
+    return _join(f"Correct: your {context.what} matches {where}.{proof}", _reading(context))
+
+
+def mismatch(context: Context, code: str, evidence: str, bad: int, first_input: str,
+             your_value: str, hint: str | None = None) -> str:
+    headline = _HEADLINES.get(code, f"your {context.what} does not match")
+    if code not in _HEADLINES and code != codes.WRONG:
+        headline = f"your {context.what} does not match"
+    lines = [f"Not yet: {headline}."]
+    if context.points > 1:
+        lines.append(f"It differs at {bad} of {context.points} test points; first at "
+                     f"{first_input}, where your answer gives {your_value}.")
+    elif your_value:
+        lines.append(f"Your value: {your_value}.")
+    if evidence:
+        lines.append(f"Evidence: {evidence}.")
+    advice = hint or ADVICE.get(code)
+    if advice:
+        lines.append(f"Hint: {advice}")
+    lines.append(_compared(context))
+    return _join(*lines, _reading(context))
+
+
+def refused(code: str, text: str, context: Context | None = None) -> str:
+    opener = {codes.PARSE_ERROR: "Could not read your answer",
+              codes.UNSAFE_INPUT: "This answer cannot be accepted",
+              codes.WRONG_TYPE: "Wrong kind of answer",
+              codes.WRONG_SHAPE: "Wrong shape",
+              codes.RAISED: "Your code raised an error",
+              codes.TIMEOUT: "Could not check this answer in time",
+              codes.UNKNOWN_SYMBOL: "Your answer uses a symbol this question does not have",
+              codes.UNSUBSTITUTED: "Almost",
+              }.get(code, "Not yet")
+    lines = [f"{opener}: {text}"]
+    if code == codes.TIMEOUT:
+        lines.append(f"Hint: {ADVICE[codes.TIMEOUT]}")
+    if context is not None and context.reading:
+        lines.append(_reading(context))
+    return _join(*lines)
+
+
+def _compared(context: Context) -> str:
+    where = f" at {context.points} test points with {context.domain}" if context.domain else ""
+    return f"(Compared{where}; {context.tolerance}; seed {context.seed}.)"
+
+
+def _reading(context: Context) -> str:
+    return f"I read your answer as: {context.reading}" if context.reading else ""
+
+
+def _join(*lines: str) -> str:
+    return "\n".join(line for line in lines if line)

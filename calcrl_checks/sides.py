@@ -1,0 +1,173 @@
+"""Stage 2 of a check: one side of a comparison (the answer or the expected value) as values.
+
+Every side turns a list of sample points into an array of shape ``(points, *value_shape)``,
+with NaN where it has no real value. Expressions are evaluated in high precision
+(``evaluate.py``), functions are called under a time budget on copies of their inputs.
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from .adapt import Answer, adapt_output
+from .budget import CALL_SECONDS, call_limited
+from .errors import BudgetExceeded, Refused
+from .evaluate import Undefined, evaluate, switching_quantities
+
+Point = dict[str, Any]
+
+
+def describe_point(point: Point, names: Sequence[str]) -> str:
+    """``x = 0.4135, y = -1.2`` for messages (arrays shown compactly)."""
+    return ", ".join(f"{name} = {format_value(point[name])}" for name in names if name in point)
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return format_value(value.item())
+        return np.array2string(value, precision=4, separator=", ", threshold=12,
+                               suppress_small=False)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, complex):
+        return f"{value:.4g}"
+    return str(value)
+
+
+@dataclass
+class ExpressionSide:
+    """One expression, or a sequence of them (a vector-valued answer)."""
+
+    exprs: list[sp.Expr]
+    vector: bool
+    precision: str = "exact"
+
+    @property
+    def kinks(self) -> list[sp.Expr]:
+        return [k for e in self.exprs for k in switching_quantities(e)]
+
+    def values(self, points: Sequence[Point]) -> np.ndarray:
+        out = np.empty((len(points), len(self.exprs)))
+        for row, point in enumerate(points):
+            for column, expr in enumerate(self.exprs):
+                try:
+                    out[row, column] = float(evaluate(expr, point))
+                except (Undefined, OverflowError, ZeroDivisionError, ValueError, TypeError):
+                    out[row, column] = np.nan
+        return out if self.vector else out[:, 0]
+
+
+@dataclass
+class ConstantSide:
+    """A number or array that does not depend on the sample point."""
+
+    value: np.ndarray
+    precision: str = "float64"
+    kinks: list[sp.Expr] = field(default_factory=list)
+
+    def values(self, points: Sequence[Point]) -> np.ndarray:
+        return np.broadcast_to(self.value, (len(points), *self.value.shape)).copy()
+
+
+@dataclass
+class FunctionSide:
+    """A callable, called with the domain's arguments in order."""
+
+    function: Answer
+    arguments: list[str]
+    vectorized: bool | None = None
+    call_with: str = "numpy"
+    precision: str = "float64"
+    kinks: list[sp.Expr] = field(default_factory=list)
+    #: Set after a call: the argument names whose values the function changed in place.
+    mutated: set[str] = field(default_factory=set)
+    trusted: bool = False
+
+    def values(self, points: Sequence[Point]) -> np.ndarray:
+        if self.vectorized is not False and self._all_scalar(points):
+            stacked = {name: np.array([p[name] for p in points], dtype=float)
+                       for name in self.arguments}
+            try:
+                result = self._call(stacked)
+                if result.shape[:1] == (len(points),):
+                    return result
+                if result.ndim == 0:
+                    return np.full(len(points), result.item())
+                if self.vectorized:
+                    raise Refused("wrong_shape", f"called with {len(points)} inputs at once, your "
+                                                 f"function returned shape {result.shape}; it "
+                                                 "should return one value per input "
+                                                 "(use numpy functions such as np.exp)")
+            except Refused:
+                if self.vectorized:
+                    raise
+            except BudgetExceeded:
+                raise
+            except Exception as error:
+                if self.vectorized:
+                    raise Refused("raised", f"called with a numpy array, your function raised "
+                                            f"{type(error).__name__}: {_short(error)}. It should "
+                                            "accept arrays (use np.exp, not math.exp)")
+        rows = [self._call(point, index=i) for i, point in enumerate(points)]
+        shapes = {r.shape for r in rows}
+        if len(shapes) > 1:
+            raise Refused("wrong_shape", "your function returned values of different shapes "
+                                         f"for different inputs: {sorted(shapes)}")
+        return np.stack(rows)
+
+    def _all_scalar(self, points: Sequence[Point]) -> bool:
+        return bool(points) and all(np.ndim(points[0][n]) == 0 and
+                                    isinstance(points[0][n], (int, float)) for n in self.arguments)
+
+    def _call(self, point: Point, index: int | None = None) -> np.ndarray:
+        originals = [point[name] for name in self.arguments]
+        arguments = [self._convert(copy.deepcopy(v)) for v in originals]
+        kept = [copy.deepcopy(a) for a in arguments]
+        try:
+            raw = call_limited(self.function.value, *arguments, seconds=CALL_SECONDS)
+        except BudgetExceeded:
+            raise
+        except RecursionError:
+            raise Refused("raised", "your function recursed too deeply (RecursionError)")
+        except MemoryError:
+            raise Refused("raised", "your function ran out of memory (MemoryError)")
+        except Exception as error:
+            if self.trusted:
+                raise
+            where = "" if index is None else f" at input {index + 1}"
+            raise Refused("raised", f"your function raised {type(error).__name__}{where}: "
+                                    f"{_short(error)}")
+        for name, before, after in zip(self.arguments, kept, arguments):
+            if not _same_data(before, after):
+                self.mutated.add(name)
+        answer = adapt_output(raw)
+        if self.call_with == "torch" and answer.origin != "torch" and not self.trusted:
+            raise Refused("wrong_type", f"given torch tensors, your function returned a "
+                                        f"{type(raw).__name__}; it should return a tensor")
+        return np.asarray(answer.value, dtype=complex if np.iscomplexobj(answer.value)
+                          else float)
+
+    def _convert(self, value: Any) -> Any:
+        if self.call_with != "torch":
+            return value
+        import torch
+
+        return torch.tensor(value, dtype=torch.float64)
+
+
+def _same_data(before: Any, after: Any) -> bool:
+    try:
+        return bool(np.array_equal(np.asarray(before), np.asarray(after), equal_nan=True))
+    except Exception:
+        return True
+
+
+def _short(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return (text[0][:160] if text else "(no message)")

@@ -1,0 +1,248 @@
+"""Plain-data form of every accepted answer kind: JSON-ready dicts, raw array bytes, no pickle.
+
+Grading outside the student's kernel is built on this: the kernel sends plain data, the grader
+decodes it with a decoder that knows a fixed list of node types and refuses everything else.
+Encoding checks exact types, so an object that merely *claims* to be a number or a sympy node
+(a subclass with a rigged ``__eq__``) is refused here.
+
+>>> import sympy as sp
+>>> x = sp.Symbol("x")
+>>> decode(encode(sp.exp(x) / 2)) == sp.exp(x) / 2
+True
+"""
+from __future__ import annotations
+
+import base64
+import json
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import sympy as sp
+from sympy.core import numbers as _numbers
+
+from .errors import Refused, UnsafeInput
+from .parsing.grammar import bounded_power
+
+#: Largest expression tree accepted, in nodes, and its deepest nesting.
+MAX_NODES = 5000
+MAX_DEPTH = 200
+
+_LEAVES: dict[type, Callable[[Any], list[Any]]] = {
+    sp.Symbol: lambda n: ["Symbol", n.name],
+    sp.Integer: lambda n: ["Integer", str(int(n))],
+    _numbers.Zero: lambda n: ["Integer", "0"],
+    _numbers.One: lambda n: ["Integer", "1"],
+    _numbers.NegativeOne: lambda n: ["Integer", "-1"],
+    _numbers.Half: lambda n: ["Rational", "1", "2"],
+    sp.Rational: lambda n: ["Rational", str(int(n.p)), str(int(n.q))],
+    sp.Float: lambda n: ["Float", sp.Float(n, 30).__str__()],
+    _numbers.Exp1: lambda n: ["E"],
+    _numbers.Pi: lambda n: ["pi"],
+    _numbers.ImaginaryUnit: lambda n: ["I"],
+    _numbers.Infinity: lambda n: ["oo"],
+    _numbers.NegativeInfinity: lambda n: ["-oo"],
+    _numbers.ComplexInfinity: lambda n: ["zoo"],
+    _numbers.NaN: lambda n: ["nan"],
+    type(sp.true): lambda n: ["true"],
+    type(sp.false): lambda n: ["false"],
+}
+_LEAF_VALUES = {"E": sp.E, "pi": sp.pi, "I": sp.I, "oo": sp.oo, "-oo": -sp.oo, "zoo": sp.zoo,
+                "nan": sp.nan, "true": sp.true, "false": sp.false}
+
+_OPERATORS: dict[str, type] = {cls.__name__: cls for cls in (
+    sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot,
+    sp.asin, sp.acos, sp.atan, sp.sinh, sp.cosh, sp.tanh, sp.sech, sp.csch, sp.coth, sp.asinh,
+    sp.acosh, sp.atanh, sp.Abs, sp.sign, sp.Heaviside, sp.Min, sp.Max, sp.And, sp.Or, sp.Not,
+    sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan, sp.Equality,
+    sp.Unequality)}
+_REFUSED_SYMPY = {"Derivative": "an unevaluated Derivative", "Integral": "an unevaluated Integral",
+                  "Subs": "an unevaluated Subs", "Limit": "an unevaluated Limit"}
+
+_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64",
+           "complex64", "complex128"}
+
+
+# -- expressions ---------------------------------------------------------------------------------
+def encode_expr(expr: sp.Basic) -> list[Any]:
+    """Nested-list form of a sympy expression built only from whitelisted node types."""
+    budget = [MAX_NODES]
+
+    def walk(node: Any, depth: int) -> list[Any]:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise UnsafeInput(f"your expression has more than {MAX_NODES} parts; simplify it")
+        if depth > MAX_DEPTH:
+            raise UnsafeInput(f"your expression is nested more than {MAX_DEPTH} levels deep")
+        kind = type(node)
+        if kind in _LEAVES:
+            return _LEAVES[kind](node)
+        if kind is sp.Piecewise:
+            return ["Piecewise", *[[walk(e, depth + 1), walk(c, depth + 1)] for e, c in node.args]]
+        name = kind.__name__
+        if _OPERATORS.get(name) is kind:
+            return [name, *[walk(arg, depth + 1) for arg in node.args]]
+        if name in _REFUSED_SYMPY:
+            raise Refused("unsafe_input", f"your answer contains {_REFUSED_SYMPY[name]}; work the "
+                                          "derivative out yourself and give the result")
+        if isinstance(node, sp.Basic):
+            raise Refused("wrong_type", f"your answer uses '{name}', which these checks do not "
+                                        "handle; rewrite it with elementary functions")
+        raise Refused("wrong_type", f"your expression contains a {name} object")
+
+    return walk(expr, 0)
+
+
+def decode_expr(tree: Any) -> sp.Expr:
+    """Rebuild a sympy expression from :func:`encode_expr` output; unknown nodes are refused."""
+    budget = [MAX_NODES]
+
+    def build(node: Any, depth: int) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0 or depth > MAX_DEPTH:
+            raise UnsafeInput("the expression is too large")
+        if not isinstance(node, list) or not node or not isinstance(node[0], str):
+            raise ValueError(f"malformed expression node: {node!r:.60}")
+        head, rest = node[0], node[1:]
+        if head == "Symbol" and len(rest) == 1 and isinstance(rest[0], str) \
+                and rest[0].isidentifier():
+            return sp.Symbol(rest[0])
+        if head == "Integer" and len(rest) == 1:
+            return sp.Integer(_digits(rest[0]))
+        if head == "Rational" and len(rest) == 2:
+            return sp.Rational(_digits(rest[0]), _digits(rest[1]))
+        if head == "Float" and len(rest) == 1 and isinstance(rest[0], str):
+            return sp.Float(_float_text(rest[0]), 30)
+        if head in _LEAF_VALUES and not rest:
+            return _LEAF_VALUES[head]
+        if head == "Piecewise":
+            pairs = [(build(p[0], depth + 1), build(p[1], depth + 1)) for p in rest
+                     if isinstance(p, list) and len(p) == 2]
+            if len(pairs) != len(rest):
+                raise ValueError("malformed Piecewise")
+            return sp.Piecewise(*pairs)
+        if head in _OPERATORS:
+            arguments = [build(arg, depth + 1) for arg in rest]
+            if head == "Pow" and len(arguments) == 2:
+                return bounded_power(*arguments)
+            return _OPERATORS[head](*arguments)
+        raise ValueError(f"unknown expression node type {head!r}")
+
+    return build(tree, 0)
+
+
+def _digits(text: Any) -> int:
+    if not isinstance(text, str) or len(text) > 80 or not text.lstrip("-").isdigit():
+        raise ValueError(f"malformed integer {text!r:.40}")
+    return int(text)
+
+
+def _float_text(text: str) -> str:
+    if len(text) > 60:
+        raise ValueError("malformed float")
+    float(text)  # raises ValueError on anything but a number
+    return text
+
+
+# -- numbers and arrays --------------------------------------------------------------------------
+def encode_array(values: np.ndarray, kind: str = "array", source_dtype: str | None = None
+                 ) -> dict[str, Any]:
+    array = np.ascontiguousarray(values)
+    if array.dtype.name not in _DTYPES:
+        raise Refused("wrong_type", f"arrays of dtype {array.dtype.name} are not accepted; "
+                                    "use numbers")
+    little = array.astype(array.dtype.newbyteorder("<"), copy=False)
+    return {"kind": kind, "dtype": array.dtype.name, "shape": list(array.shape),
+            "data": little.tobytes(), "source_dtype": source_dtype or array.dtype.name}
+
+
+def decode_array(data: dict[str, Any]) -> np.ndarray:
+    dtype = data.get("dtype")
+    if dtype not in _DTYPES:
+        raise ValueError(f"unknown array dtype {dtype!r}")
+    shape = data.get("shape")
+    if not isinstance(shape, list) or not all(isinstance(n, int) and n >= 0 for n in shape):
+        raise ValueError("malformed array shape")
+    raw = data.get("data")
+    if not isinstance(raw, (bytes, bytearray)):
+        raise ValueError("array data must be bytes")
+    item = np.dtype(dtype).newbyteorder("<")
+    if len(raw) != math.prod(shape) * item.itemsize:
+        raise ValueError("array data does not match its shape and dtype")
+    return np.frombuffer(bytes(raw), dtype=item).astype(np.dtype(dtype)).reshape(shape)
+
+
+def encode_number(value: complex | float | int) -> dict[str, Any]:
+    if isinstance(value, int):
+        return {"kind": "number", "int": str(value)}
+    value = complex(value)
+    return {"kind": "number", "real": repr(value.real), "imag": repr(value.imag)}
+
+
+def decode_number(data: dict[str, Any]) -> complex | int:
+    if "int" in data:
+        return _digits(data["int"])
+    return complex(float(_float_text(data["real"])), float(_float_text(data["imag"])))
+
+
+# -- any answer ----------------------------------------------------------------------------------
+def encode(value: Any, at: Sequence[Sequence[Any]] | None = None) -> dict[str, Any]:
+    """Plain data for an accepted answer; a function is sent as its values ``at`` given inputs.
+
+    >>> encode(2.5)["kind"], encode("2x")["kind"], encode([1, 2])["kind"]
+    ('number', 'text', 'array')
+    """
+    from .adapt import adapt, adapt_output
+
+    if isinstance(value, str):
+        return {"kind": "text", "text": value}
+    answer = adapt(value)
+    if answer.kind == "function":
+        if at is None:
+            raise ValueError("a function is encoded as its values: pass the inputs with at=")
+        outputs = [encode(adapt_output(answer.call(*arguments)).value) for arguments in at]
+        return {"kind": "function_values", "inputs": [[encode(a) for a in args] for args in at],
+                "outputs": outputs}
+    if answer.kind == "expression":
+        return {"kind": "expression", "tree": encode_expr(answer.value)}
+    if answer.kind == "number":
+        return encode_number(answer.value)
+    return encode_array(answer.value, "array", answer.source_dtype)
+
+
+def decode(data: dict[str, Any]) -> Any:
+    """Rebuild a value from :func:`encode` output; unknown kinds and node types are refused."""
+    if not isinstance(data, dict):
+        raise ValueError("encoded answers are dicts")
+    kind = data.get("kind")
+    if kind == "text" and isinstance(data.get("text"), str):
+        return data["text"]
+    if kind == "expression":
+        return decode_expr(data.get("tree"))
+    if kind == "number":
+        return decode_number(data)
+    if kind == "array":
+        return decode_array(data)
+    if kind == "function_values":
+        return [(tuple(decode(a) for a in args), decode(out))
+                for args, out in zip(data["inputs"], data["outputs"], strict=True)]
+    raise ValueError(f"unknown encoded kind {kind!r}")
+
+
+def dumps(value: Any, at: Sequence[Sequence[Any]] | None = None) -> str:
+    """JSON text for an answer (array bytes as base64)."""
+    def default(item: Any) -> Any:
+        if isinstance(item, (bytes, bytearray)):
+            return {"base64": base64.b64encode(item).decode()}
+        raise TypeError(type(item).__name__)
+    return json.dumps(encode(value, at), default=default)
+
+
+def loads(text: str) -> Any:
+    """Inverse of :func:`dumps`."""
+    def hook(item: dict[str, Any]) -> Any:
+        if set(item) == {"base64"}:
+            return base64.b64decode(item["base64"], validate=True)
+        return item
+    return decode(json.loads(text, object_hook=hook))
