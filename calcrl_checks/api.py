@@ -98,9 +98,9 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
         try:
             with time_limit(CHECK_SECONDS):
                 return _compare(answer, expected, setup, reading)
-        except BudgetExceeded:
-            return _refusal(setup, codes.TIMEOUT, "it took longer than "
-                            f"{CHECK_SECONDS:g} seconds.", reading[0])
+        except BudgetExceeded as error:
+            return _refusal(setup, codes.TIMEOUT, f"it did not finish within {error.seconds:g} "
+                            "seconds.", reading[0])
         except ParseError as error:
             return _refusal(setup, error.code, str(error), reading[0])
         except Refused as refusal:
@@ -150,8 +150,7 @@ def _setup(expected: Any, domain: Mapping[str, Any] | None, rtol: float | None,
                 spec[symbol.name] = DEFAULT_INTERVAL
     if seed is None:
         seed = seed_for(question, part) if question or part else \
-            seed_for(sp.srepr(expected) if isinstance(expected, sp.Basic) else repr(expected)[:200],
-                     sorted(spec))
+            seed_for(_stable_text(expected), sorted(spec))
     wrt_symbol = sp.Symbol(wrt) if isinstance(wrt, str) else wrt
     return Setup(domain=spec, rtol=rtol, atol=atol, hints=as_hints(hints), seed=int(seed),
                  points=points, of=sp.sympify(of) if of is not None else None, wrt=wrt_symbol,
@@ -161,6 +160,17 @@ def _setup(expected: Any, domain: Mapping[str, Any] | None, rtol: float | None,
                  call_with=call_with, increment_of=increment_of,
                  forbid_mutation=forbid_mutation,
                  regimes={str(k): v for k, v in (regimes or {}).items()}, prove=prove)
+
+
+def _stable_text(value: Any) -> str:
+    """Text that identifies an expected value the same way in every process (no addresses)."""
+    if isinstance(value, sp.Basic):
+        return sp.srepr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_stable_text(v) for v in value) + "]"
+    if callable(value):
+        return getattr(value, "__qualname__", type(value).__name__)
+    return repr(value)[:200]
 
 
 def _free_symbols(value: Any) -> set[sp.Symbol]:
@@ -279,11 +289,12 @@ def _explain(setup: Setup, points: list[dict[str, Any]], answer_side: Any,
              point_ok: np.ndarray, context: messages.Context) -> Verdict:
     bad = int((~point_ok).sum())
     first = int(np.argmin(point_ok))
-    points_label = f"{len(points)} test points" if len(points) > 1 else "the values"
     base = _increment_base(setup, points, answer_values.shape)
     candidates = _candidates(setup, points, base, expected_values.shape)
+    subject, reference = ("your answer", "the expected value") if setup.increment_of is None \
+        else (f"your step (new {setup.increment_of} - old)", "the expected step")
     diagnosis = _hinted(setup, answer_values, expected_values, points) or diagnose(
-        answer_values - base, expected_values - base, tolerance, candidates, points_label)
+        answer_values - base, expected_values - base, tolerance, candidates, subject, reference)
     evidence = diagnosis.evidence
     regime_note = _regime_note(setup, points, point_ok)
     if regime_note:
@@ -299,8 +310,11 @@ def _explain(setup: Setup, points: list[dict[str, Any]], answer_side: Any,
 def _hinted(setup: Setup, answer_values: np.ndarray, expected_values: np.ndarray,
             points: list[dict[str, Any]]) -> Diagnosis | None:
     for hint in setup.hints:
-        if hint.when is not None and hint.when(answer_values, expected_values, points):
-            return Diagnosis(hint.code, "", hint.score)
+        if hint.when is None:
+            continue
+        fired = hint.when(answer_values, expected_values, points)
+        if fired:
+            return Diagnosis(hint.code, fired if isinstance(fired, str) else "", hint.score)
     return None
 
 

@@ -31,10 +31,6 @@ PROOF_SECONDS = 0.5
 _REFIRE = 0.05
 
 
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise BudgetExceeded()
-
-
 def _signals_usable() -> bool:
     return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
 
@@ -52,7 +48,10 @@ def time_limit(seconds: float) -> Iterator[None]:
     outer_remaining, _ = signal.getitimer(signal.ITIMER_REAL)
     started = time.monotonic()
     budget = seconds if outer_remaining <= 0 else min(seconds, outer_remaining)
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise BudgetExceeded(seconds)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, max(budget, 1e-3), _REFIRE)
     try:
         yield
@@ -82,7 +81,7 @@ def call_limited(fn: Callable[..., T], *args: Any, seconds: float = CALL_SECONDS
     worker.start()
     worker.join(seconds)
     if worker.is_alive():
-        raise BudgetExceeded()
+        raise BudgetExceeded(seconds)
     if "error" in box:
         raise box["error"]
     return box["value"]

@@ -41,38 +41,45 @@ _NAMED_FACTORS = [(2.0, "2"), (0.5, "1/2"), (-1.0, "-1"), (3.0, "3"), (1 / 3, "1
 
 
 def diagnose(answer: np.ndarray, expected: np.ndarray, tolerance: Tolerance,
-             candidates: list[Candidate], points_label: str) -> Diagnosis:
-    """The most specific explanation of how ``answer`` differs from ``expected``."""
+             candidates: list[Candidate], subject: str = "your answer",
+             reference: str = "the expected value") -> Diagnosis:
+    """The most specific explanation of how ``answer`` differs from ``expected``.
+
+    Both arrays have one row per test point; ``subject`` and ``reference`` name what they
+    hold in the evidence ("your step", "the expected step").
+    """
+    points = len(answer)
     finite = np.isfinite(answer)
     if not finite.all():
-        bad = int((~finite).reshape(len(answer), -1).any(axis=1).sum())
+        bad = int((~finite).reshape(points, -1).any(axis=1).sum())
         kind = "NaN" if np.isnan(answer).any() else "infinite"
-        return Diagnosis(codes.NOT_FINITE, f"your answer is {kind} at {bad} of {points_label}")
+        where = f" at {bad} of {points} test points" if points > 1 else ""
+        return Diagnosis(codes.NOT_FINITE, f"{subject} is {kind}{where}")
     for candidate in candidates:
         if tolerance.close(answer, candidate.values).all():
             return Diagnosis(candidate.code, candidate.message, candidate.score)
     count = answer.size
-    at_all = f"at all {points_label}"
+    at_all = f"at all {points} test points {subject}" if points > 1 else subject
     if expected.ndim >= 2 and expected.shape[-1] >= 2:
         order = _swapped_order(answer, expected, tolerance)
         if order is not None:
             return Diagnosis(codes.SWAPPED_COMPONENTS,
-                             f"{at_all} your components match the expected ones in the order "
-                             f"{order}: they are in the wrong places")
+                             f"{at_all} has the expected components in the order {order}: "
+                             "they are in the wrong places")
     nonzero = np.abs(expected) > tolerance.atol
     if nonzero.any() and tolerance.close(answer, -expected).all():
-        return Diagnosis(codes.SIGN_FLIP, f"{at_all} your answer is -1 × the expected value")
+        return Diagnosis(codes.SIGN_FLIP, f"{at_all} is -1 × {reference}")
     if count >= 3 and nonzero.sum() >= 2:
         factor = _constant_factor(answer, expected, tolerance)
         if factor is not None:
             return Diagnosis(codes.CONSTANT_FACTOR,
-                             f"{at_all} your answer is {factor} × the expected value")
+                             f"{at_all} is {factor} × {reference}")
     if count >= 3:
         shift = float(np.mean(answer - expected))
         if abs(shift) > tolerance.atol and tolerance.close(answer, expected + shift).all():
             return Diagnosis(codes.ADDITIVE_CONSTANT,
-                             f"{at_all} your answer differs from the expected value by the same "
-                             "non-zero constant")
+                             f"{at_all} differs from {reference} by the same non-zero "
+                             "constant")
     return Diagnosis(codes.WRONG, "")
 
 

@@ -40,6 +40,10 @@ class BudgetExceeded(BaseException):
     A BaseException so that student code's ``except Exception`` cannot swallow it.
     """
 
+    def __init__(self, seconds: float):
+        super().__init__(seconds)
+        self.seconds = seconds
+
 
 class Refused(Exception):
     """An answer refused before comparison; carries the verdict code and the student message."""

@@ -14,7 +14,8 @@ class Hint:
 
     ``match`` is a wrong answer in any form the expected answer may take (expression, number,
     array, reference function); ``when`` is a predicate ``(answer_values, expected_values,
-    points) -> bool`` for mistakes that are conditions rather than values. ``score`` is the
+    points) -> bool | str`` for mistakes that are conditions rather than values (a non-empty
+    string is used as the evidence the student reads). ``score`` is the
     partial credit for this mistake (default 0) and ``code`` its machine-readable note.
 
     >>> import sympy as sp
@@ -26,7 +27,7 @@ class Hint:
 
     message: str
     match: Any = None
-    when: Callable[[np.ndarray, np.ndarray, list[dict[str, Any]]], bool] | None = None
+    when: Callable[[np.ndarray, np.ndarray, list[dict[str, Any]]], bool | str] | None = None
     score: float | None = None
     code: str = "hint"
 

@@ -98,10 +98,10 @@ def mismatch(context: Context, code: str, evidence: str, bad: int, first_input: 
     if code not in _HEADLINES and code != codes.WRONG:
         headline = f"your {context.what} does not match"
     lines = [f"Not yet: {headline}."]
-    if context.points > 1:
+    if bad and context.points > 1:
         lines.append(f"It differs at {bad} of {context.points} test points; first at "
                      f"{first_input}, where your answer gives {your_value}.")
-    elif your_value:
+    elif bad and your_value:
         lines.append(f"Your value: {your_value}.")
     if evidence:
         lines.append(f"Evidence: {evidence}.")
@@ -131,8 +131,9 @@ def refused(code: str, text: str, context: Context | None = None) -> str:
 
 
 def _compared(context: Context) -> str:
-    where = f" at {context.points} test points with {context.domain}" if context.domain else ""
-    return f"(Compared{where}; {context.tolerance}; seed {context.seed}.)"
+    where = f"at {context.points} test points with {context.domain}" if context.domain \
+        else "as values"
+    return f"(Compared {where}; {context.tolerance}; seed {context.seed}.)"
 
 
 def _reading(context: Context) -> str:

@@ -31,6 +31,8 @@ def format_value(value: Any) -> str:
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return format_value(value.item())
+        if value.ndim == 1 and value.size <= 12:
+            return "[" + ", ".join(format_value(v) for v in value.tolist()) + "]"
         return np.array2string(value, precision=4, separator=", ", threshold=12,
                                suppress_small=False)
     if isinstance(value, float):
@@ -148,8 +150,8 @@ class FunctionSide:
                 self.mutated.add(name)
         answer = adapt_output(raw)
         if self.call_with == "torch" and answer.origin != "torch" and not self.trusted:
-            raise Refused("wrong_type", f"given torch tensors, your function returned a "
-                                        f"{type(raw).__name__}; it should return a tensor")
+            raise Refused("wrong_type", f"given torch tensors, your function returned "
+                                        f"{_kind_name(raw)}; it should return a tensor")
         return np.asarray(answer.value, dtype=complex if np.iscomplexobj(answer.value)
                           else float)
 
@@ -166,6 +168,12 @@ def _same_data(before: Any, after: Any) -> bool:
         return bool(np.array_equal(np.asarray(before), np.asarray(after), equal_nan=True))
     except Exception:
         return True
+
+
+def _kind_name(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return "a numpy array"
+    return f"a {type(value).__name__}"
 
 
 def _short(error: BaseException) -> str:
