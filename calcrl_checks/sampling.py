@@ -60,6 +60,8 @@ class Matrix:
     low: float = -2.0
     high: float = 2.0
     symmetric: bool = False
+    #: Optional symbol names for the entries in row-major order (a00, a01, a10, a11).
+    names: tuple[str, ...] = ()
 
     def draw(self, rng: np.random.Generator) -> np.ndarray:
         values = rng.uniform(self.low, self.high, size=self.shape)
@@ -134,7 +136,7 @@ def draw_point(domain: Mapping[str, Spec], rng: np.random.Generator) -> dict[str
         value = spec.draw(rng)
         point[name] = value
         for index, entry in enumerate(getattr(spec, "names", ())):
-            point[entry] = float(value[index])
+            point[entry] = float(np.asarray(value).flat[index])
     return point
 
 

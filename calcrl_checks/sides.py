@@ -20,6 +20,7 @@ from .errors import BudgetExceeded, Refused
 from .evaluate import Undefined, evaluate, switching_quantities
 
 Point = dict[str, Any]
+_BIGGEST = float(np.finfo(float).max)
 
 
 def describe_point(point: Point, names: Sequence[str]) -> str:
@@ -59,7 +60,8 @@ class ExpressionSide:
         for row, point in enumerate(points):
             for column, expr in enumerate(self.exprs):
                 try:
-                    out[row, column] = float(evaluate(expr, point))
+                    # A finite value beyond float range stays finite (and wrong), not inf.
+                    out[row, column] = np.clip(float(evaluate(expr, point)), -_BIGGEST, _BIGGEST)
                 except (Undefined, OverflowError, ZeroDivisionError, ValueError, TypeError):
                     out[row, column] = np.nan
         return out if self.vector else out[:, 0]

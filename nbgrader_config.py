@@ -1,0 +1,38 @@
+"""nbgrader configuration for the calcrl course (read by `nbgrader ...` run in this folder)."""
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
+                                    ClearMarkScheme, Execute, GetGrades, IgnorePattern,
+                                    LimitOutput, SaveAutoGrades)
+
+from calcrl_checks.feedback_filters import ShowOnlyCheckMessages
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+
+c.CourseDirectory.course_id = "calcrl"
+c.CourseDirectory.assignment_id = ""
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# Student code gets 30 s per cell: far above what a correct answer needs (checks budget
+# themselves at 4 s), short enough that an infinite loop cannot stall a class.
+c.Execute.timeout = 30
+c.Execute.interrupt_on_timeout = True
+
+# nbgrader scores a test cell 0 for any stderr output. Warnings and other stderr noise must
+# never zero a correct answer, so stderr streams are dropped before grades are saved.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(?s)."
+
+# A student who deletes a test cell does not escape it: nbgrader puts it back and scores it.
+c.OverwriteCells.add_missing_cells = True
+
+c.Autograde.autograde_preprocessors = [
+    Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata,
+]
+
+# Feedback shows the check's message only: no hidden tests, no rubric, no traceback through
+# hidden test code.
+c.GenerateFeedback.preprocessors = [
+    GetGrades, ClearHiddenTests, ClearMarkScheme, ShowOnlyCheckMessages,
+    CSSHTMLHeaderPreprocessor,
+]
