@@ -1,11 +1,13 @@
-# Everything a fresh clone needs: `make test` builds .venv when it is missing.
+# Everything a fresh clone needs: each target builds .venv when it is missing.
 PYTHON ?= python3
 VENV := .venv
-BIN := $(VENV)/bin
+BIN := $(CURDIR)/$(VENV)/bin
 # Rebuilt when the dependency declarations change.
 INSTALLED := $(VENV)/.installed
+# nbgrader runs helper commands (alembic) by name: the venv must come first on PATH.
+export PATH := $(BIN):$(PATH)
 
-.PHONY: test bench clean-venv
+.PHONY: test bench release clean-venv
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +21,13 @@ test: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_checks.py
+
+# Regenerate the committed student version from source/ (nbgrader generate_assignment).
+release: $(INSTALLED)
+	rm -rf release/calculus
+	$(BIN)/nbgrader generate_assignment calculus --force \
+		--CourseDirectory.db_url=sqlite:///$(CURDIR)/.release-gradebook.db
+	rm -f .release-gradebook.db
 
 clean-venv:
 	rm -rf $(VENV)

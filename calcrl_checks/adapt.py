@@ -24,6 +24,7 @@ _PLAIN_NUMBERS = (int, float, complex)
 _NUMPY_SCALARS = tuple(
     t for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
                 np.float16, np.float32, np.float64, np.complex64, np.complex128))
+_SYMPY_MATRICES = (sp.MutableDenseMatrix, sp.ImmutableDenseMatrix)
 _FUNCTION_TYPES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
                    functools.partial, np.ufunc, np.vectorize)
 #: Tolerance class of each floating dtype (bfloat16 arrives from torch as float32 data).
@@ -64,6 +65,9 @@ def adapt(value: Any) -> Answer:
         dtype = np.dtype(kind).name if kind in _NUMPY_SCALARS else "float64"
         return Answer("number", value.item() if kind in _NUMPY_SCALARS else value,
                       source_dtype=dtype if dtype in _FLOAT_DTYPES else "float64")
+    if type(value) in _SYMPY_MATRICES and 1 in value.shape:
+        # A gradient written as a sympy column or row vector is a sequence of expressions.
+        return _adapt_sequence(list(value))
     if isinstance(value, sp.Basic):
         return Answer("expression", decode_expr(encode_expr(value)))
     if kind is np.ndarray:

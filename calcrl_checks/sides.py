@@ -18,6 +18,7 @@ from .adapt import Answer, adapt_output
 from .budget import CALL_SECONDS, call_limited
 from .errors import BudgetExceeded, Refused
 from .evaluate import Undefined, evaluate, switching_quantities
+from .tolerance import looser
 
 Point = dict[str, Any]
 _BIGGEST = float(np.finfo(float).max)
@@ -151,6 +152,8 @@ class FunctionSide:
             if not _same_data(before, after):
                 self.mutated.add(name)
         answer = adapt_output(raw)
+        # A float32 result is compared with float32 tolerances, whatever we passed in.
+        self.precision = looser(self.precision, answer.source_dtype)
         if self.call_with == "torch" and answer.origin != "torch" and not self.trusted:
             raise Refused("wrong_type", f"given torch tensors, your function returned "
                                         f"{_kind_name(raw)}; it should return a tensor")
