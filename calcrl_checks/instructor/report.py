@@ -1,0 +1,178 @@
+"""`calcrl report`: how did the class do, and which mistakes did it make?
+
+Reads scores from the gradebook and the verdict records from the autograded notebooks; writes
+a self-contained HTML report (charts embedded as PNG) and returns a short text summary.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .course import Course
+from .grades import StudentGrades, class_grades
+from .verdict_records import Record, class_records
+
+#: Codes that mean "no mistake to count" in the diagnosis table.
+_NOT_MISTAKES = {"correct"}
+
+
+@dataclass
+class PartSummary:
+    notebook: str
+    part: str
+    students: int
+    codes: Counter = field(default_factory=Counter)
+
+    def share(self, code: str) -> float:
+        return self.codes[code] / self.students if self.students else 0.0
+
+    def mistakes(self) -> list[tuple[str, float]]:
+        return [(code, self.share(code)) for code, _ in self.codes.most_common()
+                if code not in _NOT_MISTAKES]
+
+
+@dataclass
+class ClassSummary:
+    assignment: str
+    grades: dict[str, StudentGrades]
+    parts: list[PartSummary]
+
+    def notebook_fractions(self) -> dict[str, list[float]]:
+        fractions: dict[str, list[float]] = defaultdict(list)
+        for grades in self.grades.values():
+            for notebook, (score, top) in sorted(grades.notebooks.items()):
+                fractions[notebook].append(score / top if top else 0.0)
+        return dict(sorted(fractions.items()))
+
+
+def summarize(course: Course, assignment: str) -> ClassSummary:
+    grades = class_grades(course, assignment)
+    records = class_records(course, assignment)
+    return ClassSummary(assignment, grades, _parts(records))
+
+
+def _parts(records: list[Record]) -> list[PartSummary]:
+    grouped: dict[tuple[str, str], PartSummary] = {}
+    for record in records:
+        key = (record.notebook, record.cell)
+        summary = grouped.setdefault(key, PartSummary(record.notebook, record.part, 0))
+        if record.part != record.cell:
+            summary.part = record.part
+        summary.students += 1
+        summary.codes[record.code] += 1
+    return [grouped[key] for key in sorted(grouped)]
+
+
+def text_summary(summary: ClassSummary, top: int = 8) -> str:
+    """A few lines for the terminal: class size, scores, the most common mistakes."""
+    scores = [g.score for g in summary.grades.values()]
+    if not scores:
+        return f"No graded submissions for '{summary.assignment}' yet."
+    best = max(g.max_score for g in summary.grades.values())
+    lines = [f"{summary.assignment}: {len(scores)} students graded; mean {statistics.mean(scores):.1f}"
+             f", median {statistics.median(scores):.1f} of {best:g} points."]
+    common = sorted(((share, part, code) for part in summary.parts
+                     for code, share in part.mistakes()), reverse=True)[:top]
+    if common:
+        lines.append("Most common mistakes:")
+        lines.extend(f"  {part.notebook} · {part.part}: {code} {share:.0%}"
+                     for share, part, code in common)
+    return "\n".join(lines)
+
+
+def write_html(summary: ClassSummary, path: Path) -> Path:
+    """Write the self-contained HTML report (no network needed to view it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_page(summary), encoding="utf-8")
+    return path
+
+
+def _page(summary: ClassSummary) -> str:
+    esc = html.escape
+    rows = "".join(
+        f"<tr><td>{esc(g.student)}</td><td class=n>{g.score:g}</td><td class=n>{g.max_score:g}</td>"
+        f"<td>{'yes' if g.needs_manual_grade else ''}</td></tr>"
+        for g in sorted(summary.grades.values(), key=lambda g: g.student))
+    sections = []
+    for part in summary.parts:
+        items = "".join(f"<li><code>{esc(code)}</code>: {share:.0%} "
+                        f"({part.codes[code]} of {part.students})</li>"
+                        for code, share in part.mistakes())
+        correct = part.share("correct")
+        sections.append(f"<h3>{esc(part.notebook)} · {esc(part.part)}</h3>"
+                        f"<p>correct: {correct:.0%} of {part.students}</p>"
+                        + (f"<ul>{items}</ul>" if items else "<p>No mistakes recorded.</p>"))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{esc(summary.assignment)}: class report</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .2rem .6rem; }}
+td.n {{ text-align: right; }} img {{ max-width: 100%; }} pre {{ background: #f6f6f6; padding: 1rem; }}
+</style></head><body>
+<h1>{esc(summary.assignment)}: class report</h1>
+<pre>{esc(text_summary(summary))}</pre>
+<h2>Score distribution per question</h2>
+<img alt="score distribution per question" src="data:image/png;base64,{_score_chart(summary)}">
+<h2>Diagnoses per question</h2>
+<img alt="diagnosis frequency per question" src="data:image/png;base64,{_diagnosis_chart(summary)}">
+{''.join(sections)}
+<h2>Students</h2>
+<table><tr><th>student</th><th>score</th><th>max</th><th>needs manual grading</th></tr>{rows}</table>
+</body></html>
+"""
+
+
+def _png(figure) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _score_chart(summary: ClassSummary) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fractions = summary.notebook_fractions()
+    figure, axes = plt.subplots(figsize=(10, 4))
+    if fractions:
+        axes.boxplot(list(fractions.values()), showmeans=True)
+        axes.set_xticks(range(1, len(fractions) + 1),
+                        [name.split("_")[0] for name in fractions], rotation=0)
+    axes.set_ylabel("fraction of points")
+    axes.set_ylim(-0.05, 1.05)
+    axes.set_title("Scores per question (box: quartiles, triangle: mean)")
+    try:
+        return _png(figure)
+    finally:
+        plt.close(figure)
+
+
+def _diagnosis_chart(summary: ClassSummary) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels, shares = [], []
+    for part in summary.parts:
+        for code, share in part.mistakes():
+            labels.append(f"{part.notebook.split('_')[0]} {part.part}: {code}")
+            shares.append(share)
+    order = sorted(range(len(shares)), key=lambda i: shares[i])[-25:]
+    figure, axes = plt.subplots(figsize=(10, max(2.5, 0.3 * len(order) + 1)))
+    axes.barh([labels[i] for i in order], [100 * shares[i] for i in order], color="#c0504d")
+    axes.set_xlabel("% of students who submitted the question")
+    axes.set_xlim(0, 100)
+    axes.set_title("How often each diagnosis occurred")
+    try:
+        return _png(figure)
+    finally:
+        plt.close(figure)

@@ -1,0 +1,84 @@
+"""What a student handed in: which notebooks are readable, and whether grading is up to date."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+#: Written next to a student's autograded notebooks after a complete, successful grading.
+STAMP = ".calcrl-graded"
+
+
+@dataclass
+class Submission:
+    student: str
+    folder: Path
+    #: notebook file name -> why it cannot be graded (not JSON, not a notebook)
+    unreadable: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def notebooks(self) -> list[Path]:
+        return sorted(self.folder.glob("*.ipynb"))
+
+    def fingerprint(self) -> str:
+        """A hash of every file handed in: a changed or new file means grade again."""
+        digest = hashlib.sha256()
+        for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(self.folder).as_posix().encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+
+def inspect(student: str, folder: Path) -> Submission:
+    """Check every notebook of a submission for being readable, without changing anything."""
+    submission = Submission(student, folder)
+    for path in submission.notebooks:
+        reason = unreadable_reason(path)
+        if reason:
+            submission.unreadable[path.name] = reason
+    return submission
+
+
+def unreadable_reason(path: Path) -> str | None:
+    """Why nbgrader could not read this notebook, or None when it can."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        return f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+        nbformat.validate(notebook)
+    except Exception as error:  # nbformat raises several unrelated exception types
+        return f"not a valid notebook ({type(error).__name__})"
+    return None
+
+
+def stage(submission: Submission, staging: Path) -> Path:
+    """A copy of the submission without its unreadable notebooks, for nbgrader to grade.
+
+    The student's own files stay untouched; an unreadable notebook is simply absent from the
+    copy, which nbgrader scores 0 while grading everything else.
+    """
+    target = staging / submission.student / submission.folder.name
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(submission.folder, target,
+                    ignore=lambda folder, names: [n for n in names if n in submission.unreadable])
+    return target
+
+
+def is_up_to_date(submission: Submission, graded: Path) -> bool:
+    stamp = graded / STAMP
+    return stamp.is_file() and stamp.read_text().strip() == submission.fingerprint()
+
+
+def mark_graded(submission: Submission, graded: Path) -> None:
+    (graded / STAMP).write_text(submission.fingerprint() + "\n")
