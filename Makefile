@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # nbgrader runs helper commands (alembic) by name: the venv must come first on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: test bench release clean-venv
+.PHONY: demo test bench release clean-venv
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,11 +16,16 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
+# The instructor pipeline end to end on the bundled demo class.
+demo: $(INSTALLED)
+	$(BIN)/calcrl demo
+
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_checks.py
+	$(BIN)/python benchmarks/bench_autograde.py
 
 # Regenerate the committed student version from source/ (nbgrader generate_assignment).
 release: $(INSTALLED)

@@ -4,13 +4,12 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     ClearMarkScheme, Execute, GetGrades, IgnorePattern,
                                     LimitOutput, SaveAutoGrades)
 
-from calcrl_checks.feedback_filters import ShowOnlyCheckMessages
+from calcrl_checks.feedback_filters import RenderMathOffline, ShowOnlyCheckMessages
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
 c.CourseDirectory.course_id = "calcrl"
 c.CourseDirectory.assignment_id = ""
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 
 # Student code gets 30 s per cell: far above what a correct answer needs (checks budget
 # themselves at 4 s), short enough that an infinite loop cannot stall a class.
@@ -31,8 +30,10 @@ c.Autograde.autograde_preprocessors = [
 ]
 
 # Feedback shows the check's message only: no hidden tests, no rubric, no traceback through
-# hidden test code.
+# hidden test code; math is rendered to MathML so the page reads fine offline.
 c.GenerateFeedback.preprocessors = [
-    GetGrades, ClearHiddenTests, ClearMarkScheme, ShowOnlyCheckMessages,
+    GetGrades, ClearHiddenTests, ClearMarkScheme, ShowOnlyCheckMessages, RenderMathOffline,
     CSSHTMLHeaderPreprocessor,
 ]
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+                            ".calcrl-graded"]

@@ -1,11 +1,12 @@
-"""nbgrader preprocessors for feedback: a student sees the check's message and nothing more.
+"""nbgrader preprocessors for feedback pages, added in ``nbgrader_config.py``.
 
-Added to ``GenerateFeedback.preprocessors`` in ``nbgrader_config.py`` next to nbgrader's own
-``ClearHiddenTests``: errors in test cells lose their traceback (which would quote hidden test
-source) and keep only the exception's message.
+Next to nbgrader's own ``ClearHiddenTests``: errors in test cells lose their traceback (which
+would quote hidden test source) and keep only the check's message; math is rendered to MathML
+so the page needs no network.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -22,3 +23,36 @@ class ShowOnlyCheckMessages(NbGraderPreprocessor):
                     output["traceback"] = [f"{output.get('ename', 'Error')}: "
                                            f"{output.get('evalue', '')}"]
         return cell, resources
+
+
+class RenderMathOffline(NbGraderPreprocessor):
+    """Turn ``$...$`` and ``$$...$$`` in markdown into MathML, which browsers render natively.
+
+    nbconvert's feedback pages would load MathJax from a CDN; a student reading feedback
+    offline (or on a network that blocks it) would see raw LaTeX. Inline code is left alone.
+    """
+
+    def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
+        if cell.cell_type == "markdown":
+            pieces = _CODE_SPAN.split(cell.source)
+            cell.source = "".join(piece if piece.startswith("`") else _to_mathml(piece)
+                                  for piece in pieces)
+        return cell, resources
+
+
+_CODE_SPAN = re.compile(r"(```.*?```|`[^`]*`)", re.S)
+_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+_INLINE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$(?!\$)", re.S)
+
+
+def _to_mathml(text: str) -> str:
+    from latex2mathml.converter import convert
+
+    def render(match: re.Match, display: str) -> str:
+        try:
+            return convert(match.group(1).strip(), display=display)
+        except Exception:  # leave text the converter cannot read as it was
+            return match.group(0)
+
+    text = _DISPLAY.sub(lambda m: render(m, "block"), text)
+    return _INLINE.sub(lambda m: render(m, "inline"), text)

@@ -10,14 +10,13 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import shutil
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .course import Course, nbgrader_command
+from .course import Course, nbgrader_command, remove_tree
 from .progress import Progress
 from .submissions import inspect, is_up_to_date, mark_graded, stage
 
@@ -81,7 +80,7 @@ def _grade_student(course: Course, assignment: str, student: str, staging: Path,
     if not force and is_up_to_date(submission, graded):
         return Outcome(student, "up to date", problems=problems)
     if len(submission.unreadable) == len(submission.notebooks):
-        _discard(graded)
+        remove_tree(graded)  # never leave a student half graded
         return Outcome(student, "failed", "no readable notebook: " + "; ".join(problems))
     stage(submission, staging)
     for attempt in range(BUSY_RETRIES + 1):
@@ -94,25 +93,17 @@ def _grade_student(course: Course, assignment: str, student: str, staging: Path,
         time.sleep(0.5 * 2 ** attempt)
     elapsed = time.monotonic() - started
     if finished.timed_out:
-        _discard(graded)
+        remove_tree(graded)
         return Outcome(student, "failed", f"grading took longer than {seconds:g} s and was "
                                           "stopped", elapsed)
     if finished.returncode != 0 or _STUDENT_FAILED in finished.output:
-        _discard(graded)
+        remove_tree(graded)
         return Outcome(student, "failed", _error_in(finished.output) or
                        f"nbgrader exited with status {finished.returncode}", elapsed)
     mark_graded(submission, graded)
     notes = [f"{count} cell(s) ran past the per-cell time limit and were interrupted (scored 0)"
              for count in [finished.output.count("Timeout waiting for execute reply")] if count]
     return Outcome(student, "graded", "", elapsed, problems, notes)
-
-
-def _discard(graded: Path) -> None:
-    """Remove a partial result so a student is never left half graded."""
-    if graded.exists():
-        for path in graded.rglob("*"):
-            path.chmod(0o755 if path.is_dir() else 0o644)
-        shutil.rmtree(graded, ignore_errors=True)
 
 
 def _error_in(log: str) -> str:

@@ -16,9 +16,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .autograde import STUDENT_SECONDS, Outcome, autograde_class
-from .course import Course, nbgrader_command
-from .grades import class_grades
+from .autograde import STUDENT_SECONDS, autograde_class
+from .course import Course
+from .tables import summary_table
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -74,50 +74,27 @@ def _autograde(course: Course, options: argparse.Namespace) -> int:
     return 1 if any(o.failed for o in outcomes) else 0
 
 
-def summary_table(course: Course, assignment: str, outcomes: list[Outcome]) -> str:
-    """Every submission with its score, or the reason it has none."""
-    grades = class_grades(course, assignment)
-    width = max([len(o.student) for o in outcomes] + [7])
-    lines = [f"{'student':<{width}}  {'score':>11}  status", "-" * (width + 40)]
-    for outcome in outcomes:
-        graded = grades.get(outcome.student)
-        score = f"{graded.score:g} / {graded.max_score:g}" if graded and \
-            outcome.status != "failed" else "-"
-        note = outcome.status + (f": {outcome.reason}" if outcome.reason else "")
-        lines.append(f"{outcome.student:<{width}}  {score:>11}  {note}")
-        lines.extend(f"{'':<{width}}  {'':>11}  ! {problem}" for problem in outcome.problems)
-        lines.extend(f"{'':<{width}}  {'':>11}  - {note}" for note in outcome.notes)
-    failed = sum(o.status == "failed" for o in outcomes)
-    flagged = sum(bool(o.problems) for o in outcomes)
-    lines.append(f"{len(outcomes)} submissions: {len(outcomes) - failed} graded or up to date, "
-                 f"{failed} failed, {flagged} with unreadable notebooks.")
-    return "\n".join(lines)
-
-
 def _feedback(course: Course, options: argparse.Namespace) -> int:
-    finished = nbgrader_command(course, "generate_feedback", options.assignment, "--force")
-    if finished.returncode != 0 or finished.timed_out:
-        print(finished.output[-4000:], file=sys.stderr)
+    from .feedback import FeedbackError, generate_feedback
+
+    try:
+        pages = generate_feedback(course, options.assignment)
+    except FeedbackError as error:
+        print(error, file=sys.stderr)
         return 1
-    folder = course.root / "feedback"
-    pages = sorted(folder.glob(f"*/{options.assignment}/*.html"))
-    print(f"Feedback: {len(pages)} pages for "
-          f"{len({p.parent.parent.name for p in pages})} students in {folder}")
+    print(f"Feedback: {len(pages)} pages for {len({p.parent.parent.name for p in pages})} "
+          f"students in {course.root / 'feedback'}")
     return 0
 
 
 def _report(course: Course, options: argparse.Namespace) -> int:
-    from .report import summarize, text_summary, write_html
+    from .report import ReportError, build_report, text_summary
 
-    target = course.root / "reports" / options.assignment
-    target.mkdir(parents=True, exist_ok=True)
-    csv = target / "grades.csv"
-    finished = nbgrader_command(course, "export", "--to", str(csv))
-    if finished.returncode != 0 or finished.timed_out:
-        print(finished.output[-4000:], file=sys.stderr)
+    try:
+        summary, csv, page = build_report(course, options.assignment)
+    except ReportError as error:
+        print(error, file=sys.stderr)
         return 1
-    summary = summarize(course, options.assignment)
-    page = write_html(summary, target / "report.html")
     print(text_summary(summary))
     print(f"Grades CSV: {csv}\nClass report: {page}")
     return 0

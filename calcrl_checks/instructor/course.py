@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,3 +55,15 @@ def nbgrader_command(course: Course, *args: str, seconds: float = 3600) -> Finis
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return run_limited([sys.executable, "-m", "nbgrader", *args], course.root, env, seconds)
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a folder, including the read-only files nbgrader writes."""
+    if not path.exists():
+        return
+    for item in path.rglob("*"):
+        try:
+            item.chmod(0o755 if item.is_dir() else 0o644)
+        except OSError:
+            pass
+    shutil.rmtree(path, ignore_errors=True)

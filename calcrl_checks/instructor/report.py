@@ -50,6 +50,24 @@ class ClassSummary:
         return dict(sorted(fractions.items()))
 
 
+class ReportError(RuntimeError):
+    """nbgrader could not export the grades."""
+
+
+def build_report(course: Course, assignment: str) -> tuple[ClassSummary, Path, Path]:
+    """Export the grades CSV (nbgrader's export) and write the HTML report next to it."""
+    from .course import nbgrader_command
+
+    folder = course.root / "reports" / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    csv = folder / "grades.csv"
+    exported = nbgrader_command(course, "export", "--to", str(csv))
+    if exported.returncode != 0:
+        raise ReportError(exported.output[-4000:])
+    summary = summarize(course, assignment)
+    return summary, csv, write_html(summary, folder / "report.html")
+
+
 def summarize(course: Course, assignment: str) -> ClassSummary:
     grades = class_grades(course, assignment)
     records = class_records(course, assignment)
