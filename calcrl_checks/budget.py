@@ -49,6 +49,8 @@ def time_limit(seconds: float) -> Iterator[None]:
     started = time.monotonic()
     budget = seconds if outer_remaining <= 0 else min(seconds, outer_remaining)
     def on_alarm(signum: int, frame: Any) -> None:
+        if budget < seconds and callable(previous):
+            previous(signum, frame)  # the outer deadline came first: it reports its own budget
         raise BudgetExceeded(seconds)
 
     previous = signal.signal(signal.SIGALRM, on_alarm)

@@ -29,7 +29,13 @@ def run_demo(course: Course) -> int:
     for name in _DEMO_OUTPUTS:
         path = root / name
         if path.is_dir():
-            remove_tree(path)
+            for child in path.iterdir():
+                if child.name == "README.md":  # the repository's note on what the folder is
+                    continue
+                if child.is_dir():
+                    remove_tree(child)
+                else:
+                    child.unlink()
         elif path.exists():
             path.unlink()
     _step("Generating the student version (nbgrader generate_assignment)")
