@@ -48,6 +48,7 @@ def time_limit(seconds: float) -> Iterator[None]:
     outer_remaining, _ = signal.getitimer(signal.ITIMER_REAL)
     started = time.monotonic()
     budget = seconds if outer_remaining <= 0 else min(seconds, outer_remaining)
+
     def on_alarm(signum: int, frame: Any) -> None:
         if budget < seconds and callable(previous):
             previous(signum, frame)  # the outer deadline came first: it reports its own budget
