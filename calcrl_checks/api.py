@@ -46,7 +46,7 @@ class Setup:
     atol: float | None = None
     hints: list[Hint] = field(default_factory=list)
     seed: int = 0
-    points: int = DEFAULT_POINTS
+    samples: int = DEFAULT_POINTS
     of: sp.Expr | None = None
     wrt: sp.Symbol | None = None
     derived: dict[str, sp.Expr] = field(default_factory=dict)
@@ -69,7 +69,7 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
             rtol: float | None = None, atol: float | None = None, hints: Iterable[Any] = (),
             seed: int | None = None, *, of: Any = None, wrt: Any = None,
             derived: Mapping[str, Any] | None = None,
-            unsubstituted: Mapping[str, Any] | None = None, points: int = DEFAULT_POINTS,
+            unsubstituted: Mapping[str, Any] | None = None, samples: int = DEFAULT_POINTS,
             scores: Mapping[str, float] | None = None, what: str = "answer",
             vectorized: bool | None = None, call_with: str = "numpy",
             increment_of: str | None = None, forbid_mutation: bool = False,
@@ -81,7 +81,8 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
     trusted reference function; ``answer`` may be any of those, text or LaTeX, or a tensor.
     ``domain`` maps each symbol or function argument to ``(low, high)`` or a spec from
     :mod:`calcrl_checks.sampling`. ``of``/``wrt`` name the function being differentiated so
-    that typical mistakes can be recognised. ``scores`` gives partial credit per diagnosis code.
+    that typical mistakes can be recognised. ``scores`` gives partial credit per diagnosis code;
+    ``samples`` is the number of test points (default 40).
 
     >>> import sympy as sp
     >>> x = sp.Symbol("x")
@@ -91,7 +92,7 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
     'missing_inner_derivative'
     """
     setup = _setup(expected, domain, rtol, atol, hints, seed, of, wrt, derived, unsubstituted,
-                   points, scores, what, vectorized, call_with, increment_of, forbid_mutation,
+                   samples, scores, what, vectorized, call_with, increment_of, forbid_mutation,
                    regimes, question, part, prove)
     reading: list[str | None] = [None]
     with quiet():
@@ -131,12 +132,12 @@ def check(answer: Any, expected: Any, **options: Any) -> Verdict:
 def _setup(expected: Any, domain: Mapping[str, Any] | None, rtol: float | None,
            atol: float | None, hints: Iterable[Any], seed: int | None, of: Any, wrt: Any,
            derived: Mapping[str, Any] | None, unsubstituted: Mapping[str, Any] | None,
-           points: int, scores: Mapping[str, float] | None, what: str,
+           samples: int, scores: Mapping[str, float] | None, what: str,
            vectorized: bool | None, call_with: str, increment_of: str | None,
            forbid_mutation: bool, regimes: Mapping[str, Any] | None, question: str | None,
            part: str | None, prove: bool) -> Setup:
-    if points < 1:
-        raise ValueError("points must be at least 1")
+    if samples < 1:
+        raise ValueError("samples must be at least 1")
     if call_with not in ("numpy", "torch"):
         raise ValueError("call_with is 'numpy' or 'torch'")
     for name, value in (("rtol", rtol), ("atol", atol)):
@@ -153,7 +154,7 @@ def _setup(expected: Any, domain: Mapping[str, Any] | None, rtol: float | None,
             seed_for(_stable_text(expected), sorted(spec))
     wrt_symbol = sp.Symbol(wrt) if isinstance(wrt, str) else wrt
     return Setup(domain=spec, rtol=rtol, atol=atol, hints=as_hints(hints), seed=int(seed),
-                 points=points, of=sp.sympify(of) if of is not None else None, wrt=wrt_symbol,
+                 samples=samples, of=sp.sympify(of) if of is not None else None, wrt=wrt_symbol,
                  derived=derived_exprs,
                  unsubstituted={str(k): sp.sympify(v) for k, v in (unsubstituted or {}).items()},
                  scores=dict(scores or {}), what=what, vectorized=vectorized,
@@ -382,7 +383,7 @@ def _sample(setup: Setup, expected_side: Any, answer_side: Any) -> list[dict[str
     kinks = list(getattr(expected_side, "kinks", [])) + list(getattr(answer_side, "kinks", []))
     kinks += [k for condition in setup.regimes.values() for k in _relational_gaps(condition)]
     chosen: list[dict[str, Any]] = []
-    for _ in range(setup.points * _DRAWS_PER_POINT):
+    for _ in range(setup.samples * _DRAWS_PER_POINT):
         point = draw_point(setup.domain, rng)
         try:
             for name, expr in setup.derived.items():
@@ -395,12 +396,12 @@ def _sample(setup: Setup, expected_side: Any, answer_side: Any) -> list[dict[str
                 not np.isfinite(expected_side.values([point])).all():
             continue
         chosen.append(point)
-        if len(chosen) == setup.points:
+        if len(chosen) == setup.samples:
             break
     if isinstance(expected_side, (FunctionSide, ConstantSide)) and chosen:
         finite = _per_point(np.isfinite(expected_side.values(chosen)))
         chosen = [p for p, ok in zip(chosen, finite) if ok]
-    if len(chosen) < min(setup.points, 10):
+    if len(chosen) < min(setup.samples, 10):
         raise ValueError(f"the expected answer is defined at only {len(chosen)} sampled points of "
                          "the domain; give a domain where it is defined")
     return chosen

@@ -16,6 +16,8 @@ import sympy as sp
 DIGITS = 60
 #: A point this close to a kink (in the switching quantity) is skipped.
 KINK_MARGIN = 1e-7
+#: Relative nudge used to tell a kink (the quantity changes sign) from a tie that holds nearby.
+_NUDGE = 1e-4
 
 
 class Undefined(ArithmeticError):
@@ -139,11 +141,29 @@ def switching_quantities(expr: sp.Basic) -> list[sp.Expr]:
 
 
 def near_kink(quantities: list[sp.Expr], values: Mapping[str, float]) -> bool:
-    """True when a point sits on (or numerically at) a switching point."""
+    """True when a point sits on (or numerically at) a point where a formula switches.
+
+    A switching quantity that is zero here *and* all around (Min(r, r) inside a clip range,
+    where both branches agree) is not a kink: the point is kept.
+    """
     for quantity in quantities:
         try:
-            if abs(evaluate(quantity, values)) < KINK_MARGIN:
+            if abs(evaluate(quantity, values)) >= KINK_MARGIN:
+                continue
+            if not _zero_all_around(quantity, values):
                 return True
         except Undefined:
             return True
     return False
+
+
+def _zero_all_around(quantity: sp.Expr, values: Mapping[str, float]) -> bool:
+    scalars = [name for name, value in values.items() if isinstance(value, float)
+               and sp.Symbol(name) in quantity.free_symbols]
+    for name in scalars:
+        for step in (-_NUDGE, _NUDGE):
+            nudged = dict(values)
+            nudged[name] = values[name] + step * (1 + abs(values[name]))
+            if abs(evaluate(quantity, nudged)) >= KINK_MARGIN:
+                return False
+    return bool(scalars)

@@ -31,8 +31,8 @@ ADVICE: dict[str, str] = {
     codes.OTHER_VARIABLE_DIFFERENTIATED: "In a partial derivative the other variables are held "
                                          "fixed: treat them like constants.",
     codes.WRONG_VARIABLE: "Check which variable you differentiate with respect to.",
-    codes.INPUTS_MUTATED: "Return a new value instead of changing the input in place (write "
-                          "theta + alpha * g, not theta += alpha * g).",
+    codes.INPUTS_MUTATED: "Return a new value instead of changing an argument in place: avoid "
+                          "+=, -= and item assignment on the inputs, or work on a copy.",
     codes.GRADIENT_WHERE_CLIPPED: "Where the clipped term is the minimum it does not depend on r, "
                                   "so the gradient there is 0.",
     codes.TIMEOUT: "Simplify your answer (or make your function faster) and run the check again.",

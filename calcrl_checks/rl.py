@@ -37,6 +37,8 @@ def check_update_rule(answer: Any, expected: Any, domain: Mapping[str, Any], par
     True
     """
     options.setdefault("what", "update")
+    if "torch" in types:
+        import torch  # noqa: F401  (imported here, outside the check's time budget)
     result: Verdict | None = None
     for kind in types:
         result = compare(answer, expected, domain, increment_of=param, forbid_mutation=True,
@@ -66,6 +68,8 @@ def check_against_autograd(answer: Any, objective: sp.Expr, wrt: str,
     if wrt not in specs:
         raise ValueError(f"wrt={wrt!r} is not one of the domain's arguments {list(specs)}")
     entries = {name: tuple(getattr(spec, "names", ())) for name, spec in specs.items()}
+    import torch  # noqa: F401  (imported here, outside the check's time budget)
+
     reference = autograd_reference(sp.sympify(objective), list(specs), wrt, entries)
     options.setdefault("what", "gradient")
     if options.get("seed") is None and not (options.get("question") or options.get("part")):

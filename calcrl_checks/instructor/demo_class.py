@@ -55,6 +55,8 @@ def demo_students() -> list[DemoStudent]:
         for mistake in group:
             student.answers.setdefault(mistake.notebook, {})[mistake.answer_cell] = mistake.code
             student.losses[(mistake.notebook, mistake.test_cell)] = mistake.credit
+            for cell in mistake.also_fails:
+                student.losses[(mistake.notebook, cell)] = 0.0
         students.append(student)
     q10 = "q10_chain_rule_power.ipynb"
     students += [
@@ -77,13 +79,19 @@ def demo_students() -> list[DemoStudent]:
 
 
 def _spread(mistakes: list[Mistake]) -> list[list[Mistake]]:
-    """As few groups as possible with at most one mistake per answer and per test cell."""
+    """As few groups as possible in which no two mistakes touch the same cells.
+
+    A mistake touches its answer cell and every test cell it makes fail; keeping those apart
+    means each feedback names exactly one mistake and each expected score is exact.
+    """
+    def touched(mistake: Mistake) -> set[tuple[str, str]]:
+        cells = {mistake.answer_cell, mistake.test_cell, *mistake.also_fails}
+        return {(mistake.notebook, cell) for cell in cells}
+
     groups: list[list[Mistake]] = []
     for mistake in mistakes:
         for group in groups:
-            if not any(m.notebook == mistake.notebook and
-                       (m.answer_cell == mistake.answer_cell or m.test_cell == mistake.test_cell)
-                       for m in group):
+            if not any(touched(mistake) & touched(other) for other in group):
                 group.append(mistake)
                 break
         else:

@@ -1,0 +1,20 @@
+"""The examples in the public API's docstrings run and show what they claim."""
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["calcrl_checks", "calcrl_checks.api", "calcrl_checks.verdict", "calcrl_checks.parsing",
+           "calcrl_checks.parsing.normalize", "calcrl_checks.parsing.latex", "calcrl_checks.wire",
+           "calcrl_checks.sampling", "calcrl_checks.hints", "calcrl_checks.calculus",
+           "calcrl_checks.rl", "calcrl_checks.form", "calcrl_checks.notebook"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0, f"{name} has no examples"
+    assert result.failed == 0
