@@ -4,7 +4,8 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     ClearMarkScheme, Execute, GetGrades, IgnorePattern,
                                     LimitOutput, SaveAutoGrades)
 
-from calcrl_checks.feedback_filters import RenderMathOffline, ShowOnlyCheckMessages
+from calcrl_checks.preprocessors import (RenderMathOffline, RubricsNeedNoGrade,
+                                         ShowOnlyCheckMessages)
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
@@ -24,9 +25,10 @@ c.IgnorePattern.pattern = r"(?s)."
 # A student who deletes a test cell does not escape it: nbgrader puts it back and scores it.
 c.OverwriteCells.add_missing_cells = True
 
+# A TA rubric lives in a 0-point task cell; it must not leave submissions waiting for a grade.
 c.Autograde.autograde_preprocessors = [
     Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-    AssignLatePenalties, CheckCellMetadata,
+    RubricsNeedNoGrade, AssignLatePenalties, CheckCellMetadata,
 ]
 
 # Feedback shows the check's message only: no hidden tests, no rubric, no traceback through

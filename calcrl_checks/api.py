@@ -327,7 +327,8 @@ def _candidates(setup: Setup, points: list[dict[str, Any]], base: np.ndarray,
             continue
         values = _side(hint.match, setup, trusted=True, reading=[None]).values(points)
         if values.shape == shape:
-            found.append(Candidate(hint.code, values - base, "", hint.score))
+            found.append(Candidate(hint.code, values - base,
+                                   messages.hint_evidence(len(points)), hint.score))
     if setup.of is not None and setup.wrt is not None:
         mistakes = mal_answers(setup.of, setup.wrt) + partial_mistakes(setup.of, setup.wrt)
         for code, expr in mistakes:

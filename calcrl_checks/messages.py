@@ -68,6 +68,12 @@ _MISTAKES: dict[str, str] = {
 }
 
 
+def hint_evidence(points: int) -> str:
+    """Evidence for an author's known wrong answer that matched the student's answer."""
+    where = f"at all {points} test points " if points > 1 else ""
+    return f"{where}your answer matches a common mistake, described in the hint below"
+
+
 def mal_evidence(code: str, points: int) -> str:
     """Evidence for a generated mal-answer that matched the student's answer."""
     return f"at all {points} test points your answer equals what you get by {_MISTAKES[code]}"
@@ -94,9 +100,12 @@ def correct(context: Context, proved: bool) -> str:
 
 def mismatch(context: Context, code: str, evidence: str, bad: int, first_input: str,
              your_value: str, hint: str | None = None) -> str:
-    headline = _HEADLINES.get(code, f"your {context.what} does not match")
-    if code not in _HEADLINES and code != codes.WRONG:
+    if code in _HEADLINES:
+        headline = _HEADLINES[code]
+    elif code == codes.WRONG:
         headline = f"your {context.what} does not match"
+    else:
+        headline = "it looks like a common mistake"
     lines = [f"Not yet: {headline}."]
     if bad and context.points > 1:
         lines.append(f"It differs at {bad} of {context.points} test points; first at "

@@ -22,10 +22,16 @@ class Mistake:
 
 
 Q04 = "q04_gradient_ascent.ipynb"
+Q06 = "q06_product_rule.ipynb"
+Q07 = "q07_log_derivative_trick.ipynb"
+Q08 = "q08_power_rule.ipynb"
 Q09 = "q09_td_semi_gradient.ipynb"
 Q10 = "q10_chain_rule_power.ipynb"
+Q11 = "q11_softmax_policy_gradient.ipynb"
+Q12 = "q12_partials_two_vars.ipynb"
 Q13 = "q13_ppo_clip.ipynb"
 Q14 = "q14_squared_td_error.ipynb"
+Q15 = "q15_entropy_gradient.ipynb"
 
 MISTAKES: list[Mistake] = [
     # q04: maximise vs minimise, and changing the parameters in place.
@@ -34,6 +40,22 @@ MISTAKES: list[Mistake] = [
     Mistake(Q04, "q04-ascent", "def ascent_step(theta, grad_J, alpha):\n"
             "    return theta - alpha * grad_J", "q04-ascent-test", "sign_flip",
             also_fails=("q04-bandit-test",)),
+    # q06: the product rule needs both terms (u'v' equals u'v here, since (e^x)' = e^x).
+    Mistake(Q06, "q06-df", "df = 2 * x * sp.exp(x)", "q06-df-test", "product_rule"),
+    Mistake(Q06, "q06-df", "df = x**2 * sp.exp(x)", "q06-df-test", "product_rule"),
+    # q07: grad log softmax = one-hot(a) - pi; the identity gap uses the same function.
+    Mistake(Q07, "q07-grad-log-softmax", "def grad_log_softmax(theta, a):\n"
+            "    grad = softmax(np.asarray(theta, dtype=float)).copy()\n"
+            "    grad[a] += 1.0\n    return grad", "q07-grad-2-actions-test", "normaliser_sign",
+            also_fails=("q07-grad-4-actions-test", "q07-identity-gap-test")),
+    Mistake(Q07, "q07-grad-log-softmax", "def grad_log_softmax(theta, a):\n"
+            "    return -softmax(np.asarray(theta, dtype=float))", "q07-grad-2-actions-test",
+            "missing_one_hot", also_fails=("q07-grad-4-actions-test", "q07-identity-gap-test")),
+    # q08: constants vanish and exponents drop by one (a surviving constant earns 1 of 3).
+    Mistake(Q08, "q08-df", "df = 3 * x**2 + 2 - 5", "q08-df-test", "constant_differentiated",
+            credit=1 / 3, also_fails=("q08-df-at-2-test",)),
+    Mistake(Q08, "q08-df", "df = 3 * x**3 + 2 * x", "q08-df-test", "exponent_not_lowered",
+            also_fails=("q08-df-at-2-test",)),
     # q09: the TD target is a constant (semi-gradient), with its discount.
     Mistake(Q09, "q09-td-error", "def td_error(w, phi_s, r, phi_next, gamma):\n"
             "    return r + np.dot(w, phi_next) - np.dot(w, phi_s)", "q09-td-error-test",
@@ -49,6 +71,25 @@ MISTAKES: list[Mistake] = [
     # q10: the chain rule's inner factor.
     Mistake(Q10, "q10-df", 'df = "3(2x+1)^2"', "q10-df-test", "missing_inner_derivative"),
     Mistake(Q10, "q10-df-at-0", "df_at_0 = 3", "q10-df-at-0-test", "missing_inner_derivative"),
+    # q11: d log pi(a=0) / d theta for a 2-action softmax.
+    Mistake(Q11, "q11-dlogpi0-dtheta1", 'dlogpi0_dtheta1 = "pi1"', "q11-dlogpi0-dtheta1-test",
+            "second_component_sign"),
+    Mistake(Q11, "q11-dlogpi0-dtheta0", "dlogpi0_dtheta0 = 1", "q11-dlogpi0-dtheta0-test",
+            "normaliser_forgotten"),
+    Mistake(Q11, "q11-dlogpi0-dtheta0", 'dlogpi0_dtheta0 = "-pi0"', "q11-dlogpi0-dtheta0-test",
+            "wrong_action"),
+    Mistake(Q11, "q11-grad-log-pi", "def grad_log_pi(theta, a):\n"
+            "    z = np.exp(theta - np.max(theta))\n    pi = z / z.sum()\n"
+            "    grad = -pi\n    grad[1 - a] += 1.0\n    return grad", "q11-grad-log-pi-test",
+            "wrong_action"),
+    # q12: partial derivatives hold the other variable fixed.
+    Mistake(Q12, "q12-df-dx", "df_dx = 3 * x**2 + 3 * x * y**2", "q12-df-dx-test",
+            "wrong_variable", also_fails=("q12-values-at-1-2-test",)),
+    Mistake(Q12, "q12-df-dy", "df_dy = 6 * x * y + y**3 + 3 * x**2 + 3 * x * y**2",
+            "q12-df-dy-test", "other_variable_differentiated",
+            also_fails=("q12-values-at-1-2-test",)),
+    Mistake(Q12, "q12-values-at-1-2", "values_at_1_2 = (15, 20)", "q12-values-at-1-2-test",
+            "swapped_components", credit=0.5),
     # q13: PPO's clipped objective and its flat regions.
     Mistake(Q13, "q13-objective", "def ppo_objective(r, A, eps):\n"
             "    return np.maximum(r * A, np.clip(r, 1 - eps, 1 + eps) * A)",
@@ -66,4 +107,12 @@ MISTAKES: list[Mistake] = [
     Mistake(Q14, "q14-huber-loss", "def huber_loss(delta, kappa):\n"
             "    return np.where(np.abs(delta) <= kappa, 0.5 * delta**2, kappa * np.abs(delta))",
             "q14-huber-loss-test", "huber_discontinuous"),
+    # q15: dH/dpi(a) = -(log pi(a) + 1); the value at 0.2 uses the student's function.
+    Mistake(Q15, "q15-dh-dpi", "def dH_dpi(pi):\n    return -np.log(np.asarray(pi, dtype=float))",
+            "q15-dh-dpi-test", "missing_plus_one", also_fails=("q15-value-at-0-2-test",)),
+    Mistake(Q15, "q15-dh-dpi", "def dH_dpi(pi):\n    return np.log(np.asarray(pi, dtype=float)) + 1",
+            "q15-dh-dpi-test", "sign_flip", also_fails=("q15-value-at-0-2-test",)),
+    Mistake(Q15, "q15-dh-dpi", "def dH_dpi(pi):\n"
+            "    return -(np.log2(np.asarray(pi, dtype=float)) + 1)", "q15-dh-dpi-test",
+            "log_base", credit=1 / 3, also_fails=("q15-value-at-0-2-test",)),
 ]

@@ -1,16 +1,36 @@
-"""nbgrader preprocessors for feedback pages, added in ``nbgrader_config.py``.
+"""nbgrader preprocessors of this course, added to nbgrader's pipelines in ``nbgrader_config.py``.
 
-Next to nbgrader's own ``ClearHiddenTests``: errors in test cells lose their traceback (which
-would quote hidden test source) and keep only the check's message; math is rendered to MathML
-so the page needs no network.
+Autograde: a rubric cell (a 0-point "manually graded task" holding a ``### BEGIN MARK SCHEME``
+region for TAs) needs no grade of its own. Feedback, next to nbgrader's ``ClearHiddenTests``:
+errors in test cells lose their traceback (which would quote hidden test source) and keep only
+the check's message; math is rendered to MathML so the page needs no network.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
-from nbgrader.utils import is_grade, is_solution
+from nbgrader.utils import is_grade, is_solution, is_task
+
+
+class RubricsNeedNoGrade(NbGraderPreprocessor):
+    """Mark 0-point task cells (TA rubrics) as graded, so no submission waits on them."""
+
+    def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
+        info = resources["nbgrader"]
+        rubrics = [cell.metadata.nbgrader["grade_id"] for cell in nb.cells
+                   if is_task(cell) and float(cell.metadata.nbgrader.get("points", 0)) == 0]
+        if rubrics:
+            with Gradebook(info["db_url"]) as gradebook:
+                for grade_id in rubrics:
+                    grade = gradebook.find_grade(grade_id, info["notebook"], info["assignment"],
+                                                 info["student"])
+                    grade.auto_score = 0.0
+                    grade.needs_manual_grade = False
+                gradebook.db.commit()
+        return nb, resources
 
 
 class ShowOnlyCheckMessages(NbGraderPreprocessor):
