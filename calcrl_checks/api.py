@@ -190,9 +190,10 @@ def _side(value: Any, setup: Setup, trusted: bool, reading: list[str | None]):
     if answer.kind == "text":
         expr = _read(answer.value, setup)
         reading[0] = sp.sstr(expr)
-        return ExpressionSide([_resolve(expr, setup)], vector=False)
+        return ExpressionSide([_resolve(expr, setup)], vector=False, trusted=trusted)
     if answer.kind == "expression":
-        return ExpressionSide([_resolve(_own_symbols(answer.value, setup), setup)], vector=False)
+        return ExpressionSide([_resolve(_own_symbols(answer.value, setup), setup)], vector=False,
+                              trusted=trusted)
     if answer.kind == "expressions":
         exprs = []
         for part in answer.value:
@@ -205,12 +206,21 @@ def _side(value: Any, setup: Setup, trusted: bool, reading: list[str | None]):
                 exprs.append(_own_symbols(part.value, setup))
         if any(p.kind == "text" for p in answer.value):
             reading[0] = "[" + ", ".join(sp.sstr(e) for e in exprs) + "]"
-        return ExpressionSide([_resolve(e, setup) for e in exprs], vector=True)
+        return ExpressionSide([_resolve(e, setup) for e in exprs], vector=True, trusted=trusted)
     if answer.kind == "function":
         return FunctionSide(answer, list(setup.domain), setup.vectorized, setup.call_with,
                             trusted=trusted)
     array = np.asarray(answer.value)
     return ConstantSide(array, precision=answer.source_dtype)
+
+
+def _expected_side(expected: Any, setup: Setup):
+    """The expected side; a problem here is the question author's, never the student's."""
+    try:
+        return _side(expected, setup, trusted=True, reading=[None])
+    except (Refused, ParseError) as problem:
+        raise ValueError(f"the expected answer cannot be used by calcrl_checks: "
+                         f"{getattr(problem, 'message', problem)}") from None
 
 
 def _read(text: str, setup: Setup) -> sp.Expr:
@@ -245,7 +255,7 @@ class _Unsubstituted(Exception):
 
 # -- the comparison ------------------------------------------------------------------------------
 def _compare(answer: Any, expected: Any, setup: Setup, reading: list[str | None]) -> Verdict:
-    expected_side = _side(expected, setup, trusted=True, reading=[None])
+    expected_side = _expected_side(expected, setup)
     unsubstituted: str | None = None
     try:
         answer_side = _side(answer, setup, trusted=False, reading=reading)
@@ -325,7 +335,7 @@ def _candidates(setup: Setup, points: list[dict[str, Any]], base: np.ndarray,
     for hint in setup.hints:
         if hint.match is None:
             continue
-        values = _side(hint.match, setup, trusted=True, reading=[None]).values(points)
+        values = _expected_side(hint.match, setup).values(points)
         if values.shape == shape:
             found.append(Candidate(hint.code, values - base,
                                    messages.hint_evidence(len(points)), hint.score))

@@ -80,13 +80,19 @@ def diagnose(answer: np.ndarray, expected: np.ndarray, tolerance: Tolerance,
             return Diagnosis(codes.ADDITIVE_CONSTANT,
                              f"{at_all} differs from {reference} by the same non-zero "
                              "constant")
+    with np.errstate(all="ignore"):
+        relative = np.abs(answer - expected) / np.maximum(np.abs(expected), tolerance.atol)
+    if float(np.max(relative)) < 1e-3:
+        return Diagnosis(codes.WRONG, f"{subject} is within 0.1% of {reference} everywhere but "
+                                      "not within the tolerance: it looks rounded; write exact "
+                                      "numbers (1/3, not 0.333) or keep full precision")
     return Diagnosis(codes.WRONG, "")
 
 
 def _constant_factor(answer: np.ndarray, expected: np.ndarray, tolerance: Tolerance) -> str | None:
     flat_a, flat_e = answer.ravel().real, expected.ravel().real
     k = float(np.dot(flat_a, flat_e) / np.dot(flat_e, flat_e))
-    if not math.isfinite(k) or abs(k - 1) < 1e-9 or abs(k) < 1e-12:
+    if not math.isfinite(k) or abs(k - 1) < 1e-3 or abs(k) < 1e-12:
         return None
     loose = Tolerance(max(tolerance.rtol, 1e-6), tolerance.atol)
     if not loose.close(answer, k * expected).all():

@@ -51,6 +51,9 @@ class ExpressionSide:
     exprs: list[sp.Expr]
     vector: bool
     precision: str = "exact"
+    #: The expected side: a value beyond float range cannot be compared, so the point is
+    #: skipped (NaN). On the answer side such a value stays finite, huge and wrong.
+    trusted: bool = False
 
     @property
     def kinks(self) -> list[sp.Expr]:
@@ -61,10 +64,12 @@ class ExpressionSide:
         for row, point in enumerate(points):
             for column, expr in enumerate(self.exprs):
                 try:
-                    # A finite value beyond float range stays finite (and wrong), not inf.
-                    out[row, column] = np.clip(float(evaluate(expr, point)), -_BIGGEST, _BIGGEST)
+                    value = float(evaluate(expr, point))
                 except (Undefined, OverflowError, ZeroDivisionError, ValueError, TypeError):
-                    out[row, column] = np.nan
+                    value = np.nan
+                if abs(value) > _BIGGEST:
+                    value = np.nan if self.trusted else np.copysign(_BIGGEST, value)
+                out[row, column] = value
         return out if self.vector else out[:, 0]
 
 
@@ -109,16 +114,15 @@ class FunctionSide:
                                                  f"function returned shape {result.shape}; it "
                                                  "should return one value per input "
                                                  "(use numpy functions such as np.exp)")
-            except Refused:
-                if self.vectorized:
+            except Refused as refusal:
+                if not self.vectorized:
+                    pass
+                elif refusal.code == "raised":
+                    raise Refused("raised", f"called with a numpy array of inputs, "
+                                            f"{refusal.message}. It should accept arrays "
+                                            "(use np.exp, not math.exp)") from None
+                else:
                     raise
-            except BudgetExceeded:
-                raise
-            except Exception as error:
-                if self.vectorized:
-                    raise Refused("raised", f"called with a numpy array, your function raised "
-                                            f"{type(error).__name__}: {_short(error)}. It should "
-                                            "accept arrays (use np.exp, not math.exp)")
         rows = [self._call(point, index=i) for i, point in enumerate(points)]
         shapes = {r.shape for r in rows}
         if len(shapes) > 1:
@@ -142,6 +146,8 @@ class FunctionSide:
             raise Refused("raised", "your function recursed too deeply (RecursionError)")
         except MemoryError:
             raise Refused("raised", "your function ran out of memory (MemoryError)")
+        except SystemExit:
+            raise Refused("raised", "your function called exit(); return a value instead")
         except Exception as error:
             if self.trusted:
                 raise

@@ -139,9 +139,11 @@ def _digits(text: Any) -> int:
 
 
 def _float_text(text: str) -> str:
-    if len(text) > 60:
+    if not isinstance(text, str) or len(text) > 60:
         raise ValueError("malformed float")
-    float(text)  # raises ValueError on anything but a number
+    value = float(text)  # raises ValueError on anything but a number
+    if math.isinf(value) and "inf" not in text.lower():
+        raise ValueError(f"float out of range: {text!r:.40}")
     return text
 
 
@@ -180,10 +182,12 @@ def encode_number(value: complex | float | int) -> dict[str, Any]:
     return {"kind": "number", "real": repr(value.real), "imag": repr(value.imag)}
 
 
-def decode_number(data: dict[str, Any]) -> complex | int:
+def decode_number(data: dict[str, Any]) -> complex | float | int:
     if "int" in data:
         return _digits(data["int"])
-    return complex(float(_float_text(data["real"])), float(_float_text(data["imag"])))
+    real = float(_float_text(data["real"]))
+    imag = float(_float_text(data.get("imag", "0.0")))
+    return real if imag == 0 else complex(real, imag)
 
 
 # -- any answer ----------------------------------------------------------------------------------

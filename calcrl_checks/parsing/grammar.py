@@ -143,17 +143,15 @@ class Grammar:
             self.expect(")", opened)
         else:
             following = self.peek()
-            if following is None or not (following.kind in ("number", "name")):
+            if following is None or following.kind not in ("number", "name", "function"):
                 raise ParseError(f"'{name.text}' at column {name.column + 1} needs its argument "
                                  f"in parentheses, like {name.text}(x)", self.original,
                                  name.column)
-            self.index += 1
+            arguments = [self.atom()]
             if self.at("**"):
                 raise ParseError(f"write {name.text}(...) with parentheses (column "
                                  f"{name.column + 1}): '{name.text} {following.text}^...' "
                                  "could be read two ways", self.original, name.column)
-            self.index -= 1
-            arguments = [self.atom()]
         self.depth -= 1
         if not fewest <= len(arguments) <= most:
             wanted = str(fewest) if fewest == most else f"{fewest} to {most}"

@@ -39,6 +39,7 @@ class _Reader:
     def __init__(self, text: str):
         self.text = text
         self.pos = 0
+        self.open_bars = False
 
     def group(self) -> str:
         """One argument: a braced group or a single character/command."""
@@ -73,6 +74,11 @@ class _Reader:
                 out.append("(" + self.read_until("}") + ")")
             elif char == "}":
                 raise ParseError("unmatched '}' in your LaTeX", self.text, self.pos)
+            elif char == "|":
+                # |x| and \left| x \right| are absolute values; bars alternate open/close.
+                self.pos += 1
+                out.append(")" if self.open_bars else " abs(")
+                self.open_bars = not self.open_bars
             elif char in "^_":
                 self.pos += 1
                 argument = self.group()
@@ -113,6 +119,9 @@ class _Reader:
             return _OPERATORS[name]
         if name in _SPACING:
             return " "
+        if name in ("lvert", "rvert", "vert", "|"):
+            self.open_bars = not self.open_bars
+            return " abs(" if self.open_bars else ")"
         if name in ("{", "}"):
             return "(" if name == "{" else ")"
         if name in _FUNCTIONS or name in _GREEK:

@@ -70,6 +70,12 @@ def tokenize(text: str, origin: list[int], symbols: frozenset[str], original: st
             error = UnsafeInput if piece in ".['\"" else ParseError
             raise error(f"{reason} (column {column + 1})", original, column)
         if kind == "number":
+            follows = raw[-1] if raw else None
+            if piece.startswith(".") and follows is not None and \
+                    (follows.kind in ("number", "name", "unknown") or follows.text == ")") and \
+                    text[match.start() - 1:match.start()].strip():
+                raise ParseError(f"unexpected '.' at column {column + 1}: a number has at most "
+                                 "one decimal point", original, column)
             mantissa, _, power = piece.lower().partition("e")
             digits = len(mantissa.replace(".", ""))
             if power and abs(int(power)) > MAX_EXPONENT:

@@ -63,7 +63,9 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int, int]] = {
     "clip": (_clip, 3, 3),
 }
 
-CONSTANTS: dict[str, sp.Expr] = {"e": sp.E, "pi": sp.pi}
+#: ``E`` is how sympy prints Euler's number, so pasted sympy output reads back (a question
+#: that declares a symbol named E keeps its symbol: declared symbols win).
+CONSTANTS: dict[str, sp.Expr] = {"e": sp.E, "E": sp.E, "pi": sp.pi}
 
 #: Names refused outright, with the reason a student reads.
 FORBIDDEN: dict[str, str] = {
