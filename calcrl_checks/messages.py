@@ -12,9 +12,9 @@ from . import verdict as codes
 
 #: Advice per diagnosis, written for the student who made that mistake.
 ADVICE: dict[str, str] = {
-    codes.NOT_FINITE: "Some inputs overflow or divide by zero in your form; rewrite it so every "
-                      "step stays finite (for example 1/(1+exp(-x)) for x >= 0 and "
-                      "exp(x)/(1+exp(x)) for x < 0).",
+    codes.NOT_FINITE: "Some test inputs give NaN or inf: look for a step that overflows (exp "
+                      "of a large number), divides by zero or takes log or sqrt of a negative "
+                      "number, and rewrite that step so it stays finite.",
     codes.SWAPPED_COMPONENTS: "Entry i should belong to variable i: check the order of your "
                               "components.",
     codes.SIGN_FLIP: "Check the sign. If this is an update: descent subtracts the gradient step, "

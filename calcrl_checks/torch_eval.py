@@ -92,8 +92,9 @@ def autograd_reference(objective: sp.Expr, arguments: list[str], wrt: str,
             tensor = torch.tensor(np.asarray(value, dtype=float), dtype=torch.float64,
                                   requires_grad=(name == wrt))
             bound[name] = tensor
+            flat = tensor.reshape(-1)  # matrix entries are named in row-major order
             for index, entry in enumerate(entries.get(name, ())):
-                bound[entry] = tensor[index]
+                bound[entry] = flat[index]
         target = bound[wrt]
         result = to_torch(objective, bound)
         (gradient,) = torch.autograd.grad(result.sum(), target, allow_unused=True)

@@ -21,7 +21,12 @@ class Mistake:
     also_fails: tuple[str, ...] = ()
 
 
+Q00 = "q00_core_rules.ipynb"
+Q01 = "q01_softplus_derivative.ipynb"
+Q02 = "q02_chain_rule.ipynb"
+Q03 = "q03_partial_derivatives.ipynb"
 Q04 = "q04_gradient_ascent.ipynb"
+Q05 = "q05_pytorch_autograd.ipynb"
 Q06 = "q06_product_rule.ipynb"
 Q07 = "q07_log_derivative_trick.ipynb"
 Q08 = "q08_power_rule.ipynb"
@@ -34,12 +39,45 @@ Q14 = "q14_squared_td_error.ipynb"
 Q15 = "q15_entropy_gradient.ipynb"
 
 MISTAKES: list[Mistake] = [
+    # q00: the core rules; the chain rule's inner derivative; 2Aw, not Aw.
+    Mistake(Q00, "q00-d-softplus", "d_softplus = 1 / (1 + sp.exp(x))", "q00-d-softplus-test",
+            "missing_inner_derivative"),
+    Mistake(Q00, "q00-d-sin-x2", "d_sin_x2 = sp.cos(x**2)", "q00-d-sin-x2-test",
+            "missing_inner_derivative"),
+    Mistake(Q00, "q00-grad-quadratic", "def grad_quadratic(A, w):\n    return A @ w",
+            "q00-grad-quadratic-test", "constant_factor"),
+    Mistake(Q00, "q00-d-power", "d_power = n * x**n", "q00-d-power-test", "exponent_not_lowered"),
+    # q01: softplus' = sigmoid needs e^x from the chain rule; the sigmoid must not overflow.
+    Mistake(Q01, "q01-dsoftplus", "dsoftplus = 1 / (1 + sp.exp(x))", "q01-dsoftplus-test",
+            "missing_inner_derivative"),
+    Mistake(Q01, "q01-sigmoid", "def sigmoid(x):\n    return np.exp(x) / (1 + np.exp(x))",
+            "q01-sigmoid-test", "not_finite"),
+    # q02: dy/dx = dy/du * du/dx, with u substituted back (half credit when it is not).
+    Mistake(Q02, "q02-dy-du", 'dy_du = "1/(2 sqrt(u))"', "q02-dy-du-test", "unsubstituted",
+            credit=0.5),
+    Mistake(Q02, "q02-dy-dx", "dy_dx = 1 / (2 * sp.sqrt(1 + x**2))", "q02-dy-dx-test",
+            "missing_inner_derivative"),
+    # q03: partials hold the other variable fixed; gradient entries in order.
+    Mistake(Q03, "q03-df-dw1", "df_dw1 = 3 * w1 + 3 * w2", "q03-df-dw1-test",
+            "other_variable_differentiated"),
+    Mistake(Q03, "q03-grad-f", "def grad_f(w):\n    return np.array([w[0] + 2 * w[1], "
+            "2 * w[0] + w[1]])", "q03-grad-f-test", "swapped_components",
+            also_fails=("q03-grad-at-1-2-test",)),
+    Mistake(Q03, "q03-grad-at-1-2", "grad_at_1_2 = np.array([5.0, 4.0])",
+            "q03-grad-at-1-2-test", "swapped_components"),
     # q04: maximise vs minimise, and changing the parameters in place.
     Mistake(Q04, "q04-descent", "def descent_step(theta, grad_L, alpha):\n"
             "    theta -= alpha * grad_L\n    return theta", "q04-descent-test", "inputs_mutated"),
     Mistake(Q04, "q04-ascent", "def ascent_step(theta, grad_J, alpha):\n"
             "    return theta - alpha * grad_J", "q04-ascent-test", "sign_flip",
             also_fails=("q04-bandit-test",)),
+    # q05: backward() applies the chain rule on a graph; gradients accumulate.
+    Mistake(Q05, "q05-y", "y = torch.tensor(4.0)", "q05-y-test", "no_graph",
+            also_fails=("q05-x-grad-test",)),
+    Mistake(Q05, "q05-backward", "y.backward(retain_graph=True)\ny.backward()",
+            "q05-x-grad-test", "grad_accumulated_twice"),
+    Mistake(Q05, "q05-autograd-derivative", "def autograd_derivative(f, x0):\n    return 4.0",
+            "q05-autograd-derivative-test", "hard_coded"),
     # q06: the product rule needs both terms (u'v' equals u'v here, since (e^x)' = e^x).
     Mistake(Q06, "q06-df", "df = 2 * x * sp.exp(x)", "q06-df-test", "product_rule"),
     Mistake(Q06, "q06-df", "df = x**2 * sp.exp(x)", "q06-df-test", "product_rule"),

@@ -1,0 +1,451 @@
+"""Checks for answers built with PyTorch autograd: leaf tensors, graphs, ``.grad`` and
+derivative functions (question q05).
+
+Every check returns a :class:`~calcrl_checks.Verdict`; its message says what is wrong with the
+student's objects and never contains the expected value. Torch is imported only when a check
+runs. Codes on top of the common ones:
+
+- ``not_leaf``: a tensor meant to be a leaf was computed from another tensor;
+- ``no_graph``: nothing was recorded by autograd (no ``requires_grad``, no ``grad_fn``, or a
+  ``.grad`` set by hand);
+- ``not_connected``: an output's graph does not lead back to the input it should depend on;
+- ``no_backward``: ``.grad`` is still empty;
+- ``grad_accumulated_twice``: ``.grad`` holds the sum of two (or more) backward passes;
+- ``returned_tensor``, ``hard_coded``, ``ignores_x0``, ``returned_value``, ``no_autograd``:
+  mistakes of a function meant to return f'(x0) as a float.
+
+>>> import torch
+>>> x = torch.tensor(2.0, requires_grad=True)
+>>> check_leaf_tensor(x, value=2.0).code
+'correct'
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .budget import CALL_SECONDS, call_limited, quiet, time_limit
+from .errors import BudgetExceeded
+from .sampling import seed_for
+from .verdict import Verdict
+
+NOT_LEAF = "not_leaf"
+NO_GRAPH = "no_graph"
+NOT_CONNECTED = "not_connected"
+NO_BACKWARD = "no_backward"
+GRAD_ACCUMULATED = "grad_accumulated_twice"
+RETURNED_TENSOR = "returned_tensor"
+HARD_CODED = "hard_coded"
+IGNORES_X0 = "ignores_x0"
+RETURNED_VALUE = "returned_value"
+NO_AUTOGRAD = "no_autograd"
+
+#: Tolerance for values held in tensors (float32 by default in torch).
+RTOL, ATOL = 1e-5, 1e-6
+#: Tolerance for derivative functions (a float32 student tensor against a float64 reference).
+DERIVATIVE_RTOL, DERIVATIVE_ATOL = 1e-4, 1e-5
+#: Budgets for a derivative function: its first call may import torch.func (about 2 s).
+FIRST_CALL_SECONDS, DERIVATIVE_CHECK_SECONDS = 6.0, 8.0
+#: Graph nodes visited at most when looking for a leaf (a student graph is tiny).
+_MAX_NODES = 10_000
+
+F = TypeVar("F", bound=Callable[..., Verdict])
+
+
+def _quietly(check: F) -> F:
+    """Run a check with warnings and output silenced (torch warns on some .grad reads)."""
+    @functools.wraps(check)
+    def run(*args: Any, **kwargs: Any) -> Verdict:
+        with quiet():
+            return check(*args, **kwargs)
+
+    return run  # type: ignore[return-value]
+
+
+# -- named test functions (compositions a hidden test cell cannot define itself) -----------------
+def sin_of_square(t):
+    """sin(t^2): the chain-rule example of the lesson.
+
+    >>> import torch
+    >>> float(sin_of_square(torch.tensor(0.0)))
+    0.0
+    """
+    import torch
+
+    return torch.sin(t * t)
+
+
+def softplus(t):
+    """ln(1 + e^t), whose derivative is the sigmoid."""
+    import torch
+
+    return torch.log1p(torch.exp(t))
+
+
+def square_times_exp(t):
+    """t^2 e^t: the product-rule example of the lesson."""
+    import torch
+
+    return t * t * torch.exp(t)
+
+
+# -- leaf, graph and .grad ------------------------------------------------------------------------
+@_quietly
+def check_leaf_tensor(x: Any, value: float, name: str = "x", *, part: str | None = None,
+                      question: str | None = None) -> Verdict:
+    """``x`` is a scalar leaf tensor holding ``value`` that tracks gradients.
+
+    >>> import torch
+    >>> check_leaf_tensor(torch.tensor(2.0), value=2.0).code
+    'no_graph'
+    """
+    torch = _torch()
+    problem = _not_scalar_tensor(torch, x, name)
+    if problem:
+        return problem
+    if not x.is_floating_point():
+        return _fail("wrong_type", f"{name} holds whole numbers (dtype {_dtype(x)}); autograd "
+                     "works with floating-point tensors.",
+                     "Write the number with a decimal point, such as 1.0 rather than 1.")
+    if not x.requires_grad:
+        return _fail(NO_GRAPH, f"{name} does not track gradients, so autograd records nothing "
+                     "computed from it and backward() can never fill its .grad.",
+                     "Ask torch to track it when you create the tensor (requires_grad=True).")
+    if not x.is_leaf:
+        return _fail(NOT_LEAF, f"{name} is the result of an operation (its grad_fn is "
+                     f"{type(x.grad_fn).__name__}), not a leaf tensor; backward() fills .grad "
+                     "only for leaves.",
+                     "Create the tensor directly from the number, with requires_grad=True.")
+    if not _close(float(x.detach()), value, RTOL, ATOL):
+        return _fail("wrong", f"{name} holds {_fmt(x)}, which is not the value the question "
+                     "asks for.", "Re-read which point the question evaluates at.")
+    return Verdict(True, 1.0, "correct", f"Correct: {name} is a scalar leaf tensor with the "
+                   "requested value, and it tracks gradients.")
+
+
+@_quietly
+def check_graph_output(y: Any, of: Any, value: float, slope: float | None = None,
+                       name: str = "y", input_name: str = "x", *, part: str | None = None,
+                       question: str | None = None) -> Verdict:
+    """``y`` is a scalar tensor computed from ``of`` by torch operations, holding ``value``.
+
+    With ``slope``, dy/d(of) at the current point is compared too (through
+    ``torch.autograd.grad``, which leaves ``.grad`` untouched), so a different function with the
+    same value is caught. If the graph was already freed by a backward pass, that part is skipped.
+
+    >>> import torch
+    >>> x = torch.tensor(2.0, requires_grad=True)
+    >>> check_graph_output(x ** 2, of=x, value=4.0).code
+    'correct'
+    """
+    torch = _torch()
+    problem = _not_scalar_tensor(torch, y, name)
+    if problem:
+        return problem
+    if y.grad_fn is None:
+        if isinstance(of, torch.Tensor) and not of.requires_grad:
+            why = (f"{input_name} does not track gradients, so nothing computed from it is "
+                   "recorded")
+        else:
+            why = (f"it was not computed from {input_name} by torch operations (a number typed "
+                   f"in, or a value taken out with .item() or .detach(), or computed under "
+                   "torch.no_grad())")
+        return _fail(NO_GRAPH, f"{name} has no grad_fn: {why}.",
+                     f"Compute {name} from the tensor {input_name} itself, so autograd can "
+                     "record the operation.")
+    if not _reaches(y.grad_fn, of):
+        return _fail(NOT_CONNECTED, f"{name}'s graph does not lead back to {input_name}: it was "
+                     f"computed from another tensor.",
+                     f"Use the tensor {input_name} defined above in the expression for {name}.")
+    if not _close(float(y.detach()), value, RTOL, ATOL):
+        return _fail("wrong", f"{name} holds {_fmt(y)}, which is not the function the question "
+                     f"asks for, evaluated at {input_name}.", None)
+    if slope is not None:
+        try:
+            (local,) = torch.autograd.grad(y, of, retain_graph=True)
+        except RuntimeError:
+            local = None
+        if local is not None and not _close(float(local), slope, RTOL, ATOL):
+            return _fail("wrong", f"{name} has the right value at this point but changes at a "
+                         f"different rate as {input_name} changes, so it is a different "
+                         "function from the one asked for.", "Re-read the formula for "
+                         f"{name}.")
+    return Verdict(True, 1.0, "correct", f"Correct: {name} has the requested value and its "
+                   f"graph (grad_fn) leads back to {input_name}.")
+
+
+@_quietly
+def check_grad(x: Any, value: float, output: Any = None, name: str = "x",
+               output_name: str = "y", *, part: str | None = None,
+               question: str | None = None) -> Verdict:
+    """``x.grad`` holds ``value`` after one backward pass through ``output``'s graph.
+
+    A gradient twice (or k times) too large is ``grad_accumulated_twice``. With ``output``, a
+    ``.grad`` whose output has no graph back to ``x`` (typed in by hand) is ``no_graph``.
+
+    >>> import torch
+    >>> x = torch.tensor(2.0, requires_grad=True)
+    >>> y = x ** 2
+    >>> y.backward(retain_graph=True); y.backward()
+    >>> check_grad(x, value=4.0, output=y).code
+    'grad_accumulated_twice'
+    """
+    torch = _torch()
+    problem = _not_scalar_tensor(torch, x, name)
+    if problem:
+        return problem
+    grad = x.grad
+    if grad is None:
+        if not x.requires_grad:
+            return _fail(NO_GRAPH, f"{name}.grad is empty: {name} does not track gradients, so "
+                         "backward() has nothing to fill.",
+                         "Create the tensor with requires_grad=True, then call backward().")
+        if not x.is_leaf:
+            return _fail(NOT_LEAF, f"{name}.grad is empty: {name} is not a leaf tensor, and "
+                         "backward() fills .grad only for leaves.",
+                         "Create the tensor directly from the number.")
+        return _fail(NO_BACKWARD, f"{name}.grad is empty: backward() has not run.",
+                     f"Call {output_name}.backward() once before reading {name}.grad.")
+    if output is not None:
+        connected = isinstance(output, torch.Tensor) and output.grad_fn is not None and \
+            _reaches(output.grad_fn, x)
+        if not connected:
+            return _fail(NO_GRAPH, f"{name}.grad has a value, but {output_name} has no autograd "
+                         f"graph leading back to {name}, so backward() cannot have computed "
+                         "it: the gradient looks set by hand.",
+                         f"Build {output_name} from {name} with torch operations and let "
+                         f"{output_name}.backward() fill {name}.grad.")
+    if grad.numel() != 1:
+        return _fail("wrong_shape", f"{name}.grad has shape {tuple(grad.shape)}; one number is "
+                     "expected.", None)
+    got = float(grad.detach().reshape(()))
+    if _close(got, value, RTOL, ATOL):
+        return Verdict(True, 1.0, "correct", f"Correct: {name}.grad holds dy/d{name} from one "
+                       "backward pass.")
+    times = got / value if value else float("nan")
+    if np.isfinite(times) and round(times) >= 2 and _close(got, round(times) * value, RTOL, ATOL):
+        count = "two" if round(times) == 2 else str(round(times))
+        return _fail(GRAD_ACCUMULATED, f"{name}.grad is the sum of {count} backward passes: "
+                     "autograd adds each new gradient to what .grad already holds.",
+                     f"Call backward() once (re-running a cell calls it again), or reset with "
+                     f"{name}.grad = None before another pass.")
+    return _fail("wrong", f"{name}.grad holds {_fmt(grad)}, which is not dy/d{name} at the "
+                 f"current value of {name}.", f"Check the formula of {output_name}.")
+
+
+# -- a function that returns f'(x0) ---------------------------------------------------------------
+@_quietly
+def check_autograd_derivative(fn: Any, functions: Sequence[Callable[[Any], Any]],
+                              domain: tuple[float, float] = (-2.0, 2.0), samples: int = 3,
+                              scores: Mapping[str, float] | None = None,
+                              seed: int | None = None, *, part: str | None = None,
+                              question: str | None = None) -> Verdict:
+    """``fn(f, x0)`` returns f'(x0) as a Python float, computed with torch autograd.
+
+    ``functions`` are trusted scalar torch functions (builtins such as ``torch.sin`` or the
+    named functions of this module); each is tried at ``samples`` seeded ``x0`` in ``domain``
+    and compared with a float64 autograd reference. ``scores`` gives partial credit per code
+    (for example ``{"returned_tensor": 0.5}``).
+
+    >>> import torch
+    >>> def derivative(f, x0):
+    ...     x = torch.tensor(x0, requires_grad=True)
+    ...     f(x).backward()
+    ...     return x.grad.item()
+    >>> check_autograd_derivative(derivative, [torch.sin, sin_of_square]).code
+    'correct'
+    """
+    torch = _torch()
+    scores = dict(scores or {})
+    if seed is None:
+        seed = seed_for(question, part) if question or part else seed_for("autograd_derivative")
+    rng = np.random.default_rng(seed)
+    cases = [(f, float(rng.uniform(*domain))) for f in functions for _ in range(samples)]
+    names = ", ".join(_fname(f) for f in functions)
+    compared = (f"(Compared at {len(cases)} points: f in {names}, x0 in [{domain[0]:g}, "
+                f"{domain[1]:g}]; rtol={DERIVATIVE_RTOL:g}, atol={DERIVATIVE_ATOL:g}; "
+                f"seed {seed}.)")
+    if not callable(fn):
+        return _fail("wrong_type", f"autograd_derivative should be a function, not a "
+                     f"{type(fn).__name__}.", None)
+    try:
+        with time_limit(DERIVATIVE_CHECK_SECONDS):
+            return _judge_derivative(torch, fn, cases, scores, compared)
+    except BudgetExceeded as error:
+        return _fail("timeout", f"checking your function did not finish within "
+                     f"{error.seconds:g} seconds.", "Make it simpler and try again.")
+
+
+def _judge_derivative(torch: Any, fn: Any, cases: list[tuple[Callable, float]],
+                      scores: Mapping[str, float], compared: str) -> Verdict:
+    answers, expected, values, tensors = [], [], [], 0
+    tracked = [False]
+    for f, x0 in cases:
+        spy = _spy(torch, f, tracked)
+        where = f"f = {_fname(f)}, x0 = {x0:.4g}"
+        try:
+            raw = call_limited(fn, spy, x0,
+                               seconds=FIRST_CALL_SECONDS if not answers else CALL_SECONDS)
+        except BudgetExceeded:
+            raise
+        except Exception as error:
+            return _fail("raised", f"for {where} your function raised {type(error).__name__}: "
+                         f"{_first_line(error)}", None, compared)
+        if isinstance(raw, torch.Tensor):
+            if raw.numel() != 1:
+                return _fail("wrong_shape", f"for {where} your function returned a tensor of "
+                             f"shape {tuple(raw.shape)}; one number is expected.", None, compared)
+            tensors += 1
+            number = float(raw.detach().reshape(()))
+        elif isinstance(raw, (int, float, np.integer, np.floating)) and not isinstance(raw, bool):
+            number = float(raw)
+        else:
+            return _fail("wrong_type", f"for {where} your function returned a "
+                         f"{type(raw).__name__}; a float is expected.",
+                         "Return a Python float (a tensor's .item() gives one).", compared)
+        answers.append(number)
+        expected.append(_reference(torch, f, x0))
+        values.append(float(f(torch.tensor(x0, dtype=torch.float64)).detach()))
+    got, want = np.array(answers), np.array(expected)
+    if not np.isfinite(got).all():
+        return _fail("not_finite", "your function returned NaN or inf for some inputs.", None,
+                     compared)
+    close = np.abs(got - want) <= DERIVATIVE_ATOL + DERIVATIVE_RTOL * np.abs(want)
+    if close.all():
+        if not tracked[0]:
+            return _fail(NO_AUTOGRAD, "your values are right, but f was never called on a "
+                         "tensor that tracks gradients, so they did not come from autograd.",
+                         "Make x0 a tensor with requires_grad=True and let backward() (or "
+                         "torch.autograd.grad) compute the derivative.", compared,
+                         scores.get(NO_AUTOGRAD, 0.0))
+        if tensors:
+            return _fail(RETURNED_TENSOR, "your derivatives are right, but your function "
+                         "returns a tensor; the question asks for a Python float.",
+                         "Turn a one-element tensor into a float with .item().", compared,
+                         scores.get(RETURNED_TENSOR, 0.0))
+        return Verdict(True, 1.0, "correct", f"Correct: your function returns f'(x0) for "
+                       f"every test function and point. {compared}")
+    code, evidence, hint = _derivative_mistake(got, want, np.array(values), cases)
+    first = int(np.argmin(close))
+    f, x0 = cases[first]
+    text = (f"{evidence} It differs at {int((~close).sum())} of {len(cases)} points; first at "
+            f"f = {_fname(f)}, x0 = {x0:.4g}, where your function returns {got[first]:.6g}.")
+    return _fail(code, text, hint, compared, scores.get(code, 0.0))
+
+
+def _derivative_mistake(got: np.ndarray, want: np.ndarray, values: np.ndarray,
+                        cases: list[tuple[Callable, float]]) -> tuple[str, str, str | None]:
+    def same(a: np.ndarray, b: np.ndarray) -> bool:
+        return bool((np.abs(a - b) <= DERIVATIVE_ATOL + DERIVATIVE_RTOL * np.abs(b)).all())
+
+    if np.ptp(got) == 0 and np.ptp(want) > DERIVATIVE_ATOL:
+        return (HARD_CODED, "your function returns the same number whatever f and x0 are.",
+                "Compute the derivative from f and x0 each time instead of returning a fixed "
+                "number.")
+    groups: dict[int, list[int]] = {}
+    for index, (f, _) in enumerate(cases):
+        groups.setdefault(id(f), []).append(index)
+    if all(np.ptp(got[g]) == 0 for g in groups.values()) and \
+            any(np.ptp(want[g]) > DERIVATIVE_ATOL for g in groups.values()):
+        return (IGNORES_X0, "for each f your function returns the same number at every x0.",
+                "Evaluate at the point x0 you are given.")
+    if same(got, values):
+        return (RETURNED_VALUE, "your function returns f(x0), the value of the function, not "
+                "its derivative.", "After backward(), the derivative is in the input "
+                "tensor's .grad.")
+    if same(got, 2 * want):
+        return (GRAD_ACCUMULATED, "your function returns twice the derivative everywhere; this "
+                "happens when backward() runs twice on the same tensor (gradients add up).",
+                "Use a fresh tensor and call backward() once per call.")
+    if same(got, -want):
+        return ("sign_flip", "your function returns the derivative with the wrong sign.", None)
+    return ("wrong", "your function does not return f'(x0).", "Create the input tensor from "
+            "x0 with requires_grad=True, apply f, call backward() and read the input's .grad.")
+
+
+def _spy(torch: Any, f: Callable, tracked: list[bool]) -> Callable:
+    """``f`` with a note of whether it was ever called on a gradient-tracking tensor."""
+    def f_spy(t):
+        result = f(t)
+        if isinstance(result, torch.Tensor) and result.requires_grad:
+            tracked[0] = True
+        return result
+
+    f_spy.__name__ = _fname(f)
+    return f_spy
+
+
+def _reference(torch: Any, f: Callable, x0: float) -> float:
+    t = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+    (grad,) = torch.autograd.grad(f(t), t)
+    return float(grad)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _torch() -> Any:
+    import torch
+
+    return torch
+
+
+def _not_scalar_tensor(torch: Any, value: Any, name: str) -> Verdict | None:
+    if type(value) not in (torch.Tensor, torch.nn.Parameter):
+        kind = type(value).__name__
+        hint = "Create it with torch.tensor(...)." if kind in ("float", "int") else None
+        return _fail("wrong_type", f"{name} is a {kind}, not a torch tensor.", hint)
+    if value.numel() != 1 or value.dim() != 0:
+        return _fail("wrong_shape", f"{name} has shape {tuple(value.shape)}; a scalar tensor "
+                     "(shape ()) is expected.", "Pass a plain number to torch.tensor, not a "
+                     "list.")
+    return None
+
+
+def _reaches(node: Any, leaf: Any) -> bool:
+    """Whether the graph below ``node`` accumulates into the tensor ``leaf``."""
+    seen, stack = set(), [node]
+    while stack and len(seen) < _MAX_NODES:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if getattr(current, "variable", None) is leaf:
+            return True
+        stack.extend(child for child, _ in getattr(current, "next_functions", ()))
+    return False
+
+
+def _close(got: float, want: float, rtol: float, atol: float) -> bool:
+    return bool(np.isfinite(got) and abs(got - want) <= atol + rtol * abs(want))
+
+
+def _fail(code: str, text: str, hint: str | None, compared: str = "",
+          score: float = 0.0) -> Verdict:
+    opener = {"wrong_type": "Wrong kind of answer", "wrong_shape": "Wrong shape",
+              "raised": "Your code raised an error",
+              "timeout": "Could not check this answer in time"}.get(code, "Not yet")
+    lines = [f"{opener}: {text}"]
+    if hint:
+        lines.append(f"Hint: {hint}")
+    if compared:
+        lines.append(compared)
+    return Verdict(False, float(score), code, "\n".join(lines))
+
+
+def _fmt(tensor: Any) -> str:
+    return f"{float(tensor.detach().reshape(())):.6g}"
+
+
+def _dtype(tensor: Any) -> str:
+    return str(tensor.dtype).replace("torch.", "")
+
+
+def _fname(f: Callable) -> str:
+    return getattr(f, "__name__", type(f).__name__)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:160] if text else "(no message)"
