@@ -24,7 +24,8 @@ _NOT_MISTAKES = {"correct"}
 @dataclass
 class PartSummary:
     notebook: str
-    part: str
+    cell: str          # the test cell's grade_id
+    part: str          # the answer it grades
     students: int
     codes: Counter = field(default_factory=Counter)
 
@@ -78,7 +79,8 @@ def _parts(records: list[Record]) -> list[PartSummary]:
     grouped: dict[tuple[str, str], PartSummary] = {}
     for record in records:
         key = (record.notebook, record.cell)
-        summary = grouped.setdefault(key, PartSummary(record.notebook, record.part, 0))
+        summary = grouped.setdefault(key, PartSummary(record.notebook, record.cell,
+                                                      record.part, 0))
         if record.part != record.cell:
             summary.part = record.part
         summary.students += 1
@@ -94,12 +96,12 @@ def text_summary(summary: ClassSummary, top: int = 8) -> str:
     best = max(g.max_score for g in summary.grades.values())
     lines = [f"{summary.assignment}: {len(scores)} students graded; mean {statistics.mean(scores):.1f}"
              f", median {statistics.median(scores):.1f} of {best:g} points."]
-    common = sorted(((share, part, code) for part in summary.parts
-                     for code, share in part.mistakes()), reverse=True)[:top]
+    common = sorted(((share, part.notebook, part.part, code) for part in summary.parts
+                     for code, share in part.mistakes()), key=lambda row: -row[0])[:top]
     if common:
         lines.append("Most common mistakes:")
-        lines.extend(f"  {part.notebook} · {part.part}: {code} {share:.0%}"
-                     for share, part, code in common)
+        lines.extend(f"  {notebook} · {part}: {code} {share:.0%}"
+                     for share, notebook, part, code in common)
     return "\n".join(lines)
 
 
@@ -122,7 +124,8 @@ def _page(summary: ClassSummary) -> str:
                         f"({part.codes[code]} of {part.students})</li>"
                         for code, share in part.mistakes())
         correct = part.share("correct")
-        sections.append(f"<h3>{esc(part.notebook)} · {esc(part.part)}</h3>"
+        sections.append(f"<h3 id=\"{esc(part.cell)}\">{esc(part.notebook)} · {esc(part.part)} "
+                        f"<small>({esc(part.cell)})</small></h3>"
                         f"<p>correct: {correct:.0%} of {part.students}</p>"
                         + (f"<ul>{items}</ul>" if items else "<p>No mistakes recorded.</p>"))
     return f"""<!DOCTYPE html>

@@ -1,0 +1,133 @@
+"""The instructor's pipeline end to end on the demo class: `calcrl demo`, autograde, report."""
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+
+import pytest
+
+import course
+from calcrl_checks.instructor.demo_class import demo_students, expected_scores
+from calcrl_checks.instructor.mistakes import MISTAKES
+from conftest import calcrl, course_copy
+
+
+def test_every_demo_student_gets_the_expected_score(graded_class):
+    root = graded_class.root
+    expected = expected_scores(root, demo_students())
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "calcrl") as gradebook:
+        for student, score in expected.items():
+            got = gradebook.find_submission(course.ASSIGNMENT, student).score
+            assert got == pytest.approx(score), f"{student}: {got} != {score}"
+
+
+def test_the_demo_prints_the_summary_and_the_score_table(graded_class):
+    out = graded_class.demo.stdout
+    for student in demo_students():
+        assert re.search(rf"^{student.name}\b", out, re.M), f"{student.name} missing from output"
+    assert "q10_chain_rule_power.ipynb is not valid JSON" in out
+    assert "ran past the per-cell time limit" in out  # the looping student
+    assert "Most common mistakes:" in out
+    assert "reports/calculus/report.html" in out
+
+
+def test_the_corrupt_file_is_named_and_the_rest_of_that_student_is_graded(graded_class):
+    scores = course.scores(graded_class.root, "corrupt")
+    assert scores["q10-df-test"] == 0
+    assert scores["q08-df-test"] == 3  # another notebook of the same student
+
+
+def _statuses(summary: str) -> dict[str, str]:
+    """student -> status, from the table `calcrl autograde` prints."""
+    return dict(re.findall(r"^(\S+)\s+(?:[\d.]+ / [\d.]+|-)\s+(graded|up to date|failed)",
+                           summary, re.M))
+
+
+def test_a_rerun_grades_nothing_again_and_changes_nothing(graded_class):
+    root = graded_class.root
+    graded = sorted((root / "autograded").glob("*/calculus/*.ipynb"))
+    before = {p: p.read_bytes() for p in graded}
+    scores = {s.name: course.scores(root, s.name) for s in demo_students()}
+    rerun = calcrl(root, "autograde", course.ASSIGNMENT)
+    assert rerun.returncode == 1  # the corrupt notebook is still there, and still reported
+    statuses = _statuses(rerun.stdout)
+    assert {s.name for s in demo_students()} <= set(statuses)
+    assert set(statuses.values()) == {"up to date"}, rerun.stdout
+    assert "is not valid JSON" in rerun.stdout
+    assert {p: p.read_bytes() for p in graded} == before
+    assert {s.name: course.scores(root, s.name) for s in demo_students()} == scores
+
+
+def test_a_changed_submission_is_graded_again(graded_class):
+    root = graded_class.root
+    course.submit(root, "late", "q10_chain_rule_power.ipynb", {"q10-df-at-0": "df_at_0 = 6"})
+    first = calcrl(root, "autograde", course.ASSIGNMENT, "--student", "late")
+    assert _statuses(first.stdout) == {"late": "graded"}, first.stdout
+    assert course.scores(root, "late")["q10-df-at-0-test"] == 1
+    course.submit(root, "late", "q10_chain_rule_power.ipynb", {"q10-df-at-0": "df_at_0 = 5"})
+    second = calcrl(root, "autograde", course.ASSIGNMENT, "--student", "late")
+    assert _statuses(second.stdout) == {"late": "graded"}, second.stdout
+    assert course.scores(root, "late")["q10-df-at-0-test"] == 0
+
+
+def test_the_report_counts_each_diagnosis(graded_class):
+    root = graded_class.root
+    page = (root / "reports" / "calculus" / "report.html").read_text()
+    assert "data:image/png;base64," in page and "http" not in page.split("<body>")[1]
+    counts = Counter()
+    for student in demo_students():
+        for mistake in MISTAKES:
+            if student.answers.get(mistake.notebook, {}).get(mistake.answer_cell) == mistake.code:
+                counts[(mistake.notebook, mistake.test_cell, mistake.feedback)] += 1
+    for (notebook, cell, code), count in counts.items():
+        submitted = len(list((root / "autograded").glob(f"*/calculus/{notebook}")))
+        section = page.split(f'<h3 id="{cell}">')[1].split("<h3")[0]
+        assert re.search(rf"<code>{code}</code>: \d+% \({count} of {submitted}\)", section), \
+            f"{cell}: {code} should be counted {count} of {submitted}"
+
+
+def test_the_grades_csv_has_every_graded_student(graded_class):
+    rows = list(csv.DictReader((graded_class.root / "reports" / "calculus" / "grades.csv")
+                               .open()))
+    students = {row["student_id"]: float(row["score"]) for row in rows}
+    expected = expected_scores(graded_class.root, demo_students())
+    for student, score in expected.items():
+        assert students[student] == pytest.approx(score)
+
+
+def test_feedback_exists_for_every_graded_notebook_with_math_rendered_offline(graded_class):
+    root = graded_class.root
+    graded_by_fixture = {s.name for s in demo_students()} | {"deleter"}
+    for notebook in sorted((root / "autograded").glob("*/calculus/*.ipynb")):
+        student = notebook.parent.parent.name
+        if student not in graded_by_fixture:
+            continue
+        page = root / "feedback" / student / "calculus" / notebook.name.replace(".ipynb", ".html")
+        assert page.exists(), f"no feedback for {student}/{notebook.name}"
+    page = (root / "feedback" / "perfect" / "calculus" / "q10_chain_rule_power.html").read_text()
+    assert "<math" in page and "$f(x)" not in page
+
+
+def test_autograde_without_submissions_says_so(tmp_path):
+    root = course_copy(tmp_path / "empty")
+    result = calcrl(root, "autograde", course.ASSIGNMENT)
+    assert result.returncode == 1 and "No submissions" in result.stdout
+
+
+def test_calcrl_outside_a_course_folder_is_a_clear_error(tmp_path):
+    result = calcrl(tmp_path, "autograde", course.ASSIGNMENT)
+    assert result.returncode == 2 and "nbgrader_config.py" in result.stderr
+
+
+def test_running_the_demo_again_gives_the_same_table(graded_class):
+    """Last on purpose: it re-runs the demo in the shared course (the same state results)."""
+    again = calcrl(graded_class.root, "demo")
+    assert again.returncode == 0, again.stderr[-3000:]
+
+    def table(output: str) -> str:
+        return output[output.index("student     "):output.index("Where everything is")]
+
+    assert table(again.stdout) == table(graded_class.demo.stdout)
