@@ -29,6 +29,9 @@ FLOAT_ZERO_ATOL = 1e-12
 class Tolerance:
     rtol: float
     atol: float
+    #: True when atol was derived from the expected values: its number would reveal their
+    #: size, so messages do not print it.
+    scaled: bool = False
 
     def close(self, answer: np.ndarray, expected: np.ndarray) -> np.ndarray:
         """Element-wise closeness; NaN or inf in the answer is never close."""
@@ -37,7 +40,8 @@ class Tolerance:
         return ok & np.isfinite(answer)
 
     def describe(self) -> str:
-        return f"rtol={self.rtol:.2g}, atol={self.atol:.2g}"
+        absolute = "atol scaled to the expected size" if self.scaled else f"atol={self.atol:.2g}"
+        return f"rtol={self.rtol:.2g}, {absolute}"
 
 
 def choose(precision: str, expected: np.ndarray, rtol: float | None = None,
@@ -46,10 +50,11 @@ def choose(precision: str, expected: np.ndarray, rtol: float | None = None,
     default_rtol, atol_fraction = DEFAULTS.get(precision, DEFAULTS["float64"])
     finite = np.abs(expected[np.isfinite(expected)])
     scale = float(finite.max()) if finite.size else 0.0
+    scaled = atol is None and scale > 0
     if atol is None:
         atol = atol_fraction * scale if scale > 0 else ZERO_SCALE_ATOL.get(precision,
                                                                            FLOAT_ZERO_ATOL)
-    return Tolerance(default_rtol if rtol is None else float(rtol), float(atol))
+    return Tolerance(default_rtol if rtol is None else float(rtol), float(atol), scaled)
 
 
 def looser(*precisions: str) -> str:

@@ -83,7 +83,7 @@ def test_not_finite_for_a_sigmoid_that_overflows():
 
     verdict = compare(sigmoid, 1 / (1 + sp.exp(-x)), {"x": (-1000, 1000)})
     assert verdict.code == "not_finite"
-    assert "NaN" in verdict.message and "1/(1+exp(-x)) for x >= 0" in verdict.message
+    assert "NaN" in verdict.message and "overflows" in verdict.message
 
 
 MAL = [

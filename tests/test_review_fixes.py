@@ -74,3 +74,10 @@ def test_the_decoder_refuses_floats_out_of_range():
 
 def test_arrays_survive_the_review_changes():
     assert compare(np.array([4.0, 5.0]), [4, 5]).passed
+
+
+@pytest.mark.parametrize("expected", [1.2, 37.5, 0.0061])
+def test_the_tolerance_in_a_message_does_not_reveal_the_expected_size(expected):
+    verdict = compare(expected * 1.5 + 1, expected)
+    assert not verdict.passed
+    assert f"{expected:g}" not in verdict.message and f"{expected * 1e-9:.2g}" not in verdict.message
