@@ -25,6 +25,7 @@ test: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_checks.py
+	$(BIN)/python benchmarks/bench_notebooks.py
 	$(BIN)/python benchmarks/bench_autograde.py
 
 # Regenerate the committed student version from source/ (nbgrader generate_assignment).

@@ -130,5 +130,11 @@ def _test_cell_traceback_lines(root, student: str, notebook: str) -> list[str]:
             if output.get("output_type") == "error":
                 for entry in output["traceback"][:-1]:
                     plain = re.sub(r"\x1b\[[0-9;]*m", "", entry)
-                    lines += [ln.strip() for ln in plain.splitlines() if len(ln.strip()) > 12]
+                    lines += [ln.strip() for ln in plain.splitlines() if _is_code(ln.strip())]
     return lines
+
+
+def _is_code(line: str) -> bool:
+    """A traceback line that quotes code (not a ruler, a header or a cell reference)."""
+    return len(line) > 12 and re.search(r"[A-Za-z]", line) is not None and not re.match(
+        r"(Traceback \(most recent call last\)|Cell In\[\d+\], line \d+|File )", line)
