@@ -21,7 +21,7 @@ from .adapt import Answer, adapt
 from .budget import CHECK_SECONDS, quiet, time_limit
 from .diagnose import Candidate, Diagnosis, diagnose
 from .errors import BudgetExceeded, ParseError, Refused
-from .evaluate import Undefined, evaluate, near_kink
+from .evaluate import Undefined, evaluate, holds, near_kink
 from .hints import Hint, as_hints
 from .maldiff import mal_answers, partial_mistakes
 from .parsing import parse
@@ -265,13 +265,11 @@ def _compare(answer: Any, expected: Any, setup: Setup, reading: list[str | None]
     points = _sample(setup, expected_side, answer_side)
     expected_values = expected_side.values(points)
     answer_values = answer_side.values(points)
-    context = _context(setup, len(points), answer_side, expected_side, expected_values,
-                       reading[0])
+    context = _context(setup, len(points), reading[0])
     if answer_values.shape != expected_values.shape:
-        return _wrong_shape(setup, answer_values, expected_values, len(points), context)
+        return _wrong_shape(setup, answer_values, expected_values, context)
     tolerance = _tolerance(setup, answer_side, expected_side, expected_values)
-    context = _context(setup, len(points), answer_side, expected_side, expected_values,
-                       reading[0], tolerance)
+    context = _context(setup, len(points), reading[0], tolerance)
     point_ok = _per_point(tolerance.close(answer_values, expected_values))
     mutated = getattr(answer_side, "mutated", set())
     if point_ok.all() and not (setup.forbid_mutation and mutated):
@@ -291,12 +289,10 @@ def _compare(answer: Any, expected: Any, setup: Setup, reading: list[str | None]
         return _verdict(setup, codes.INPUTS_MUTATED, messages.mismatch(
             context, codes.INPUTS_MUTATED, f"your function changed its input {names} in place",
             0, "", ""))
-    return _explain(setup, points, answer_side, expected_values, answer_values, tolerance,
-                    point_ok, context)
+    return _explain(setup, points, expected_values, answer_values, tolerance, point_ok, context)
 
 
-def _explain(setup: Setup, points: list[dict[str, Any]], answer_side: Any,
-             expected_values: np.ndarray, answer_values: np.ndarray, tolerance: Tolerance,
+def _explain(setup: Setup, points: list[dict[str, Any]], expected_values: np.ndarray, answer_values: np.ndarray, tolerance: Tolerance,
              point_ok: np.ndarray, context: messages.Context) -> Verdict:
     bad = int((~point_ok).sum())
     first = int(np.argmin(point_ok))
@@ -363,7 +359,7 @@ def _regime_note(setup: Setup, points: list[dict[str, Any]], point_ok: np.ndarra
         return ""
     failing, passing = [], []
     for name, condition in setup.regimes.items():
-        inside = np.array([_holds(condition, p) for p in points])
+        inside = np.array([holds(condition, p) for p in points])
         if not inside.any():
             continue
         bad = int((~point_ok & inside).sum())
@@ -375,15 +371,6 @@ def _regime_note(setup: Setup, points: list[dict[str, Any]], point_ok: np.ndarra
     if passing:
         parts.append("it matches where " + "; ".join(passing))
     return ", and ".join(parts)
-
-
-def _holds(condition: sp.Basic, point: dict[str, Any]) -> bool:
-    from .evaluate import _truth
-
-    try:
-        return _truth(condition, point)
-    except Undefined:
-        return False
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -439,8 +426,7 @@ def _provable(answer_side: Any, expected_side: Any) -> bool:
         and not answer_side.vector and not expected_side.vector
 
 
-def _context(setup: Setup, count: int, answer_side: Any, expected_side: Any,
-             expected_values: np.ndarray, reading: str | None,
+def _context(setup: Setup, count: int, reading: str | None,
              tolerance: Tolerance | None = None) -> messages.Context:
     domain = ", ".join(spec.describe(name) for name, spec in setup.domain.items())
     return messages.Context(setup.what, count, domain,
@@ -448,10 +434,8 @@ def _context(setup: Setup, count: int, answer_side: Any, expected_side: Any,
 
 
 def _wrong_shape(setup: Setup, answer_values: np.ndarray, expected_values: np.ndarray,
-                 count: int, context: messages.Context) -> Verdict:
+                 context: messages.Context) -> Verdict:
     yours, wanted = answer_values.shape[1:], expected_values.shape[1:]
-    if not setup.domain:
-        yours, wanted = answer_values.shape[1:], expected_values.shape[1:]
     text = (f"your {setup.what} has shape {yours or 'a single number'} but shape "
             f"{wanted or 'a single number'} is expected.")
     return _verdict(setup, codes.WRONG_SHAPE, messages.refused(codes.WRONG_SHAPE, text, context))

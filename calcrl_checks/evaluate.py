@@ -108,6 +108,14 @@ def _eval(node: sp.Basic, values: Mapping[str, float]):
     raise Undefined(f"cannot evaluate {func}")
 
 
+def holds(condition: sp.Basic, values: Mapping[str, float]) -> bool:
+    """Whether a condition (a relational, And/Or/Not) is true at a point; False if undefined."""
+    try:
+        return _truth(condition, values)
+    except Undefined:
+        return False
+
+
 def _truth(condition: sp.Basic, values: Mapping[str, float]) -> bool:
     if condition is sp.true:
         return True

@@ -86,24 +86,18 @@ def gradient_where_flat(regimes: Mapping[str, sp.Basic], score: float | None = N
     The message names the regime, as in "your gradient is non-zero where the objective is
     clipped (r > 1 + eps, A > 0)".
     """
-    from .evaluate import Undefined, _truth
+    from .evaluate import holds
 
     def when(answer: np.ndarray, expected: np.ndarray, points: list[dict[str, Any]]) -> str:
         flat = np.abs(expected) < 1e-12
         moving = np.abs(answer) > 1e-9
         for name, condition in regimes.items():
-            inside = np.array([_safe_truth(condition, p) for p in points])
+            inside = np.array([holds(condition, p) for p in points])
             offending = inside & flat & moving
             if offending.any():
                 return (f"your gradient is non-zero where the objective is flat: {name} "
                         f"({int(offending.sum())} of {int(inside.sum())} such points)")
         return ""
-
-    def _safe_truth(condition: sp.Basic, point: dict[str, Any]) -> bool:
-        try:
-            return _truth(condition, point)
-        except Undefined:
-            return False
 
     return Hint("Where the clipped term is the minimum it does not depend on r, so the "
                 "gradient there is 0.", when=when, score=score, code=codes.GRADIENT_WHERE_CLIPPED)
