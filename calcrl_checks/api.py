@@ -292,8 +292,9 @@ def _compare(answer: Any, expected: Any, setup: Setup, reading: list[str | None]
     return _explain(setup, points, expected_values, answer_values, tolerance, point_ok, context)
 
 
-def _explain(setup: Setup, points: list[dict[str, Any]], expected_values: np.ndarray, answer_values: np.ndarray, tolerance: Tolerance,
-             point_ok: np.ndarray, context: messages.Context) -> Verdict:
+def _explain(setup: Setup, points: list[dict[str, Any]], expected_values: np.ndarray,
+             answer_values: np.ndarray, tolerance: Tolerance, point_ok: np.ndarray,
+             context: messages.Context) -> Verdict:
     bad = int((~point_ok).sum())
     first = int(np.argmin(point_ok))
     base = _increment_base(setup, points, answer_values.shape)
