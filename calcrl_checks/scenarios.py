@@ -136,18 +136,11 @@ def check_bandit_learns(ascent_step: Any, rewards: Sequence[float] = (0.2, 1.0),
     setup = (f"(A 2-armed softmax bandit with arm rewards {_fmt_list(rewards)}, trained for "
              f"{steps} updates with alpha = {alpha:g} and the exact gradient of J; start "
              f"seeded with {seed}.)")
-    curve: list[float] = []
-    with quiet():
-        try:
-            with time_limit(CHECK_SECONDS):
-                curve = bandit_curve(_limited(ascent_step, "ascent_step"), rewards, alpha,
-                                     steps, seed)
-        except ScenarioError as failure:
-            return _fail(failure.code, f"Not yet: {failure.text}", setup)
-        except BudgetExceeded as error:
-            return _fail(codes.TIMEOUT, f"Could not check this answer in time: training (or "
-                         f"one call of your function) did not finish within {error.seconds:g} "
-                         "seconds.", setup)
+    outcome = _run(lambda: bandit_curve(_limited(ascent_step, "ascent_step"), rewards, alpha,
+                                        steps, seed), "training", setup)
+    if isinstance(outcome, Verdict):
+        return outcome
+    curve = outcome
     before, after = curve[0], curve[-1]
     possible = max(rewards) - before
     story = f"The expected return J went from {before:.4g} to {after:.4g}"
@@ -259,17 +252,11 @@ def check_td_learns(td_update: Any, mrp: ChainMRP = ChainMRP(), steps: int = 300
              f"gamma = {mrp.gamma:g}, {steps} transitions of one trajectory seeded with {seed}, "
              "step size N(s)^-0.7 for the N-th visit of s, w = 0 at the start.)")
     record = max(steps // 4, 1)
-    with quiet():
-        try:
-            with time_limit(CHECK_SECONDS):
-                w, snapshots = td_run(_limited(td_update, "td_update"), mrp, steps, seed,
-                                      record_every=record)
-        except ScenarioError as failure:
-            return _fail(failure.code, f"Not yet: {failure.text}", setup)
-        except BudgetExceeded as error:
-            return _fail(codes.TIMEOUT, f"Could not check this answer in time: learning (or "
-                         f"one call of your function) did not finish within {error.seconds:g} "
-                         "seconds.", setup)
+    outcome = _run(lambda: td_run(_limited(td_update, "td_update"), mrp, steps, seed,
+                                  record_every=record), "learning", setup)
+    if isinstance(outcome, Verdict):
+        return outcome
+    w, _ = outcome
     if not np.isfinite(w).all():
         return _fail(codes.NOT_FINITE, "Not yet: your weights overflowed to inf or NaN during "
                      "learning: the updates push the values away from the truth, further at "
@@ -300,6 +287,20 @@ def check_td_learns(td_update: Any, mrp: ChainMRP = ChainMRP(), steps: int = 300
 
 
 # -- helpers -------------------------------------------------------------------------------------
+def _run(scenario: Callable[[], Any], activity: str, setup: str) -> Any:
+    """Run a scenario quietly within the check budget; a failure comes back as a Verdict."""
+    with quiet():
+        try:
+            with time_limit(CHECK_SECONDS):
+                return scenario()
+        except ScenarioError as failure:
+            return _fail(failure.code, f"Not yet: {failure.text}", setup)
+        except BudgetExceeded as error:
+            return _fail(codes.TIMEOUT, f"Could not check this answer in time: {activity} (or "
+                         f"one call of your function) did not finish within {error.seconds:g} "
+                         "seconds.", setup)
+
+
 def _seed(seed: int | None, question: str | None, part: str | None, default: str) -> int:
     if seed is not None:
         return int(seed)

@@ -9,7 +9,8 @@ import pytest
 MODULES = ["calcrl_checks", "calcrl_checks.api", "calcrl_checks.verdict", "calcrl_checks.parsing",
            "calcrl_checks.parsing.normalize", "calcrl_checks.parsing.latex", "calcrl_checks.wire",
            "calcrl_checks.sampling", "calcrl_checks.hints", "calcrl_checks.calculus",
-           "calcrl_checks.rl", "calcrl_checks.form", "calcrl_checks.notebook"]
+           "calcrl_checks.rl", "calcrl_checks.form", "calcrl_checks.notebook",
+           "calcrl_checks.scenarios", "calcrl_checks.autograd_checks"]
 
 
 @pytest.mark.parametrize("name", MODULES)
