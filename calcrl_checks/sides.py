@@ -115,13 +115,12 @@ class FunctionSide:
                                                  "should return one value per input "
                                                  "(use numpy functions such as np.exp)")
             except Refused as refusal:
-                if not self.vectorized:
-                    pass
-                elif refusal.code == "raised":
+                # Required to be vectorised: report it. Otherwise: fall back to one call per point.
+                if self.vectorized and refusal.code == "raised":
                     raise Refused("raised", f"called with a numpy array of inputs, "
                                             f"{refusal.message}. It should accept arrays "
                                             "(use np.exp, not math.exp)") from None
-                else:
+                if self.vectorized:
                     raise
         rows = [self._call(point, index=i) for i, point in enumerate(points)]
         shapes = {r.shape for r in rows}
