@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # nbgrader runs helper commands (alembic) by name: the venv must come first on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: demo test bench release clean-venv
+.PHONY: demo test bench release clean-venv sandbox-tools
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,11 +16,22 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
+# Student code is graded inside bubblewrap (Debian's `bubblewrap`): installed here when missing
+# and we are root (a fresh machine or CI); otherwise the command to run is printed.
+sandbox-tools:
+	@command -v bwrap >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; \
+	  else \
+	    echo "calcrl grades student code inside bubblewrap: sudo apt-get install bubblewrap" >&2; \
+	    exit 1; \
+	  fi; }
+
 # The instructor pipeline end to end on the bundled demo class.
-demo: $(INSTALLED)
+demo: $(INSTALLED) sandbox-tools
 	$(BIN)/calcrl demo
 
-test: $(INSTALLED)
+test: $(INSTALLED) sandbox-tools
 	$(BIN)/python -m pytest
 
 bench: $(INSTALLED)

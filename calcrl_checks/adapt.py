@@ -25,8 +25,15 @@ _NUMPY_SCALARS = tuple(
     t for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
                 np.float16, np.float32, np.float64, np.complex64, np.complex128))
 _SYMPY_MATRICES = (sp.MutableDenseMatrix, sp.ImmutableDenseMatrix)
+
+
+class StudentFunction:
+    """Base of callables that stand for a student's function living in another process (the
+    grading engine's sandbox); they are function answers like a plain ``def``."""
+
+
 _FUNCTION_TYPES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
-                   functools.partial, np.ufunc, np.vectorize)
+                   functools.partial, np.ufunc, np.vectorize, StudentFunction)
 #: Tolerance class of each floating dtype (bfloat16 arrives from torch as float32 data).
 _FLOAT_DTYPES = {"float16", "bfloat16", "float32", "float64", "complex64", "complex128"}
 
@@ -53,9 +60,15 @@ class Answer:
 
 def adapt(value: Any) -> Answer:
     """Classify ``value`` into an :class:`Answer`, or raise :class:`Refused` (``wrong_type``)."""
-    from .wire import decode_expr, encode_expr
+    from .tensor_facts import TensorFacts
+    from .wire import Refusal, Unsupported, decode_expr, encode_expr
 
     kind = type(value)
+    if kind is Refusal:
+        raise Refused(value.code, value.message)
+    if kind is TensorFacts:
+        value = value.value
+        kind = type(value)
     if kind is str:
         return Answer("text", value, text=value)
     if kind is bool or kind is np.bool_:
@@ -84,8 +97,21 @@ def adapt(value: Any) -> Answer:
     if value is None:
         raise Refused("wrong_type", "your answer is None: did you forget to assign it, or to "
                                     "`return` a value?")
-    raise Refused("wrong_type", f"your answer is a {kind.__name__}; this check accepts "
+    name = value.type_name if kind is Unsupported else kind.__name__
+    raise Refused("wrong_type", f"your answer is a {name}; this check accepts "
                                 "numbers, arrays, tensors, sympy expressions, text and functions")
+
+
+def describe_type(value: Any) -> str:
+    """The name of a value's type as the student wrote it (also for values that crossed from
+    the sandbox only as their type name).
+
+    >>> describe_type(2.5), describe_type([1])
+    ('float', 'list')
+    """
+    from .wire import Refusal, Unsupported
+
+    return value.type_name if type(value) in (Unsupported, Refusal) else type(value).__name__
 
 
 def adapt_output(value: Any) -> Answer:
@@ -98,7 +124,7 @@ def adapt_output(value: Any) -> Answer:
             return Answer("number", complex(answer.value))
         except (TypeError, ValueError):
             pass
-    raise Refused("wrong_type", f"your function returned a {type(value).__name__}; it should "
+    raise Refused("wrong_type", f"your function returned a {describe_type(value)}; it should "
                                 "return a number or an array")
 
 

@@ -27,9 +27,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .adapt import describe_type
 from .budget import CALL_SECONDS, call_limited, quiet, time_limit
 from .errors import BudgetExceeded
 from .sampling import seed_for
+from .tensor_facts import TensorFacts, facts_of
 from .verdict import Verdict
 
 NOT_LEAF = "not_leaf"
@@ -49,9 +51,6 @@ RTOL, ATOL = 1e-5, 1e-6
 DERIVATIVE_RTOL, DERIVATIVE_ATOL = 1e-4, 1e-5
 #: Budgets for a derivative function: its first call may import torch.func (about 2 s).
 FIRST_CALL_SECONDS, DERIVATIVE_CHECK_SECONDS = 6.0, 8.0
-#: Graph nodes visited at most when looking for a leaf (a student graph is tiny).
-_MAX_NODES = 10_000
-
 F = TypeVar("F", bound=Callable[..., Verdict])
 
 
@@ -92,6 +91,36 @@ def square_times_exp(t):
     return t * t * torch.exp(t)
 
 
+def test_functions() -> dict[str, Callable[[Any], Any]]:
+    """The functions a check may hand to a student's function, by the name that crosses the
+    sandbox boundary in their place (the sandbox looks the same name up on its side)."""
+    import torch
+
+    return {"torch.sin": torch.sin, "torch.cos": torch.cos, "torch.exp": torch.exp,
+            "torch.tanh": torch.tanh, "torch.sigmoid": torch.sigmoid,
+            "sin_of_square": sin_of_square, "softplus": softplus,
+            "square_times_exp": square_times_exp}
+
+
+class Spy:
+    """A test function that notes whether it was ever called on a gradient-tracking tensor.
+
+    When the student's function runs in the sandbox, the spy crosses by name and the sandbox
+    reports back whether its own copy was called that way (``tracked``).
+    """
+
+    def __init__(self, function: Callable[[Any], Any]):
+        self.function = function
+        self.tracked = False
+        self.__name__ = _fname(function)
+
+    def __call__(self, t: Any) -> Any:
+        result = self.function(t)
+        if getattr(result, "requires_grad", False) is True:
+            self.tracked = True
+        return result
+
+
 # -- leaf, graph and .grad ------------------------------------------------------------------------
 @_quietly
 def check_leaf_tensor(x: Any, value: float, name: str = "x", *, part: str | None = None,
@@ -102,26 +131,26 @@ def check_leaf_tensor(x: Any, value: float, name: str = "x", *, part: str | None
     >>> check_leaf_tensor(torch.tensor(2.0), value=2.0).code
     'no_graph'
     """
-    torch = _torch()
-    problem = _not_scalar_tensor(torch, x, name)
+    problem = _not_scalar_tensor(x, name)
     if problem:
         return problem
-    if not x.is_floating_point():
-        return _fail("wrong_type", f"{name} holds whole numbers (dtype {_dtype(x)}); autograd "
-                     "works with floating-point tensors.",
+    facts = _facts(x, name)
+    if not facts.value.is_floating_point():
+        return _fail("wrong_type", f"{name} holds whole numbers (dtype {_dtype(facts.value)}); "
+                     "autograd works with floating-point tensors.",
                      "Write the number with a decimal point, such as 1.0 rather than 1.")
-    if not x.requires_grad:
+    if not facts.requires_grad:
         return _fail(NO_GRAPH, f"{name} does not track gradients, so autograd records nothing "
                      "computed from it and backward() can never fill its .grad.",
                      "Ask torch to track it when you create the tensor (requires_grad=True).")
-    if not x.is_leaf:
+    if not facts.is_leaf:
         return _fail(NOT_LEAF, f"{name} is the result of an operation (its grad_fn is "
-                     f"{type(x.grad_fn).__name__}), not a leaf tensor; backward() fills .grad "
-                     "only for leaves.",
+                     f"{facts.grad_fn}), not a leaf tensor; backward() fills .grad only for "
+                     "leaves.",
                      "Create the tensor directly from the number, with requires_grad=True.")
-    if not _close(float(x.detach()), value, RTOL, ATOL):
-        return _fail("wrong", f"{name} holds {_fmt(x)}, which is not the value the question "
-                     "asks for.", "Re-read which point the question evaluates at.")
+    if not _close(float(facts.value), value, RTOL, ATOL):
+        return _fail("wrong", f"{name} holds {_fmt(facts.value)}, which is not the value the "
+                     "question asks for.", "Re-read which point the question evaluates at.")
     return Verdict(True, 1.0, "correct", f"Correct: {name} is a scalar leaf tensor with the "
                    "requested value, and it tracks gradients.")
 
@@ -141,12 +170,13 @@ def check_graph_output(y: Any, of: Any, value: float, slope: float | None = None
     >>> check_graph_output(x ** 2, of=x, value=4.0).code
     'correct'
     """
-    torch = _torch()
-    problem = _not_scalar_tensor(torch, y, name)
+    problem = _not_scalar_tensor(y, name)
     if problem:
         return problem
-    if y.grad_fn is None:
-        if isinstance(of, torch.Tensor) and not of.requires_grad:
+    facts = _facts(y, name, {input_name: of})
+    source = _facts(of, input_name) if _is_tensor(of) else None
+    if facts.grad_fn is None:
+        if source is not None and not source.requires_grad:
             why = (f"{input_name} does not track gradients, so nothing computed from it is "
                    "recorded")
         else:
@@ -156,23 +186,20 @@ def check_graph_output(y: Any, of: Any, value: float, slope: float | None = None
         return _fail(NO_GRAPH, f"{name} has no grad_fn: {why}.",
                      f"Compute {name} from the tensor {input_name} itself, so autograd can "
                      "record the operation.")
-    if not _reaches(y.grad_fn, of):
+    leaf = _leaf_name(of, input_name)
+    if not facts.reaches(leaf):
         return _fail(NOT_CONNECTED, f"{name}'s graph does not lead back to {input_name}: it was "
                      f"computed from another tensor.",
                      f"Use the tensor {input_name} defined above in the expression for {name}.")
-    if not _close(float(y.detach()), value, RTOL, ATOL):
-        return _fail("wrong", f"{name} holds {_fmt(y)}, which is not the function the question "
-                     f"asks for, evaluated at {input_name}.", None)
-    if slope is not None:
-        try:
-            (local,) = torch.autograd.grad(y, of, retain_graph=True)
-        except RuntimeError:
-            local = None
-        if local is not None and not _close(float(local), slope, RTOL, ATOL):
-            return _fail("wrong", f"{name} has the right value at this point but changes at a "
-                         f"different rate as {input_name} changes, so it is a different "
-                         "function from the one asked for.", "Re-read the formula for "
-                         f"{name}.")
+    if not _close(float(facts.value), value, RTOL, ATOL):
+        return _fail("wrong", f"{name} holds {_fmt(facts.value)}, which is not the function the "
+                     f"question asks for, evaluated at {input_name}.", None)
+    local = facts.slope(leaf)
+    if slope is not None and local is not None and not _close(local, slope, RTOL, ATOL):
+        return _fail("wrong", f"{name} has the right value at this point but changes at a "
+                     f"different rate as {input_name} changes, so it is a different "
+                     "function from the one asked for.", "Re-read the formula for "
+                     f"{name}.")
     return Verdict(True, 1.0, "correct", f"Correct: {name} has the requested value and its "
                    f"graph (grad_fn) leads back to {input_name}.")
 
@@ -193,26 +220,25 @@ def check_grad(x: Any, value: float, output: Any = None, name: str = "x",
     >>> check_grad(x, value=4.0, output=y).code
     'grad_accumulated_twice'
     """
-    torch = _torch()
-    problem = _not_scalar_tensor(torch, x, name)
+    problem = _not_scalar_tensor(x, name)
     if problem:
         return problem
-    grad = x.grad
+    facts = _facts(x, name)
+    grad = facts.grad
     if grad is None:
-        if not x.requires_grad:
+        if not facts.requires_grad:
             return _fail(NO_GRAPH, f"{name}.grad is empty: {name} does not track gradients, so "
                          "backward() has nothing to fill.",
                          "Create the tensor with requires_grad=True, then call backward().")
-        if not x.is_leaf:
+        if not facts.is_leaf:
             return _fail(NOT_LEAF, f"{name}.grad is empty: {name} is not a leaf tensor, and "
                          "backward() fills .grad only for leaves.",
                          "Create the tensor directly from the number.")
         return _fail(NO_BACKWARD, f"{name}.grad is empty: backward() has not run.",
                      f"Call {output_name}.backward() once before reading {name}.grad.")
     if output is not None:
-        connected = isinstance(output, torch.Tensor) and output.grad_fn is not None and \
-            _reaches(output.grad_fn, x)
-        if not connected:
+        graph = _facts(output, output_name, {name: x}) if _is_tensor(output) else None
+        if graph is None or graph.grad_fn is None or not graph.reaches(_leaf_name(x, name)):
             return _fail(NO_GRAPH, f"{name}.grad has a value, but {output_name} has no autograd "
                          f"graph leading back to {name}, so backward() cannot have computed "
                          "it: the gradient looks set by hand.",
@@ -282,9 +308,10 @@ def check_autograd_derivative(fn: Any, functions: Sequence[Callable[[Any], Any]]
 def _judge_derivative(torch: Any, fn: Any, cases: list[tuple[Callable, float]],
                       scores: Mapping[str, float], compared: str) -> Verdict:
     answers, expected, values, tensors = [], [], [], 0
-    tracked = [False]
+    spies = []
     for f, x0 in cases:
-        spy = _spy(torch, f, tracked)
+        spy = Spy(f)
+        spies.append(spy)
         where = f"f = {_fname(f)}, x0 = {x0:.4g}"
         try:
             raw = call_limited(fn, spy, x0,
@@ -304,7 +331,7 @@ def _judge_derivative(torch: Any, fn: Any, cases: list[tuple[Callable, float]],
             number = float(raw)
         else:
             return _fail("wrong_type", f"for {where} your function returned a "
-                         f"{type(raw).__name__}; a float is expected.",
+                         f"{describe_type(raw)}; a float is expected.",
                          "Return a Python float (a tensor's .item() gives one).", compared)
         answers.append(number)
         expected.append(_reference(torch, f, x0))
@@ -315,7 +342,7 @@ def _judge_derivative(torch: Any, fn: Any, cases: list[tuple[Callable, float]],
                      compared)
     close = np.abs(got - want) <= DERIVATIVE_ATOL + DERIVATIVE_RTOL * np.abs(want)
     if close.all():
-        if not tracked[0]:
+        if not any(spy.tracked for spy in spies):
             return _fail(NO_AUTOGRAD, "your values are right, but f was never called on a "
                          "tensor that tracks gradients, so they did not come from autograd.",
                          "Make x0 a tensor with requires_grad=True and let backward() (or "
@@ -366,18 +393,6 @@ def _derivative_mistake(got: np.ndarray, want: np.ndarray, values: np.ndarray,
             "x0 with requires_grad=True, apply f, call backward() and read the input's .grad.")
 
 
-def _spy(torch: Any, f: Callable, tracked: list[bool]) -> Callable:
-    """``f`` with a note of whether it was ever called on a gradient-tracking tensor."""
-    def f_spy(t):
-        result = f(t)
-        if isinstance(result, torch.Tensor) and result.requires_grad:
-            tracked[0] = True
-        return result
-
-    f_spy.__name__ = _fname(f)
-    return f_spy
-
-
 def _reference(torch: Any, f: Callable, x0: float) -> float:
     t = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
     (grad,) = torch.autograd.grad(f(t), t)
@@ -391,30 +406,39 @@ def _torch() -> Any:
     return torch
 
 
-def _not_scalar_tensor(torch: Any, value: Any, name: str) -> Verdict | None:
-    if type(value) not in (torch.Tensor, torch.nn.Parameter):
-        kind = type(value).__name__
+def _is_tensor(value: Any) -> bool:
+    if isinstance(value, TensorFacts):
+        return True
+    torch = _torch()
+    return type(value) in (torch.Tensor, torch.nn.Parameter)
+
+
+def _facts(value: Any, name: str, leaves: Mapping[str, Any] | None = None) -> TensorFacts:
+    """The facts the checks read: given as such (from the sandbox), or read off a live tensor."""
+    if isinstance(value, TensorFacts):
+        return value
+    live = {key: leaf for key, leaf in (leaves or {}).items() if _is_tensor(leaf)
+            and not isinstance(leaf, TensorFacts)}
+    return facts_of(value, live, name)
+
+
+def _leaf_name(leaf: Any, fallback: str) -> str:
+    """How a leaf is named in the facts: by the student's variable when it came from the
+    sandbox, else by the name the check gave it."""
+    return leaf.name if isinstance(leaf, TensorFacts) and leaf.name else fallback
+
+
+def _not_scalar_tensor(value: Any, name: str) -> Verdict | None:
+    if not _is_tensor(value):
+        kind = describe_type(value)
         hint = "Create it with torch.tensor(...)." if kind in ("float", "int") else None
         return _fail("wrong_type", f"{name} is a {kind}, not a torch tensor.", hint)
-    if value.numel() != 1 or value.dim() != 0:
-        return _fail("wrong_shape", f"{name} has shape {tuple(value.shape)}; a scalar tensor "
+    tensor = value.value if isinstance(value, TensorFacts) else value
+    if tensor.numel() != 1 or tensor.dim() != 0:
+        return _fail("wrong_shape", f"{name} has shape {tuple(tensor.shape)}; a scalar tensor "
                      "(shape ()) is expected.", "Pass a plain number to torch.tensor, not a "
                      "list.")
     return None
-
-
-def _reaches(node: Any, leaf: Any) -> bool:
-    """Whether the graph below ``node`` accumulates into the tensor ``leaf``."""
-    seen, stack = set(), [node]
-    while stack and len(seen) < _MAX_NODES:
-        current = stack.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if getattr(current, "variable", None) is leaf:
-            return True
-        stack.extend(child for child, _ in getattr(current, "next_functions", ()))
-    return False
 
 
 def _close(got: float, want: float, rtol: float, atol: float) -> bool:

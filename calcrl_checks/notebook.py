@@ -3,16 +3,58 @@
 nbgrader scores a test cell from its outputs: an error gives 0, a numeric result is partial
 credit, anything else full marks. :func:`grade` maps a verdict onto that and also publishes the
 verdict as machine-readable output (mime type ``VERDICT_MIME``) for the class report.
+
+Under the grading engine, hidden tests run in the trusted grader, outside any kernel: there
+:func:`recording` collects each graded verdict and the engine writes the cell's outputs itself
+(:func:`verdict_output`, :func:`partial_credit_text`), the same outputs a kernel would show.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from .verdict import CheckFailed, Verdict
 
 #: Mime type of the verdict record each graded check leaves in the autograded notebook.
 VERDICT_MIME = "application/vnd.calcrl.verdict+json"
+
+
+@dataclass(frozen=True)
+class Graded:
+    """One :func:`grade` call: the verdict, the answer it graded and the points at stake."""
+
+    verdict: Verdict
+    part: str
+    points: float
+
+    @property
+    def earned(self) -> float:
+        return self.points if self.verdict.passed else round(self.points * self.verdict.score, 4)
+
+
+_recorded: ContextVar[list[Graded] | None] = ContextVar("calcrl_recorded", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[Graded]]:
+    """Collect what :func:`grade` calls give instead of displaying it.
+
+    >>> import sympy as sp
+    >>> from calcrl_checks import check
+    >>> with recording() as graded:
+    ...     grade(check, "2x", 2 * sp.Symbol("x"), points=1, part="demo")
+    >>> graded[0].verdict.code, graded[0].earned
+    ('correct', 1)
+    """
+    graded: list[Graded] = []
+    token = _recorded.set(graded)
+    try:
+        yield graded
+    finally:
+        _recorded.reset(token)
 
 
 def grade(checker: Callable[..., Verdict], *args: Any, points: float, part: str,
@@ -33,17 +75,34 @@ def grade(checker: Callable[..., Verdict], *args: Any, points: float, part: str,
         verdict = failure.verdict
     if not isinstance(verdict, Verdict):
         raise TypeError(f"{getattr(checker, '__name__', checker)} did not return a Verdict")
-    _publish(verdict, part, points)
+    graded = Graded(verdict, part, points)
+    recorded = _recorded.get()
+    if recorded is not None:
+        recorded.append(graded)
+    else:
+        _publish(graded)
     if verdict.passed:
         return None
-    earned = round(points * verdict.score, 4)
-    if earned > 0:
-        print(f"Partial credit: {earned:g} of {points:g} points.\n{verdict.message}")
-        return earned
+    if graded.earned > 0:
+        if recorded is None:
+            print(partial_credit_text(graded))
+        return graded.earned
     raise CheckFailed(verdict)
 
 
-def _publish(verdict: Verdict, part: str, points: float) -> None:
+def partial_credit_text(graded: Graded) -> str:
+    """What a student reads above a partially credited answer's message."""
+    return (f"Partial credit: {graded.earned:g} of {graded.points:g} points.\n"
+            f"{graded.verdict.message}")
+
+
+def verdict_output(graded: Graded) -> dict[str, Any]:
+    """The display data that carries a verdict record (read by the class report)."""
+    record = {**graded.verdict.as_record(), "part": graded.part, "points": graded.points}
+    return {VERDICT_MIME: record, "text/plain": f"[{graded.part}: {graded.verdict.code}]"}
+
+
+def _publish(graded: Graded) -> None:
     """Leave the verdict in the cell's outputs, where the class report reads it."""
     try:
         from IPython import get_ipython
@@ -52,5 +111,4 @@ def _publish(verdict: Verdict, part: str, points: float) -> None:
         return
     if get_ipython() is None:
         return
-    record = {**verdict.as_record(), "part": part, "points": points}
-    display({VERDICT_MIME: record, "text/plain": f"[{part}: {verdict.code}]"}, raw=True)
+    display(verdict_output(graded), raw=True)

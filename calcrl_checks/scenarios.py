@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from . import verdict as codes
+from .adapt import describe_type
 from .budget import CALL_SECONDS, CHECK_SECONDS, call_limited, quiet, time_limit
 from .errors import BudgetExceeded
 from .sampling import seed_for
@@ -311,7 +312,7 @@ def _limited(fn: Any, name: str) -> Callable[..., Any]:
     """Wrap a student function: budgeted call, its exceptions as ``ScenarioError``."""
     if not callable(fn):
         raise ScenarioError(codes.WRONG_TYPE, f"{name} should be a function, not a "
-                             f"{type(fn).__name__}.")
+                             f"{describe_type(fn)}.")
 
     def call(*arguments: Any) -> Any:
         try:
@@ -340,7 +341,7 @@ def _as_vector(value: Any, size: int, name: str, finite: bool = True) -> np.ndar
         vector = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         raise ScenarioError(codes.WRONG_TYPE, f"your function returned a "
-                             f"{type(value).__name__}, not an array of numbers.") from None
+                             f"{describe_type(value)}, not an array of numbers.") from None
     if vector.shape != (size,):
         raise ScenarioError(codes.WRONG_SHAPE, f"your function returned shape {vector.shape} "
                              f"for a {name} of shape ({size},).")

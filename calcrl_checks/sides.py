@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from .adapt import Answer, adapt_output
+from .adapt import Answer, adapt_output, describe_type
 from .budget import CALL_SECONDS, call_limited
 from .errors import BudgetExceeded, Refused
 from .evaluate import Undefined, evaluate, switching_quantities
@@ -183,7 +183,7 @@ def _same_data(before: Any, after: Any) -> bool:
 def _kind_name(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return "a numpy array"
-    return f"a {type(value).__name__}"
+    return f"a {describe_type(value)}"
 
 
 def _short(error: BaseException) -> str:

@@ -150,7 +150,7 @@ def _float_text(text: str) -> str:
 # -- numbers and arrays --------------------------------------------------------------------------
 def encode_array(values: np.ndarray, kind: str = "array", source_dtype: str | None = None
                  ) -> dict[str, Any]:
-    array = np.ascontiguousarray(values)
+    array = np.asarray(values, order="C")  # keeps 0-d arrays 0-d (ascontiguousarray does not)
     if array.dtype.name not in _DTYPES:
         raise Refused("wrong_type", f"arrays of dtype {array.dtype.name} are not accepted; "
                                     "use numbers")
@@ -250,3 +250,198 @@ def loads(text: str) -> Any:
             return base64.b64decode(item["base64"], validate=True)
         return item
     return decode(json.loads(text, object_hook=hook))
+
+
+# -- any value as the student's code holds it (the grading engine's answers and arguments) ------
+#: Most entries (all levels together) and deepest nesting of a value sent across.
+MAX_ITEMS = 200_000
+MAX_NESTING = 32
+_SCALAR_TYPES = {np.dtype(name).type: name for name in _DTYPES}
+
+
+class Refusal:
+    """Stands for an answer the sending side refused to encode; ``adapt`` refuses it again,
+    with the same code and message, so the student reads what they would have read anyway."""
+
+    def __init__(self, code: str, message: str, type_name: str = "object"):
+        self.code = code
+        self.message = message
+        self.type_name = type_name if type_name.isidentifier() else "object"
+
+
+class Unsupported:
+    """Stands for a value of a type no check accepts; only its type name crossed."""
+
+    def __init__(self, type_name: str):
+        self.type_name = type_name if type_name.isidentifier() else "object"
+
+
+def encode_value(value: Any, extra: Callable[[Any], dict[str, Any] | None] | None = None
+                 ) -> dict[str, Any]:
+    """Plain data for ``value`` with its Python type and nesting kept.
+
+    Every level is checked by exact type, so a subclass with a rigged ``__eq__`` arrives as
+    :class:`Unsupported`. ``extra`` may encode kinds this module does not know (the engine's
+    function handles); it returns None for anything else.
+
+    >>> decode_value(encode_value((1, 2.5, "x")))
+    (1, 2.5, 'x')
+    """
+    budget = [MAX_ITEMS]
+
+    def walk(item: Any, depth: int) -> dict[str, Any]:
+        budget[0] -= 1
+        if budget[0] < 0 or depth > MAX_NESTING:
+            return {"kind": "refused", "code": "wrong_shape",
+                    "message": "your answer is far larger or deeper than any answer here"}
+        kind = type(item)
+        if item is None:
+            return {"kind": "none"}
+        if kind is bool:
+            return {"kind": "bool", "value": item}
+        if kind is int:
+            return {"kind": "int", "value": str(item)} if abs(item) < 10 ** 4000 else \
+                {"kind": "refused", "code": "unsafe_input", "message": "that integer is too long"}
+        if kind is float:
+            return {"kind": "float", "value": repr(item)}
+        if kind is complex:
+            return {"kind": "complex", "real": repr(item.real), "imag": repr(item.imag)}
+        if kind is str:
+            return {"kind": "text", "text": item}
+        if kind in _SCALAR_TYPES:
+            return {"kind": "numpy_scalar", "dtype": _SCALAR_TYPES[kind],
+                    "data": np.asarray(item).astype(np.dtype(kind).newbyteorder("<")).tobytes()}
+        if kind in (list, tuple):
+            return {"kind": kind.__name__, "items": [walk(v, depth + 1) for v in item]}
+        if kind is np.ndarray and item.dtype.name in _DTYPES:
+            return encode_array(item)
+        if kind is np.ndarray and item.dtype == object:
+            return {"kind": "object_array", "shape": list(item.shape),
+                    "items": [walk(v, depth + 1) for v in item.ravel().tolist()]}
+        if kind in (sp.MutableDenseMatrix, sp.ImmutableDenseMatrix):
+            return {"kind": "matrix", "rows": item.rows, "cols": item.cols,
+                    "items": [walk(v, depth + 1) for v in item]}
+        if isinstance(item, sp.Basic):
+            try:
+                return {"kind": "expression", "tree": encode_expr(item)}
+            except Refused as refusal:
+                return {"kind": "refused", "code": refusal.code, "message": refusal.message,
+                        "type": kind.__name__[:60]}
+            except UnsafeInput as error:
+                return {"kind": "refused", "code": error.code, "message": error.message,
+                        "type": kind.__name__[:60]}
+        if kind.__module__ == "fractions" and kind.__name__ == "Fraction":
+            return {"kind": "fraction", "p": str(item.numerator), "q": str(item.denominator)}
+        tensor = _encode_tensor(item)
+        if tensor is not None:
+            return tensor
+        encoded = extra(item) if extra is not None else None
+        if encoded is not None:
+            return encoded
+        return {"kind": "unsupported", "type": kind.__name__[:60]}
+
+    return walk(value, 0)
+
+
+def decode_value(data: Any, extra: Callable[[dict[str, Any]], Any] | None = None) -> Any:
+    """Rebuild a value from :func:`encode_value` output; malformed data raises ValueError.
+
+    ``extra`` rebuilds kinds this module does not know; it raises ValueError for anything else.
+    """
+    budget = [MAX_ITEMS]
+
+    def build(item: Any, depth: int) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0 or depth > MAX_NESTING:
+            raise ValueError("value too large or too deep")
+        if not isinstance(item, dict) or not isinstance(item.get("kind"), str):
+            raise ValueError("each encoded value is a dict with a kind")
+        kind = item["kind"]
+        if kind == "none":
+            return None
+        if kind == "bool" and isinstance(item.get("value"), bool):
+            return item["value"]
+        if kind == "int":
+            return _integer(item.get("value"))
+        if kind == "float":
+            return float(_float_text(item.get("value")))
+        if kind == "complex":
+            return complex(float(_float_text(item.get("real"))),
+                           float(_float_text(item.get("imag"))))
+        if kind == "text" and isinstance(item.get("text"), str):
+            return item["text"]
+        if kind == "numpy_scalar":
+            array = decode_array({"dtype": item.get("dtype"), "shape": [],
+                                  "data": item.get("data")})
+            return array[()]
+        if kind in ("list", "tuple") and isinstance(item.get("items"), list):
+            items = [build(v, depth + 1) for v in item["items"]]
+            return items if kind == "list" else tuple(items)
+        if kind == "array":
+            return decode_array(item)
+        if kind == "object_array" and isinstance(item.get("items"), list):
+            shape = item.get("shape")
+            if not (isinstance(shape, list) and all(isinstance(n, int) and n >= 0 for n in shape)
+                    and math.prod(shape) == len(item["items"])):
+                raise ValueError("malformed object array")
+            array = np.empty(len(item["items"]), dtype=object)
+            array[:] = [build(v, depth + 1) for v in item["items"]]
+            return array.reshape(shape)
+        if kind == "tensor":
+            return _decode_tensor(item)
+        if kind == "matrix":
+            rows, cols, items = item.get("rows"), item.get("cols"), item.get("items")
+            if not (isinstance(rows, int) and isinstance(cols, int) and isinstance(items, list)
+                    and rows * cols == len(items)):
+                raise ValueError("malformed matrix")
+            return sp.Matrix(rows, cols, [build(v, depth + 1) for v in items])
+        if kind == "expression":
+            return decode_expr(item.get("tree"))
+        if kind == "fraction":
+            from fractions import Fraction
+
+            return Fraction(_integer(item.get("p")), _integer(item.get("q")))
+        if kind == "refused" and isinstance(item.get("code"), str) \
+                and isinstance(item.get("message"), str):
+            return Refusal(item["code"][:60], item["message"][:2000],
+                           str(item.get("type", "object"))[:60])
+        if kind == "unsupported" and isinstance(item.get("type"), str):
+            return Unsupported(item["type"][:60])
+        if extra is not None:
+            return extra(item)
+        raise ValueError(f"unknown encoded kind {kind!r}")
+
+    return build(data, 0)
+
+
+def _integer(text: Any) -> int:
+    if not isinstance(text, str) or len(text) > 4000 or not text.lstrip("-").isdigit():
+        raise ValueError("malformed integer")
+    return int(text)
+
+
+def _encode_tensor(value: Any) -> dict[str, Any] | None:
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is None or type(value) not in (torch.Tensor, torch.nn.Parameter):
+        return None
+    tensor = value.detach().cpu()
+    dtype = str(tensor.dtype).replace("torch.", "")
+    if dtype == "bfloat16":
+        tensor = tensor.float()
+    try:
+        data = encode_array(tensor.numpy())
+    except (Refused, TypeError):
+        return {"kind": "unsupported", "type": "Tensor"}
+    return {**data, "kind": "tensor", "torch_dtype": dtype}
+
+
+def _decode_tensor(item: dict[str, Any]) -> Any:
+    import torch
+
+    array = decode_array(item)
+    dtype = item.get("torch_dtype")
+    if dtype not in _DTYPES | {"bfloat16"}:
+        raise ValueError(f"unknown tensor dtype {dtype!r}")
+    return torch.from_numpy(array.copy()).to(getattr(torch, dtype))

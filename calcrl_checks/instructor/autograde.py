@@ -102,7 +102,7 @@ def _grade_student(course: Course, assignment: str, student: str, staging: Path,
                        f"nbgrader exited with status {finished.returncode}", elapsed)
     mark_graded(submission, graded)
     notes = [f"{count} cell(s) ran past the per-cell time limit and were interrupted (scored 0)"
-             for count in [finished.output.count("Timeout waiting for execute reply")] if count]
+             for count in [finished.output.count("ran past the per-cell time limit")] if count]
     return Outcome(student, "graded", "", elapsed, problems, notes)
 
 

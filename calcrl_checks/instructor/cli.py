@@ -4,6 +4,7 @@
     calcrl feedback ASSIGNMENT
     calcrl report ASSIGNMENT
     calcrl demo
+    calcrl sandbox-check
 
 Run it in the course folder (the one with nbgrader_config.py), or pass --course PATH.
 Plain `nbgrader ...` commands keep working on the same folder.
@@ -25,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     options = parser.parse_args(argv)
     course = Course(Path(options.course).resolve())
-    if options.command != "demo" and not (course.root / "nbgrader_config.py").exists():
+    if options.command not in ("demo", "sandbox-check") and not (course.root / "nbgrader_config.py").exists():
         parser.error(f"{course.root} has no nbgrader_config.py; run calcrl in the course folder "
                      "or pass --course")
     return options.run(course, options)
@@ -57,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="run the whole pipeline on the bundled demo class")
     demo.set_defaults(run=_demo)
+
+    sandbox = commands.add_parser("sandbox-check",
+                                  help="check that student code is sandboxed on this machine")
+    sandbox.set_defaults(run=_sandbox_check)
     return parser
 
 
@@ -98,6 +103,23 @@ def _report(course: Course, options: argparse.Namespace) -> int:
     print(text_summary(summary))
     print(f"Grades CSV: {csv}\nClass report: {page}")
     return 0
+
+
+def _sandbox_check(course: Course, options: argparse.Namespace) -> int:
+    from ..engine.bubblewrap import SandboxUnavailable
+    from ..engine.probe import check_sandbox
+
+    try:
+        results = check_sandbox(course.root)
+    except SandboxUnavailable as error:
+        print(error, file=sys.stderr)
+        return 1
+    for result in results:
+        print(f"[{'ok' if result.passed else 'FAILED'}] {result.name}: {result.detail}")
+    failed = [r for r in results if not r.passed]
+    print("The sandbox holds on this machine." if not failed else
+          f"{len(failed)} check(s) failed: do not grade untrusted submissions here.")
+    return 1 if failed else 0
 
 
 def _demo(course: Course, options: argparse.Namespace) -> int:

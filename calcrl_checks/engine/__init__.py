@@ -1,0 +1,47 @@
+"""The grading engine: student code never runs where a grade is computed.
+
+Trusted side (the grader's process): ``preprocessor.py`` (nbgrader's Execute step replaced),
+``runner.py`` (one notebook's cells), ``hidden.py`` (hidden tests run here), ``remote.py``
+(answers fetched as plain data, student functions called where they live), ``outputs.py``
+(cell outputs checked and written), ``files.py`` (what the sandbox may see), ``host.py``
+(starting and talking to the sandbox), ``bubblewrap.py`` and ``cgroups.py`` (the OS sandbox),
+``probe.py`` (``calcrl sandbox-check``).
+
+Sandbox side: ``zygote.py`` (the warm template), ``isolation.py`` (namespaces and caps per
+notebook), ``child.py`` (a notebook's request loop), ``kernel.py`` (cells run as in Jupyter).
+Both sides: ``channel.py`` (framed messages) and :mod:`calcrl_checks.wire` (plain data).
+
+Importing this package is cheap; the sandbox imports only its own side.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["GradeInSandbox", "require_sandbox", "SandboxUnavailable", "UNSANDBOXED_VARIABLE"]
+
+if TYPE_CHECKING:
+    from .bubblewrap import UNSANDBOXED_VARIABLE, SandboxUnavailable
+    from .preprocessor import GradeInSandbox
+
+
+def require_sandbox(**_: Any) -> None:
+    """nbgrader's ``pre_convert_hook``: start the sandbox, or stop grading with the fix.
+
+    Raises :class:`SandboxUnavailable` (a ``SystemExit``, which nbgrader does not swallow)
+    before any student is graded when this machine cannot run the sandbox.
+    """
+    from .host import shared_sandbox
+
+    shared_sandbox()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "GradeInSandbox":
+        from .preprocessor import GradeInSandbox
+
+        return GradeInSandbox
+    if name in ("SandboxUnavailable", "UNSANDBOXED_VARIABLE"):
+        from . import bubblewrap
+
+        return getattr(bubblewrap, name)
+    raise AttributeError(f"module 'calcrl_checks.engine' has no attribute {name!r}")

@@ -1,0 +1,112 @@
+"""The bubblewrap command line that starts the sandbox, and what to say when it cannot start.
+
+The sandbox sees, read-only: the system's ``/usr`` (libraries), the Python installation, the
+virtual environment and the ``calcrl_checks`` package without its instructor-only parts. It
+does not see the course folder, the gradebook, ``source/``, ``release/``, other students, the
+home folder or the network. Its root, ``/dev`` and everything bound are read-only; only a small
+``/tmp`` is writable, and each notebook mounts a fresh one over it (``isolation.py``).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+#: Environment variable that, set to "1", grades without a sandbox (loudly, on every run).
+UNSANDBOXED_VARIABLE = "CALCRL_UNSANDBOXED"
+#: The user and group that student code runs as, inside the sandbox.
+SANDBOX_UID = 1000
+#: Parts of the package student code has no business reading (instructor tooling).
+HIDDEN_PARTS = ("instructor",)
+_SYSTEM_LINKS = ("bin", "sbin", "lib", "lib64", "lib32", "libx32")
+_ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf")
+
+
+class SandboxUnavailable(SystemExit):
+    """This machine cannot run student code in the sandbox; the message names the fix.
+
+    A SystemExit, so that nbgrader stops at once instead of failing every student in turn.
+    """
+
+
+def unsandboxed_requested() -> bool:
+    return os.environ.get(UNSANDBOXED_VARIABLE, "") == "1"
+
+
+def find_bwrap() -> str:
+    path = shutil.which("bwrap")
+    if path is None:
+        raise SandboxUnavailable(
+            "calcrl cannot grade safely on this machine: bubblewrap (the 'bwrap' command) is "
+            "not installed, and student code must run in its sandbox.\n"
+            "Fix: install it, for example `sudo apt-get install bubblewrap` (Debian/Ubuntu) "
+            "or `sudo dnf install bubblewrap` (Fedora), then run `calcrl sandbox-check`.\n"
+            f"Unsafe alternative: set {UNSANDBOXED_VARIABLE}=1 to run student code without a "
+            "sandbox (it can then change grades and read the course folder).")
+    return path
+
+
+def package_folder() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+def command(bwrap: str, arguments: list[str]) -> list[str]:
+    """``bwrap ... python -I -m calcrl_checks.engine.zygote ARGUMENTS``."""
+    binds: list[str] = []
+    for name in _SYSTEM_LINKS:
+        link = Path("/") / name
+        if link.is_symlink():
+            binds += ["--symlink", os.readlink(link), str(link)]
+        elif link.is_dir():
+            binds += ["--ro-bind", str(link), str(link)]
+    binds += ["--ro-bind", "/usr", "/usr"]
+    for name in _ETC_FILES:
+        binds += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    package = package_folder()
+    environment = [Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()]
+    if not any(package.is_relative_to(p) for p in environment):
+        environment.append(package)
+    for path in _outermost(environment):
+        binds += ["--ro-bind", str(path), str(path)]
+    for part in HIDDEN_PARTS:
+        if (package / part).is_dir():
+            binds += ["--tmpfs", str(package / part), "--remount-ro", str(package / part)]
+    settings = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "USER": "student",
+                "LANG": "C.UTF-8", "MPLCONFIGDIR": "/tmp/matplotlib", "MPLBACKEND": "agg",
+                "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1",
+                "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TMPDIR": "/tmp"}
+    environment_flags = [flag for key, value in settings.items()
+                         for flag in ("--setenv", key, value)]
+    return [bwrap, "--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID),
+            "--gid", str(SANDBOX_UID), "--cap-drop", "ALL", "--die-with-parent",
+            "--new-session", "--clearenv", *environment_flags, *binds,
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--remount-ro", "/dev",
+            "--remount-ro", "/", "--chdir", "/tmp",
+            sys.executable, "-I", "-m", "calcrl_checks.engine.zygote", *arguments]
+
+
+def explain_failure(stderr: str) -> str:
+    """Turn bubblewrap's complaint into what the instructor can do about it."""
+    text = stderr.strip().splitlines()[-1] if stderr.strip() else "(no message)"
+    advice = ""
+    if "No permissions to create new namespace" in stderr or "Operation not permitted" in stderr \
+            or "setting up uid map" in stderr:
+        advice = ("\nThis machine does not let users create namespaces. Enable them, for "
+                  "example `sudo sysctl -w kernel.unprivileged_userns_clone=1`, or on Ubuntu "
+                  "24.04+ `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` (or "
+                  "an AppArmor profile for bwrap); in a container, run it with user namespaces "
+                  "allowed.")
+    return (f"calcrl cannot start its sandbox here: bwrap said: {text}{advice}\n"
+            "Check with `calcrl sandbox-check`. Unsafe alternative: "
+            f"{UNSANDBOXED_VARIABLE}=1 grades without a sandbox.")
+
+
+def _outermost(paths: list[Path]) -> list[Path]:
+    """The paths without those inside another one of them (one bind covers both)."""
+    unique = sorted(set(paths), key=lambda p: len(p.parts))
+    kept: list[Path] = []
+    for path in unique:
+        if not any(path.is_relative_to(k) for k in kept):
+            kept.append(path)
+    return kept

@@ -1,0 +1,177 @@
+"""The notebook's process, inside the sandbox: runs cells and answers the grader's questions.
+
+It serves one connection from the trusted grader, one request at a time:
+
+- ``files``: write the student's submission into the work folder;
+- ``run``: run a cell (or the visible part of a test cell) and return its outputs;
+- ``fetch``: return an answer by name, as plain data (:func:`describe`);
+- ``call``: call a function answer with arguments the grader chose, return what it gave back.
+
+Nothing here is trusted by the grader: a student's code runs in this process and may change
+any of it. The grader only ever reads plain data from it, and checks it as such.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import PurePosixPath
+from typing import Any
+
+import numpy as np
+
+from ..adapt import StudentFunction
+from ..budget import call_limited, quiet
+from ..errors import BudgetExceeded
+from ..wire import decode_value, encode_value
+from .channel import Channel, ChannelError
+from .kernel import Kernel
+
+#: Most files, and bytes in all, of one submission.
+MAX_FILES = 2000
+MAX_FILE_BYTES = 200 * 1024 * 1024
+_FUNCTION_TYPES: tuple[type, ...] = ()
+
+
+class Handles:
+    """Function answers handed out by number; the grader calls them back by that number."""
+
+    def __init__(self) -> None:
+        self.functions: dict[int, Callable[..., Any]] = {}
+
+    def encode(self, item: Any) -> dict[str, Any] | None:
+        if isinstance(item, type):
+            return {"kind": "refused", "code": "wrong_type", "type": "type",
+                    "message": f"your answer is the class {item.__name__[:60]}, not a value"}
+        if isinstance(item, _function_types()):
+            handle = len(self.functions) + 1
+            self.functions[handle] = item
+            name = getattr(item, "__qualname__", None) or type(item).__name__
+            return {"kind": "function", "handle": handle,
+                    "name": name[:80] if isinstance(name, str) else "function"}
+        return None
+
+
+def _function_types() -> tuple[type, ...]:
+    global _FUNCTION_TYPES
+    if not _FUNCTION_TYPES:
+        from ..adapt import _FUNCTION_TYPES as known
+
+        _FUNCTION_TYPES = tuple(t for t in known if t is not StudentFunction)
+    return _FUNCTION_TYPES
+
+
+def describe(value: Any, namespace: dict[str, Any], handles: Handles) -> dict[str, Any]:
+    """Plain data for one answer; a tensor also carries its autograd facts."""
+    data = encode_value(value, extra=handles.encode)
+    if data.get("kind") == "tensor":
+        from ..tensor_facts import describe as tensor_facts
+
+        try:
+            data["facts"] = tensor_facts(value, namespace)
+        except Exception:  # a broken tensor still crosses as its values
+            pass
+    return data
+
+
+def _decode_argument(item: dict[str, Any], spies: list[Any]) -> Any:
+    """Arguments only the grader can send: named test functions, watched as they are used."""
+    if item.get("kind") == "test_function":
+        from ..autograd_checks import Spy, test_functions
+
+        function = test_functions().get(item.get("name"))
+        if function is None:
+            raise ValueError(f"unknown test function {item.get('name')!r}")
+        spy = Spy(function)
+        spies.append(spy)
+        return spy
+    raise ValueError(f"unknown argument kind {item.get('kind')!r}")
+
+
+class NotebookProcess:
+    """The request loop of one notebook."""
+
+    def __init__(self, channel: Channel, kernel: Kernel, work: str):
+        self.channel = channel
+        self.kernel = kernel
+        self.work = work
+        self.handles = Handles()
+
+    def serve(self) -> None:
+        while True:
+            try:
+                request = self.channel.receive(deadline=None)
+            except ChannelError:
+                return
+            op = request.get("op")
+            if op == "bye":
+                return
+            handler = {"files": self._files, "run": self._run, "fetch": self._fetch,
+                       "call": self._call, "ping": lambda r: {}}.get(op)
+            reply = {"error": f"unknown request {op!r}"} if handler is None else handler(request)
+            reply["id"] = request.get("id")
+            try:
+                self.channel.send(reply)
+            except ChannelError:
+                return
+
+    def _files(self, request: dict[str, Any]) -> dict[str, Any]:
+        total, written = 0, 0
+        for entry in request.get("files", [])[:MAX_FILES]:
+            relative = PurePosixPath(str(entry.get("path", "")))
+            data = entry.get("data", b"")
+            total += len(data)
+            if relative.is_absolute() or ".." in relative.parts or not relative.parts \
+                    or total > MAX_FILE_BYTES:
+                continue
+            target = os.path.join(self.work, *relative.parts)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as handle:
+                handle.write(data)
+            written += 1
+        os.chdir(self.work)
+        return {"written": written}
+
+    def _run(self, request: dict[str, Any]) -> dict[str, Any]:
+        outputs = self.kernel.run(str(request.get("source", "")),
+                                  output_bytes=request.get("output_bytes"))
+        return {"outputs": outputs, "count": self.kernel.shell.execution_count - 1}
+
+    def _fetch(self, request: dict[str, Any]) -> dict[str, Any]:
+        name = request.get("name")
+        namespace = self.kernel.namespace
+        if not isinstance(name, str) or name not in namespace:
+            return {"missing": True}
+        with quiet():
+            return {"value": describe(namespace[name], namespace, self.handles)}
+
+    def _call(self, request: dict[str, Any]) -> dict[str, Any]:
+        function = self.handles.functions.get(request.get("handle"))
+        if function is None:
+            return {"error": "unknown function handle"}
+        spies: list[Any] = []
+        try:
+            arguments = [decode_value(a, extra=lambda item: _decode_argument(item, spies))
+                         for a in request.get("args", [])]
+        except ValueError as error:
+            return {"error": f"arguments could not be read: {error}"}
+        seconds = float(request.get("seconds") or 2.0)
+        reply: dict[str, Any] = {}
+        with quiet():
+            try:
+                result = call_limited(function, *arguments, seconds=seconds)
+                reply["value"] = encode_value(result, extra=self.handles.encode)
+            except BudgetExceeded as exceeded:
+                reply["timeout"] = exceeded.seconds
+            except BaseException as error:  # the student's function failed: report it as data
+                reply["raised"] = {"type": type(error).__name__[:80],
+                                   "message": str(error)[:1000]}
+            reply["after"] = [encode_value(a) if _mutable(a) else None for a in arguments]
+        reply["spies"] = [bool(spy.tracked) for spy in spies]
+        return reply
+
+
+def _mutable(value: Any) -> bool:
+    """Arguments a function could change in place: sent back so the grader can tell."""
+    torch = sys.modules.get("torch")
+    return type(value) is np.ndarray or (torch is not None and type(value) is torch.Tensor)

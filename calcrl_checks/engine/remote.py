@@ -1,0 +1,180 @@
+"""Answers fetched from the sandbox, as the trusted side's checks see them.
+
+:func:`fetch_answer` asks the notebook's process for a name and rebuilds the value from plain
+data (``wire.decode_value``): numbers, text, expressions, arrays and tensors arrive as our own
+objects; a tensor brings its autograd facts (:class:`~calcrl_checks.tensor_facts.TensorFacts`);
+a function arrives as a :class:`RemoteFunction`, which calls the student's function where it
+lives, with arguments the check chose, and rebuilds what it returned the same way. Anything
+that does not decode is an unreadable answer, never an error of the grader.
+"""
+from __future__ import annotations
+
+import builtins
+import signal
+from typing import Any
+
+from ..adapt import StudentFunction
+from ..errors import BudgetExceeded
+from ..tensor_facts import facts_from_data
+from ..wire import Refusal, decode_value, encode_value
+from .channel import ChannelError, ChannelTimeout
+from .host import Session
+
+#: Seconds a call may take when no check budget is running (the sandbox applies it too).
+DEFAULT_CALL_SECONDS = 10.0
+#: Extra seconds the grader waits beyond a call's budget before giving up on the process.
+_CALL_SLACK = 5.0
+UNREADABLE = "unreadable"
+
+
+class Missing(LookupError):
+    """The notebook has no variable of that name (the student did not answer)."""
+
+
+class NotebookStopped(Exception):
+    """The notebook's process ended or stopped answering while running the student's code."""
+
+
+class RemoteError(Exception):
+    """Base of exceptions raised by a student's function in the sandbox, by the same name."""
+
+
+def fetch_answer(session: Session, name: str) -> Any:
+    """The student's ``name`` as a value the checks accept; :class:`Missing` when undefined."""
+    try:
+        reply = session.request({"op": "fetch", "name": name}, seconds=30)
+    except ChannelError:
+        return Refusal(UNREADABLE, f"{name} could not be read from your notebook: its Python "
+                                   "process stopped answering.")
+    if reply.get("missing"):
+        raise Missing(name)
+    try:
+        return _decode(session, reply.get("value"), name)
+    except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
+        return Refusal(UNREADABLE, f"{name} could not be read from your notebook as numbers, "
+                                   "text, an expression, a tensor or a function.")
+
+
+def _decode(session: Session, data: Any, name: str | None = None) -> Any:
+    def extra(item: dict[str, Any]) -> Any:
+        if item.get("kind") == "function":
+            handle, label = item.get("handle"), item.get("name")
+            if not isinstance(handle, int) or not isinstance(label, str):
+                raise ValueError("malformed function handle")
+            return RemoteFunction(session, handle, label[:80])
+        raise ValueError(f"unknown kind {item.get('kind')!r}")
+
+    value = decode_value(data, extra=extra)
+    if isinstance(data, dict) and data.get("kind") == "tensor" and "facts" in data and name:
+        return facts_from_data(value, data["facts"], name)
+    return value
+
+
+class RemoteFunction(StudentFunction):
+    """A student's function that stays in the sandbox; calling this calls it there.
+
+    Arguments cross as plain data (named test functions by name); arrays and tensors the
+    function changed in place are changed here too, so a check can tell.
+    """
+
+    def __init__(self, session: Session, handle: int, name: str):
+        self._session = session
+        self._handle = handle
+        self.__name__ = self.__qualname__ = name
+
+    def __repr__(self) -> str:
+        return f"<student function {self.__name__}>"
+
+    def __deepcopy__(self, memo: dict) -> RemoteFunction:
+        return self
+
+    def __call__(self, *arguments: Any) -> Any:
+        from ..autograd_checks import Spy
+
+        spies = [a for a in arguments if isinstance(a, Spy)]
+        encoded = [encode_value(a, extra=_encode_argument) for a in arguments]
+        seconds = _budget_left()
+        try:
+            reply = self._session.request({"op": "call", "handle": self._handle,
+                                           "args": encoded, "seconds": seconds},
+                                          seconds=seconds + _CALL_SLACK)
+        except ChannelTimeout:
+            raise BudgetExceeded(seconds) from None
+        except ChannelError:
+            raise NotebookStopped("the notebook's Python process ended while running your "
+                                  "function (it may have used too much memory)") from None
+        for spy, tracked in zip(spies, reply.get("spies", []), strict=False):
+            spy.tracked = spy.tracked or tracked is True
+        _copy_back(arguments, reply.get("after", []))
+        if "timeout" in reply:
+            raise BudgetExceeded(float(reply["timeout"]))
+        if "raised" in reply:
+            raise _exception(reply["raised"])
+        if "value" not in reply:
+            raise NotebookStopped(str(reply.get("error", "no value came back")))
+        try:
+            return _decode(self._session, reply["value"])
+        except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
+            return Refusal(UNREADABLE, "what your function returned could not be read")
+
+
+def _encode_argument(item: Any) -> dict[str, Any] | None:
+    from ..autograd_checks import Spy, test_functions
+
+    function = item.function if isinstance(item, Spy) else item
+    for name, known in test_functions().items():
+        if function is known:
+            return {"kind": "test_function", "name": name}
+    raise TypeError(f"{item!r} cannot be passed to a function in the sandbox")
+
+
+def _copy_back(arguments: tuple[Any, ...], after: Any) -> None:
+    """Apply in-place changes the student's function made to array and tensor arguments."""
+    import numpy as np
+
+    if not isinstance(after, list):
+        return
+    for argument, data in zip(arguments, after, strict=False):
+        if data is None:
+            continue
+        try:
+            changed = decode_value(data)
+        except ValueError:
+            continue
+        if isinstance(argument, np.ndarray) and isinstance(changed, np.ndarray) \
+                and changed.shape == argument.shape and argument.flags.writeable:
+            np.copyto(argument, changed, casting="unsafe")
+        elif type(argument).__name__ == "Tensor" and type(changed) is type(argument) \
+                and changed.shape == argument.shape:
+            import torch
+
+            with torch.no_grad():
+                argument.copy_(changed)
+
+
+def _budget_left() -> float:
+    """The running check's remaining budget (its timer), so the sandbox stops the call too."""
+    remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+    return float(remaining) if remaining > 0 else DEFAULT_CALL_SECONDS
+
+
+_RAISED_TYPES: dict[str, type[BaseException]] = {}
+
+
+def _exception(info: Any) -> BaseException:
+    """The student's exception, rebuilt by name (a builtin where one exists)."""
+    info = info if isinstance(info, dict) else {}
+    name = str(info.get("type", "Exception"))[:80]
+    message = str(info.get("message", ""))[:1000]
+    known = getattr(builtins, name, None)
+    if isinstance(known, type) and issubclass(known, (Exception, SystemExit)) \
+            and not issubclass(known, KeyboardInterrupt):
+        try:
+            return known(message)
+        except TypeError:
+            pass
+    if not name.isidentifier():
+        name = "StudentError"
+    if name not in _RAISED_TYPES:
+        _RAISED_TYPES[name] = type(name, (RemoteError,), {})
+    return _RAISED_TYPES[name](message)
