@@ -30,6 +30,8 @@ UNKNOWN_SYMBOL = "unknown_symbol"
 INPUTS_MUTATED = "inputs_mutated"
 GRADIENT_WHERE_CLIPPED = "gradient_where_clipped"
 UNSUBSTITUTED = "unsubstituted"
+#: An answer that came back from the student's sandbox as something that does not decode.
+UNREADABLE = "unreadable"
 
 #: Codes every check may return; question-specific codes (author hints) come on top.
 CODES = frozenset({
@@ -37,7 +39,7 @@ CODES = frozenset({
     TIMEOUT, SWAPPED_COMPONENTS, SIGN_FLIP, CONSTANT_FACTOR, ADDITIVE_CONSTANT,
     MISSING_INNER_DERIVATIVE, PRODUCT_RULE, EXPONENT_NOT_LOWERED, CONSTANT_DIFFERENTIATED,
     OTHER_VARIABLE_DIFFERENTIATED, WRONG_VARIABLE, UNKNOWN_SYMBOL, INPUTS_MUTATED,
-    GRADIENT_WHERE_CLIPPED, UNSUBSTITUTED,
+    GRADIENT_WHERE_CLIPPED, UNSUBSTITUTED, UNREADABLE,
 })
 
 

@@ -2,8 +2,10 @@
 
 Read from the student's submitted folder (and the assignment's data files from the release,
 which every student has), never from the autograded folder, which holds hidden tests. Only
-regular files are read: a symbolic link in a submission (``notes.txt -> ../../../source/...``)
-is skipped, so a submission cannot make the grader copy a file it points at. Sizes are capped.
+regular files are read. A submission holding a symbolic link (``notes.txt ->
+../../../source/...``) is refused with :class:`LinkInSubmission`: nbgrader has by then copied
+the link's target into the student's autograded folder, and failing the student is what makes
+nbgrader delete that copy before any feedback could hand it out. Sizes are capped.
 """
 from __future__ import annotations
 
@@ -16,9 +18,33 @@ MAX_BYTES = 100 * 1024 * 1024
 MAX_FILES = 2000
 
 
+class LinkInSubmission(Exception):
+    """A submission holds symbolic links; it is not graded until they are removed."""
+
+
+def links_in(folder: Path) -> list[str]:
+    """Paths of the symbolic links inside ``folder`` (relative to it)."""
+    found = []
+    for root, directories, names in os.walk(folder, followlinks=False):
+        for name in directories + names:
+            path = Path(root) / name
+            if path.is_symlink():
+                found.append(path.relative_to(folder).as_posix())
+    return sorted(found)
+
+
 def submission_files(submitted: Path, release: Path | None = None,
                      max_bytes: int = MAX_BYTES) -> dict[str, bytes]:
-    """``relative path -> content`` of the submission, the release's data files on top."""
+    """``relative path -> content`` of the submission, the release's data files on top.
+
+    Raises :class:`LinkInSubmission` when the submission holds symbolic links.
+    """
+    links = links_in(submitted) if submitted.is_dir() else []
+    if links:
+        raise LinkInSubmission(
+            f"the submission in {submitted} holds symbolic links ({', '.join(links[:5])}); "
+            "links can point at course files, so it is not graded. Remove them and grade "
+            "it again.")
     files: dict[str, bytes] = {}
     budget = [max_bytes]
     _collect(submitted, files, budget, notebooks=True)

@@ -16,6 +16,7 @@ from typing import Any
 from ..adapt import StudentFunction
 from ..errors import BudgetExceeded
 from ..tensor_facts import facts_from_data
+from ..verdict import UNREADABLE
 from ..wire import Refusal, decode_value, encode_value
 from .channel import ChannelError, ChannelTimeout
 from .host import Session
@@ -24,7 +25,6 @@ from .host import Session
 DEFAULT_CALL_SECONDS = 10.0
 #: Extra seconds the grader waits beyond a call's budget before giving up on the process.
 _CALL_SLACK = 5.0
-UNREADABLE = "unreadable"
 
 
 class Missing(LookupError):

@@ -70,7 +70,8 @@ def stage(submission: Submission, staging: Path) -> Path:
     target = staging / submission.student / submission.folder.name
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(submission.folder, target,
+    # Links are copied as links, never followed: the grader refuses them with a reason.
+    shutil.copytree(submission.folder, target, symlinks=True,
                     ignore=lambda folder, names: [n for n in names if n in submission.unreadable])
     return target
 
