@@ -344,6 +344,20 @@ ATTACKS: list[Attack] = [
            "        os.kill(target, signal.SIGKILL) if target != 0 else None\n"
            "    except OSError:\n"
            "        pass\n"),
+    Attack("leaves-files-for-later-students", "damage",
+           "import os, tempfile\n"
+           "for folder in ['/tmp', '/dev/shm', os.path.expanduser('~'), os.getcwd(), '/',\n"
+           "               tempfile.gettempdir(), '/var/tmp', '/run']:\n"
+           "    try:\n"
+           "        open(os.path.join(folder, 'calcrl-drop'), 'w').write(repr(6 * (2 * x + 1) ** 2))\n"
+           "    except OSError:\n"
+           "        pass\n"),
+    Attack("looks-for-files-left-earlier", "read secrets",
+           cells={"q10-df": "import glob, sympy\n"
+                            "found = glob.glob('/**/calcrl-drop', recursive=True)\n"
+                            "df = sympy.sympify(open(found[0]).read()) if found else "
+                            "6 * (2 * x + 1)\n",
+                  "q10-df-at-0": "df_at_0 = 6 if found else 5\n"}),
     # -- tampered nbgrader cell metadata ----------------------------------------------------------
     Attack("test-cells-ungraded", "tampered metadata", edit=_ungrade_test_cells),
     Attack("answer-claims-test-cell-id", "tampered metadata", edit=_answer_claims_test_id),

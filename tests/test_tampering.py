@@ -19,6 +19,7 @@ import pytest
 
 import course
 from attacks import ATTACKS, Q10, RIGHT_DF, WRONG_DF, WRONG_DF_AT_0, Attack
+from calcrl_checks.engine.probe import processes_named
 from calcrl_checks.instructor.course import Course
 from calcrl_checks.instructor.verdict_records import class_records
 from calcrl_checks.notebook import VERDICT_MIME
@@ -88,18 +89,6 @@ def _fill(text: str, root: Path) -> str:
     return text.replace("COURSE", str(root)).replace("VICTIM", VICTIM).replace("MARK", MARK)
 
 
-def _processes_with(marker: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if marker.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
 @pytest.fixture(scope="module")
 def tampered(tmp_path_factory) -> Tampered:
     root = course.new_course(tmp_path_factory.mktemp("tampering") / "course")
@@ -116,7 +105,7 @@ def tampered(tmp_path_factory) -> Tampered:
     package_before = _package_files()
     graded = course.nbgrader(root, "autograde", course.ASSIGNMENT, check=False)
     time.sleep(3)  # long enough for a process that outlived its notebook to act
-    survivors = _processes_with(MARK)
+    survivors = processes_named(MARK)
     after = _hashes(root, skip=("gradebook.db",))
     return Tampered(root, before, after, victim_scores, package_before, survivors,
                     graded.stdout + graded.stderr)
@@ -165,7 +154,7 @@ def test_the_installed_checker_and_environment_are_unchanged(tampered):
 
 def test_nothing_an_attack_started_is_still_running(tampered):
     assert tampered.survivors == []
-    assert _processes_with(MARK) == []
+    assert processes_named(MARK) == []
 
 
 def test_other_students_grades_are_untouched(tampered):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -47,12 +48,21 @@ def find_bwrap() -> str:
     return path
 
 
-def package_folder() -> Path:
-    return Path(__file__).resolve().parents[1]
+def preflight() -> None:
+    """Fail fast, before any grading, when bubblewrap cannot make its namespaces here."""
+    if unsandboxed_requested():
+        return
+    bwrap = find_bwrap()
+    done = subprocess.run([bwrap, "--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID),
+                           "--gid", str(SANDBOX_UID), "--cap-drop", "ALL", "--ro-bind", "/usr",
+                           "/usr", *_system_links(), "--", "true"],
+                          capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise SandboxUnavailable(explain_failure(done.stderr))
 
 
-def command(bwrap: str, arguments: list[str]) -> list[str]:
-    """``bwrap ... python -I -m calcrl_checks.engine.zygote ARGUMENTS``."""
+def _system_links() -> list[str]:
+    """``/bin``, ``/lib``... as the host has them (links into /usr, or folders)."""
     binds: list[str] = []
     for name in _SYSTEM_LINKS:
         link = Path("/") / name
@@ -60,7 +70,16 @@ def command(bwrap: str, arguments: list[str]) -> list[str]:
             binds += ["--symlink", os.readlink(link), str(link)]
         elif link.is_dir():
             binds += ["--ro-bind", str(link), str(link)]
-    binds += ["--ro-bind", "/usr", "/usr"]
+    return binds
+
+
+def package_folder() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+def command(bwrap: str, arguments: list[str]) -> list[str]:
+    """``bwrap ... python -I -m calcrl_checks.engine.zygote ARGUMENTS``."""
+    binds = _system_links() + ["--ro-bind", "/usr", "/usr"]
     for name in _ETC_FILES:
         binds += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     package = package_folder()
@@ -90,13 +109,14 @@ def explain_failure(stderr: str) -> str:
     """Turn bubblewrap's complaint into what the instructor can do about it."""
     text = stderr.strip().splitlines()[-1] if stderr.strip() else "(no message)"
     advice = ""
-    if "No permissions to create new namespace" in stderr or "Operation not permitted" in stderr \
-            or "setting up uid map" in stderr:
-        advice = ("\nThis machine does not let users create namespaces. Enable them, for "
-                  "example `sudo sysctl -w kernel.unprivileged_userns_clone=1`, or on Ubuntu "
-                  "24.04+ `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` (or "
-                  "an AppArmor profile for bwrap); in a container, run it with user namespaces "
-                  "allowed.")
+    if any(sign in stderr for sign in ("namespace", "Operation not permitted", "uid map",
+                                       "No space left on device")):
+        advice = ("\nThis machine does not let bubblewrap create user namespaces. Enable them: "
+                  "`sudo sysctl -w user.max_user_namespaces=15000`, and where these settings "
+                  "exist `sudo sysctl -w kernel.unprivileged_userns_clone=1` (Debian) or "
+                  "`sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` (Ubuntu "
+                  "24.04+, or give bwrap an AppArmor profile); in a container, allow user "
+                  "namespaces.")
     return (f"calcrl cannot start its sandbox here: bwrap said: {text}{advice}\n"
             "Check with `calcrl sandbox-check`. Unsafe alternative: "
             f"{UNSANDBOXED_VARIABLE}=1 grades without a sandbox.")

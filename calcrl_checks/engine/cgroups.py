@@ -29,7 +29,11 @@ class Cgroup:
 
     @classmethod
     def create(cls) -> Cgroup | None:
-        """A new group, or None where cgroups cannot be written (not root, or not mounted)."""
+        """A new group, or None where cgroups cannot be written (not root, or not mounted).
+
+        Groups left behind by a grader that was killed are removed first.
+        """
+        _remove_stale()
         name = f"calcrl-{os.getpid()}-{next(_counter)}"
         for make in (cls._v2, cls._v1):
             with contextlib.suppress(OSError):
@@ -100,3 +104,13 @@ class Cgroup:
                     break
                 except OSError:  # processes still leaving the group
                     time.sleep(0.05)
+
+
+def _remove_stale() -> None:
+    """Remove empty ``calcrl-<pid>-<n>`` groups whose grader process no longer exists."""
+    for parent in (_ROOT, _ROOT / "memory", _ROOT / "pids"):
+        for folder in parent.glob("calcrl-*-*"):
+            owner = folder.name.split("-")[1]
+            if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                with contextlib.suppress(OSError):
+                    folder.rmdir()

@@ -130,12 +130,12 @@ class Channel:
             start += length
         try:
             message = json.loads(bytes(data[lengths_end:lengths_end + json_length]))
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ChannelError(f"malformed message ({error})") from None
-        del data[:total]
-        if not isinstance(message, dict):
-            raise ChannelError("a message must be a JSON object")
-        return _restore(message, buffers)
+            del data[:total]
+            if not isinstance(message, dict):
+                raise ChannelError("a message must be a JSON object")
+            return _restore(message, buffers)
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
+            raise ChannelError(f"malformed message ({type(error).__name__})") from None
 
 
 def _extract(value: Any, buffers: list[bytes]) -> Any:

@@ -39,7 +39,8 @@ def submission_files(submitted: Path, release: Path | None = None,
 
     Raises :class:`LinkInSubmission` when the submission holds symbolic links.
     """
-    links = links_in(submitted) if submitted.is_dir() else []
+    links = [submitted.name] if submitted.is_symlink() or submitted.parent.is_symlink() else []
+    links += links_in(submitted) if submitted.is_dir() else []
     if links:
         raise LinkInSubmission(
             f"the submission in {submitted} holds symbolic links ({', '.join(links[:5])}); "

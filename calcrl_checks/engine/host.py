@@ -34,6 +34,8 @@ from .isolation import Caps
 START_SECONDS = 120
 #: Seconds a cell gets after an interrupt before its process is killed.
 INTERRUPT_GRACE = 3.0
+#: Largest message to or from a notebook beyond the submission's own files (answers, outputs).
+_FRAME_SLACK = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -115,15 +117,20 @@ class Sandbox:
         return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
+        """End the sandbox: the template exits when its connection closes (so every process is
+        reaped and accounted for); whatever is left after a few seconds is killed."""
         if self.control is not None:
             self.control.close()
         if self.fds is not None:
             self.fds.close()
         if self.process is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            with contextlib.suppress(Exception):
-                self.process.wait(timeout=10)
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                with contextlib.suppress(Exception):
+                    self.process.wait(timeout=10)
         if self.cgroup is not None:
             self.cgroup.remove()
         self.process = self.control = self.fds = self.cgroup = None
@@ -155,12 +162,13 @@ class Sandbox:
             assert self.fds is not None
             socket.send_fds(self.fds, [b"s"], [there.fileno()])
             there.close()
-            reply = self._request({"op": "open", "session": session, "caps": asdict(caps)},
-                                  seconds=60)
+            max_frame = limits.files_mib * (1 << 20) + _FRAME_SLACK
+            reply = self._request({"op": "open", "session": session, "caps": asdict(caps),
+                                   "max_frame": max_frame}, seconds=60)
             if "opened" not in reply:
                 here.close()
                 raise ChannelError(reply.get("error", "the notebook process did not start"))
-            return Session(self, session, Channel(here), limits)
+            return Session(self, session, Channel(here, max_frame), limits)
 
     def signal(self, session: int, number: int) -> None:
         with self._lock, contextlib.suppress(ChannelError):

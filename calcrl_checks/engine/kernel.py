@@ -152,6 +152,8 @@ class Kernel:
         config.InteractiveShell.colors = "Linux"
         config.InteractiveShell.xmode = "Context"
         self.recorder = Recorder(output_bytes)
+        # IPython builds its publisher and display hook from these classes itself; one kernel
+        # lives in each notebook process, so the classes carry its recorder.
         _Publisher.recorder = self.recorder
         _ResultHook.recorder = self.recorder
         _Shell.recorder = self.recorder

@@ -9,7 +9,6 @@ written here from the trusted verdicts.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +55,7 @@ class GradeInSandbox(NbGraderPreprocessor):
         sandbox = shared_sandbox()
         info = resources.get("nbgrader", {})
         label = f"{info.get('student', '?')}/{info.get('notebook', '?')}"
-        files = self._files(info)
+        files = self._files(info, resources.get("metadata", {}).get("path"))
         with NotebookRunner(sandbox, self.limits(), files, label, self.log) as runner:
             for cell in nb.cells:
                 if cell.cell_type != "code":
@@ -69,22 +68,18 @@ class GradeInSandbox(NbGraderPreprocessor):
                     cell.outputs, cell.execution_count, _ = runner.run(cell.source)
         return nb, resources
 
-    def _files(self, info: dict[str, Any]) -> dict[str, bytes]:
+    def _files(self, info: dict[str, Any], graded_folder: str | None) -> dict[str, bytes]:
+        """The student's submitted files (and the release's data files) for the sandbox."""
         from nbgrader.coursedir import CourseDirectory
 
         course = CourseDirectory(config=self.config)
         student, assignment = info.get("student"), info.get("assignment")
         if not student or not assignment:
             return {}
-        root = Path(course.root).resolve()
+        course.root = str(_course_root(course, student, assignment, graded_folder))
         submitted = Path(course.format_path(course.submitted_directory, student, assignment))
         release = Path(course.format_path(course.release_directory, ".", assignment))
-        if not _inside(submitted, root):
-            self.log.warning("[calcrl] %s is a link out of the course; its files are not "
-                             "copied", submitted)
-            return {}
-        return submission_files(submitted, release if _inside(release, root) else None,
-                                self.files_mib * (1 << 20))
+        return submission_files(submitted, release, self.files_mib * (1 << 20))
 
     def _test_cell(self, cell: NotebookNode, runner: NotebookRunner, label: str) -> None:
         points = float(cell.metadata.nbgrader.get("points", 0))
@@ -120,9 +115,15 @@ class GradeInSandbox(NbGraderPreprocessor):
         cell.execution_count = count
 
 
-def _inside(path: Path, root: Path) -> bool:
-    """Whether ``path`` resolves inside ``root`` through no link that leaves it."""
-    try:
-        return os.path.realpath(path).startswith(str(root) + os.sep)
-    except OSError:
-        return False
+def _course_root(course: Any, student: str, assignment: str, graded_folder: str | None) -> Path:
+    """The course folder: where nbgrader writes this notebook, minus the autograded part of
+    that path (the formgrader may run elsewhere than the course folder)."""
+    configured = Path(course.root)
+    if not graded_folder:
+        return configured
+    expected = Path(course.format_path(course.autograded_directory, student, assignment))
+    suffix = expected.relative_to(configured).parts if expected.is_relative_to(configured) else ()
+    here = Path(graded_folder).resolve()
+    if suffix and here.parts[-len(suffix):] == suffix:
+        return Path(*here.parts[:-len(suffix)])
+    return configured

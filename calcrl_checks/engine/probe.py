@@ -128,16 +128,17 @@ def _nothing_outlives(sandbox: Sandbox, limits: Limits) -> ProbeResult:
                     f"'import time; time.sleep(300)', {marker!r}], start_new_session=True)\n",
                     30)
         time.sleep(0.3)
-        before = _processes_named(marker)
+        before = processes_named(marker)
     time.sleep(0.5)
-    after = _processes_named(marker)
+    after = processes_named(marker)
     ok = bool(before) and not after
     return ProbeResult("nothing a notebook started outlives it", ok,
                        f"a setsid process was {'seen' if before else 'not seen'} while the "
                        f"notebook ran and {'is still running' if after else 'is gone'} after")
 
 
-def _processes_named(marker: str) -> list[int]:
+def processes_named(marker: str) -> list[int]:
+    """Pids of every process on this machine whose command line contains ``marker``."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():

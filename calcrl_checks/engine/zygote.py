@@ -119,7 +119,7 @@ class Zygote:
             pid = os.fork()
             if pid == 0:
                 _notebook(session_fd, caps, work, self.sandboxed, self.kernel,
-                          int(request.get("max_frame", 64 << 20)))
+                          int(request["max_frame"]))
             os.write(ready, str(pid).encode())
         finally:
             os._exit(0)

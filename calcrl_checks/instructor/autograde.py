@@ -50,11 +50,18 @@ def autograde_class(course: Course, assignment: str, jobs: int | None = None,
                     student_glob: str = "*", force: bool = False,
                     student_seconds: float = STUDENT_SECONDS, show_progress: bool = True
                     ) -> list[Outcome]:
-    """Grade every matching submission of ``assignment``; one :class:`Outcome` per student."""
+    """Grade every matching submission of ``assignment``; one :class:`Outcome` per student.
+
+    Raises :class:`~calcrl_checks.engine.SandboxUnavailable` before any grading when this
+    machine cannot run the sandbox.
+    """
+    from ..engine.bubblewrap import preflight
+
     students = [s for s in course.students_submitted(assignment)
                 if fnmatch.fnmatchcase(s, student_glob)]
     if not students:
         return []
+    preflight()
     jobs = max(1, jobs or os.cpu_count() or 1)
     progress = Progress(len(students), "students") if show_progress else None
     outcomes: list[Outcome] = []

@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="grade again even when a submission has not changed")
     grade.add_argument("--timeout", type=float, default=STUDENT_SECONDS,
                        help=f"seconds allowed per student (default {STUDENT_SECONDS})")
+    grade.add_argument("--unsandboxed", action="store_true",
+                       help="run student code WITHOUT the sandbox (unsafe: student code can "
+                            "then read the course and change grades)")
     grade.set_defaults(run=_autograde)
 
     feedback = commands.add_parser("feedback", help="feedback HTML for every graded student")
@@ -66,11 +69,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _autograde(course: Course, options: argparse.Namespace) -> int:
+    from ..engine.bubblewrap import UNSANDBOXED_VARIABLE, SandboxUnavailable
+
     if options.jobs < 1:
         print("calcrl: --jobs must be at least 1", file=sys.stderr)
         return 2
-    outcomes = autograde_class(course, options.assignment, options.jobs, options.student,
-                               options.force, options.timeout)
+    if options.unsandboxed:
+        os.environ[UNSANDBOXED_VARIABLE] = "1"
+        print("calcrl: WARNING: grading without a sandbox (--unsandboxed). Student code can read "
+              "the course folder and change grades on this run.", file=sys.stderr)
+    try:
+        outcomes = autograde_class(course, options.assignment, options.jobs, options.student,
+                                   options.force, options.timeout)
+    except SandboxUnavailable as error:
+        print(error, file=sys.stderr)
+        return 2
     if not outcomes:
         print(f"No submissions of '{options.assignment}' match '{options.student}' in "
               f"{course.root / 'submitted'}.")
