@@ -349,7 +349,8 @@ ATTACKS: list[Attack] = [
            "for folder in ['/tmp', '/dev/shm', os.path.expanduser('~'), os.getcwd(), '/',\n"
            "               tempfile.gettempdir(), '/var/tmp', '/run']:\n"
            "    try:\n"
-           "        open(os.path.join(folder, 'calcrl-drop'), 'w').write(repr(6 * (2 * x + 1) ** 2))\n"
+           "        with open(os.path.join(folder, 'calcrl-drop'), 'w') as drop:\n"
+           "            drop.write(repr(6 * (2 * x + 1) ** 2))\n"
            "    except OSError:\n"
            "        pass\n"),
     Attack("looks-for-files-left-earlier", "read secrets",

@@ -25,7 +25,7 @@ from calcrl_checks.notebook import VERDICT_MIME, Graded
 from calcrl_checks.verdict import Verdict
 
 
-# -- the channel ---------------------------------------------------------------------------------
+# -- the channel -----------------------------------------------------------------------------------
 def test_messages_cross_with_their_bytes():
     a, b = socket.socketpair()
     Channel(a).send({"op": "x", "blob": b"\x00" * 100_000, "nested": [{"more": b"\x01"}]})
@@ -86,7 +86,7 @@ def test_no_reply_in_time_is_a_timeout():
         Channel(b).receive(deadline=time.monotonic() + 0.1)
 
 
-# -- values as plain data ------------------------------------------------------------------------
+# -- values as plain data --------------------------------------------------------------------------
 x = sp.Symbol("x")
 
 
@@ -197,7 +197,7 @@ def test_nbgrader_reads_exactly_the_trusted_score(verdicts, expected):
     assert _scored(cell_outputs) == expected
 
 
-# -- hidden regions ----------------------------------------------------------------------------------
+# -- hidden regions --------------------------------------------------------------------------------
 def test_a_cell_splits_into_visible_and_hidden_parts_in_order():
     source = ("a = 1\n### BEGIN HIDDEN TESTS\nb = 2\n### END HIDDEN TESTS\nc = 3\n"
               "### BEGIN HIDDEN TESTS\nd = 4\n### END HIDDEN TESTS\n")
@@ -239,7 +239,7 @@ def test_a_failing_check_in_a_hidden_region_is_recorded_not_raised():
     assert _scored(outputs.verdicts(result.graded) + outputs.score(result.graded, 2, 1), 2) == 0
 
 
-# -- files a sandbox starts with ----------------------------------------------------------------------
+# -- files a sandbox starts with -------------------------------------------------------------------
 def test_a_submission_is_copied_with_release_data_on_top_and_no_notebook_of_the_release(tmp_path):
     submitted, release = tmp_path / "s", tmp_path / "r"
     (submitted / "data").mkdir(parents=True)
@@ -268,7 +268,7 @@ def test_files_beyond_the_size_cap_are_left_out(tmp_path):
     assert submission_files(tmp_path, max_bytes=1000) == {"small.txt": b"ok"}
 
 
-# -- exceptions from student functions -----------------------------------------------------------------
+# -- exceptions from student functions -------------------------------------------------------------
 def test_a_student_exception_is_rebuilt_by_name():
     assert type(_exception({"type": "ZeroDivisionError", "message": "x"})) is ZeroDivisionError
     custom = _exception({"type": "MyError", "message": "boom"})
@@ -277,7 +277,7 @@ def test_a_student_exception_is_rebuilt_by_name():
     assert type(_exception({"type": "not an identifier!"})).__name__ == "StudentError"
 
 
-# -- a real sandbox ---------------------------------------------------------------------------------
+# -- a real sandbox --------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def sandbox():
     box = Sandbox()

@@ -7,7 +7,8 @@ Those names are the region's free variables (read, never assigned, not builtins)
 the notebook as plain data; a builtin such as ``sum`` is never looked up in the student's
 namespace, so a student cannot replace what the hidden test calls.
 
->>> [s.hidden for s in segments("a = 1\\n### BEGIN HIDDEN TESTS\\nassert a\\n### END HIDDEN TESTS\\n")]
+>>> cell = "a = 1\\n### BEGIN HIDDEN TESTS\\nassert a\\n### END HIDDEN TESTS\\n"
+>>> [s.hidden for s in segments(cell)]
 [False, True]
 >>> answer_names("import numpy as np\\ngrade(check, df, np.zeros(2), points=1, part='df')")
 ['check', 'df', 'grade']

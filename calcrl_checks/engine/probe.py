@@ -112,7 +112,8 @@ def _memory_cap(session: Session, course: Path) -> ProbeResult:
     megabytes = session.limits.memory_mb
     code = ("import numpy as np\n"
             "try:\n"
-            f"    block = np.ones({megabytes + 512} * 2**20, dtype=np.uint8); result = 'allocated'\n"
+            f"    block = np.ones({megabytes + 512} * 2**20, dtype=np.uint8)\n"
+            "    result = 'allocated'\n"
             "except MemoryError:\n"
             "    result = 'refused'")
     outcome = _probe(session, code)

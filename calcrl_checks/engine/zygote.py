@@ -170,7 +170,7 @@ def _notebook(session_fd: int, caps: isolation.Caps, work: str, sandboxed: bool,
         if sandboxed:
             isolation.fresh_files(caps)
         os.makedirs(work, exist_ok=True)
-        with open("/proc/self/oom_score_adj", "w") as adjust:  # be the first to go, never the grader
+        with open("/proc/self/oom_score_adj", "w") as adjust:  # first to go, never the grader
             adjust.write("1000")
         os.environ["HOME"] = isolation.HOME if sandboxed else work
         os.environ["MPLCONFIGDIR"] = os.path.join(os.environ["HOME"], ".matplotlib")

@@ -26,7 +26,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     options = parser.parse_args(argv)
     course = Course(Path(options.course).resolve())
-    if options.command not in ("demo", "sandbox-check") and not (course.root / "nbgrader_config.py").exists():
+    needs_course = options.command not in ("demo", "sandbox-check")
+    if needs_course and not (course.root / "nbgrader_config.py").exists():
         parser.error(f"{course.root} has no nbgrader_config.py; run calcrl in the course folder "
                      "or pass --course")
     return options.run(course, options)
