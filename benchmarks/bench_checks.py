@@ -15,7 +15,7 @@ IMPORT_PROBE = ("import sys, time; t = time.perf_counter(); import calcrl_checks
 
 
 def import_time(repeats: int = 5) -> tuple[float, bool]:
-    """Median wall time of `import calcrl_checks` in a fresh interpreter, and whether torch loaded."""
+    """Median wall time of `import calcrl_checks` in a fresh interpreter; did torch load?"""
     times, torch_loaded = [], False
     for _ in range(repeats):
         out = subprocess.run([sys.executable, "-c", IMPORT_PROBE], capture_output=True,
@@ -97,7 +97,8 @@ def latency() -> None:
         rows.append((time.perf_counter() - started, name, verdict.code))
     seconds = sorted(t for t, _, _ in rows)
     p95 = seconds[min(len(seconds) - 1, round(0.95 * (len(seconds) - 1)))]
-    print(f"compare latency over {len(rows)} cases: median {statistics.median(seconds) * 1000:.1f} ms, "
+    median = statistics.median(seconds) * 1000
+    print(f"compare latency over {len(rows)} cases: median {median:.1f} ms, "
           f"p95 {p95 * 1000:.1f} ms, max {seconds[-1] * 1000:.1f} ms, "
           f"above 5 s: {sum(t > 5 for t in seconds)}")
     for elapsed, name, code in sorted(rows, reverse=True):

@@ -341,7 +341,8 @@ def _candidates(setup: Setup, points: list[dict[str, Any]], base: np.ndarray,
         for code, expr in mistakes:
             values = ExpressionSide([expr], vector=False).values(points)
             if values.shape == shape and np.isfinite(values).all():
-                found.append(Candidate(code, values - base, messages.mal_evidence(code, len(points))))
+                evidence = messages.mal_evidence(code, len(points))
+                found.append(Candidate(code, values - base, evidence))
     return found
 
 

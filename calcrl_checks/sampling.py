@@ -49,7 +49,8 @@ class Vector:
         return rng.uniform(self.low, self.high, size=self.size)
 
     def describe(self, name: str) -> str:
-        return f"{name}: vectors of {self.size} entries in [{_short(self.low)}, {_short(self.high)}]"
+        bounds = f"[{_short(self.low)}, {_short(self.high)}]"
+        return f"{name}: vectors of {self.size} entries in {bounds}"
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,8 @@ MISTAKES: list[Mistake] = [
     # q15: dH/dpi(a) = -(log pi(a) + 1); the value at 0.2 uses the student's function.
     Mistake(Q15, "q15-dh-dpi", "def dH_dpi(pi):\n    return -np.log(np.asarray(pi, dtype=float))",
             "q15-dh-dpi-test", "missing_plus_one", also_fails=("q15-value-at-0-2-test",)),
-    Mistake(Q15, "q15-dh-dpi", "def dH_dpi(pi):\n    return np.log(np.asarray(pi, dtype=float)) + 1",
+    Mistake(Q15, "q15-dh-dpi",
+            "def dH_dpi(pi):\n    return np.log(np.asarray(pi, dtype=float)) + 1",
             "q15-dh-dpi-test", "sign_flip", also_fails=("q15-value-at-0-2-test",)),
     Mistake(Q15, "q15-dh-dpi", "def dH_dpi(pi):\n"
             "    return -(np.log2(np.asarray(pi, dtype=float)) + 1)", "q15-dh-dpi-test",

@@ -94,7 +94,8 @@ def text_summary(summary: ClassSummary, top: int = 8) -> str:
     if not scores:
         return f"No graded submissions for '{summary.assignment}' yet."
     best = max(g.max_score for g in summary.grades.values())
-    lines = [f"{summary.assignment}: {len(scores)} students graded; mean {statistics.mean(scores):.1f}"
+    mean = statistics.mean(scores)
+    lines = [f"{summary.assignment}: {len(scores)} students graded; mean {mean:.1f}"
              f", median {statistics.median(scores):.1f} of {best:g} points."]
     common = sorted(((share, part.notebook, part.part, code) for part in summary.parts
                      for code, share in part.mistakes()), key=lambda row: -row[0])[:top]
@@ -134,7 +135,8 @@ def _page(summary: ClassSummary) -> str:
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .2rem .6rem; }}
-td.n {{ text-align: right; }} img {{ max-width: 100%; }} pre {{ background: #f6f6f6; padding: 1rem; }}
+td.n {{ text-align: right; }} img {{ max-width: 100%; }}
+pre {{ background: #f6f6f6; padding: 1rem; }}
 </style></head><body>
 <h1>{esc(summary.assignment)}: class report</h1>
 <pre>{esc(text_summary(summary))}</pre>
@@ -144,7 +146,8 @@ td.n {{ text-align: right; }} img {{ max-width: 100%; }} pre {{ background: #f6f
 <img alt="diagnosis frequency per question" src="data:image/png;base64,{_diagnosis_chart(summary)}">
 {''.join(sections)}
 <h2>Students</h2>
-<table><tr><th>student</th><th>score</th><th>max</th><th>needs manual grading</th></tr>{rows}</table>
+<table><tr><th>student</th><th>score</th><th>max</th><th>needs manual grading</th></tr>
+{rows}</table>
 </body></html>
 """
 
