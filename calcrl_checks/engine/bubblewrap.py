@@ -8,6 +8,7 @@ home folder or the network. Its root, ``/dev`` and everything bound are read-onl
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -78,15 +79,17 @@ def package_folder() -> Path:
 
 
 def command(bwrap: str, arguments: list[str]) -> list[str]:
-    """``bwrap ... python -I -m calcrl_checks.engine.zygote ARGUMENTS``."""
+    """``bwrap ... python -I -m calcrl_checks.engine.zygote ARGUMENTS KEEP``.
+
+    KEEP (JSON) lists the read-only folders that lie under /tmp (a virtual environment or an
+    editable checkout there): each notebook mounts a fresh /tmp and binds them again on it.
+    """
     binds = _system_links() + ["--ro-bind", "/usr", "/usr"]
     for name in _ETC_FILES:
         binds += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     package = package_folder()
-    environment = [Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()]
-    if not any(package.is_relative_to(p) for p in environment):
-        environment.append(package)
-    for path in _outermost(environment):
+    bound = bound_paths()
+    for path in bound:
         binds += ["--ro-bind", str(path), str(path)]
     for part in HIDDEN_PARTS:
         if (package / part).is_dir():
@@ -97,12 +100,35 @@ def command(bwrap: str, arguments: list[str]) -> list[str]:
                 "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TMPDIR": "/tmp"}
     environment_flags = [flag for key, value in settings.items()
                          for flag in ("--setenv", key, value)]
+    keep = [str(path) for path in bound if path.is_relative_to("/tmp")]
+    # /tmp first, so that folders bound under it stay visible.
     return [bwrap, "--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID),
             "--gid", str(SANDBOX_UID), "--cap-drop", "ALL", "--die-with-parent",
-            "--new-session", "--clearenv", *environment_flags, *binds,
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--remount-ro", "/dev",
+            "--new-session", "--clearenv", *environment_flags, "--tmpfs", "/tmp", *binds,
+            "--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
             "--remount-ro", "/", "--chdir", "/tmp",
-            sys.executable, "-I", "-m", "calcrl_checks.engine.zygote", *arguments]
+            sys.executable, "-I", "-m", "calcrl_checks.engine.zygote", *arguments,
+            json.dumps(keep)]
+
+
+def bound_paths() -> list[Path]:
+    """The folders the sandbox sees besides the system: Python, the environment, the package."""
+    package = package_folder()
+    environment = [Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()]
+    if not any(package.is_relative_to(p) for p in environment):
+        environment.append(package)
+    return _outermost(environment)
+
+
+def check_course_hidden(course: Path) -> None:
+    """Refuse to grade a course that lies inside a folder the sandbox shows to student code."""
+    course = course.resolve()
+    for path in bound_paths():
+        if course.is_relative_to(path):
+            raise SandboxUnavailable(
+                f"calcrl will not grade here: the course folder {course} lies inside {path}, "
+                "which the sandbox shows to student code (the Python installation, its "
+                "environment or the calcrl_checks package). Move the course folder out of it.")
 
 
 def explain_failure(stderr: str) -> str:

@@ -215,10 +215,17 @@ class Session:
             raise ChannelError("the notebook process has ended")
         message["id"] = next(self._ids)
         try:
-            self.channel.send(message, timeout=max(seconds, 5.0))
+            try:
+                self.channel.send(message, timeout=max(seconds, 5.0))
+            except ChannelError:
+                self._raise_startup_error()
+                raise
             deadline = time.monotonic() + seconds
             while True:
                 reply = self.channel.receive(deadline)
+                if "startup_error" in reply:
+                    raise ChannelError(f"the notebook process could not start: "
+                                       f"{reply['startup_error']}")
                 if reply.get("id") == message["id"]:
                     return reply
         except ChannelTimeout:
@@ -226,6 +233,16 @@ class Session:
         except ChannelError:
             self.ended = True
             raise
+
+    def _raise_startup_error(self) -> None:
+        """If the notebook process died setting itself up, say why (it left a message)."""
+        try:
+            reply = self.channel.receive(time.monotonic() + 0.5)
+        except ChannelError:
+            return
+        if "startup_error" in reply:
+            raise ChannelError(f"the notebook process could not start: "
+                               f"{reply['startup_error']}")
 
     def put_files(self, files: dict[str, bytes]) -> None:
         self.request({"op": "files", "files": [{"path": path, "data": data}

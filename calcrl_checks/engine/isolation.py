@@ -21,7 +21,8 @@ CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
-_MS_NOSUID, _MS_NODEV = 0x2, 0x4
+_MS_NOSUID, _MS_NODEV, _MS_RDONLY, _MS_REMOUNT, _MS_BIND, _MS_REC = 0x2, 0x4, 0x1, 0x20, \
+    0x1000, 0x4000
 _PR_SET_DUMPABLE, _PR_SET_CHILD_SUBREAPER = 4, 36
 _PR_CAPBSET_DROP, _PR_SET_NO_NEW_PRIVS = 24, 38
 _CAP_LAST = 63
@@ -65,12 +66,26 @@ def new_namespaces(unshare_all: bool = True) -> None:
         handle.write(f"{gid} {gid} 1")
 
 
-def fresh_files(caps: Caps) -> None:
-    """Empty tmpfs mounts on /tmp and /dev/shm, with the work and home folders in /tmp."""
+def fresh_files(caps: Caps, keep: list[str] = ()) -> None:
+    """Empty tmpfs mounts on /tmp and /dev/shm, with the work and home folders in /tmp.
+
+    ``keep`` are read-only folders under /tmp (a virtual environment living there): they are
+    held open, then bound again, read-only, on the new /tmp.
+    """
+    held = [(path, os.open(path, os.O_PATH | os.O_CLOEXEC)) for path in keep]
     options = f"size={max(caps.file_bytes, 1 << 20)},mode=1777".encode()
     for target in (b"/tmp", b"/dev/shm"):
         _check(_libc.mount(b"tmpfs", target, b"tmpfs", _MS_NOSUID | _MS_NODEV, options),
                f"mount tmpfs on {target.decode()}")
+    for path, descriptor in held:
+        os.makedirs(path, exist_ok=True)
+        target = path.encode()
+        _check(_libc.mount(f"/proc/self/fd/{descriptor}".encode(), target, None,
+                           _MS_BIND | _MS_REC, None), f"bind {path}")
+        # nosuid and nodev are locked on bubblewrap's binds: a remount must keep them.
+        _check(_libc.mount(None, target, None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID
+                           | _MS_NODEV, None), f"make {path} read-only")
+        os.close(descriptor)
     for folder in (WORK, HOME):
         os.makedirs(folder, exist_ok=True)
 

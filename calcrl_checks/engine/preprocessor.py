@@ -18,7 +18,7 @@ from nbgrader.utils import is_grade, is_solution
 from traitlets import Float, Integer
 
 from . import outputs
-from .bubblewrap import UNSANDBOXED_VARIABLE, unsandboxed_requested
+from .bubblewrap import UNSANDBOXED_VARIABLE, check_course_hidden, unsandboxed_requested
 from .files import submission_files
 from .hidden import run_hidden, segments
 from .host import Limits, shared_sandbox
@@ -77,6 +77,8 @@ class GradeInSandbox(NbGraderPreprocessor):
         if not student or not assignment:
             return {}
         course.root = str(_course_root(course, student, assignment, graded_folder))
+        if not unsandboxed_requested():
+            check_course_hidden(Path(course.root))
         submitted = Path(course.format_path(course.submitted_directory, student, assignment))
         release = Path(course.format_path(course.release_directory, ".", assignment))
         return submission_files(submitted, release, self.files_mib * (1 << 20))

@@ -110,6 +110,10 @@ def _process_cap(session: Session, course: Path) -> ProbeResult:
 
 def _memory_cap(session: Session, course: Path) -> ProbeResult:
     megabytes = session.limits.memory_mb
+    alive = _probe(session, "result = 'running'")
+    if alive != "running":
+        return ProbeResult(f"a notebook gets at most {megabytes} MiB", False,
+                           f"the notebook did not run: {alive}")
     code = ("import numpy as np\n"
             "try:\n"
             f"    block = np.ones({megabytes + 512} * 2**20, dtype=np.uint8)\n"

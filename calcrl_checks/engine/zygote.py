@@ -6,11 +6,14 @@ socket for that notebook, "signal" and "close". Each notebook gets a fork of thi
 (numpy, sympy, matplotlib, IPython and torch already imported), moved into namespaces of its
 own (``isolation.py``), talking to the grader over its own socket.
 
-Usage (by the grader only): ``python -m calcrl_checks.engine.zygote CONTROL_FD FDS_FD MODE``,
-MODE being ``sandbox`` or ``unsandboxed``.
+Usage (by the grader only): ``python -m calcrl_checks.engine.zygote CONTROL_FD FDS_FD MODE
+[KEEP]``, MODE being ``sandbox`` or ``unsandboxed``, KEEP a JSON list of read-only folders under
+/tmp to bind again on each notebook's fresh /tmp.
 """
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import signal
@@ -49,10 +52,12 @@ def preload() -> Any:
 
 
 class Zygote:
-    def __init__(self, control: Channel, fds: socket.socket, sandboxed: bool):
+    def __init__(self, control: Channel, fds: socket.socket, sandboxed: bool,
+                 keep: list[str]):
         self.control = control
         self.fds = fds
         self.sandboxed = sandboxed
+        self.keep = keep
         self.kernel: Any = None
         self.sessions: dict[int, int] = {}          # session -> pid of its notebook process
         self.folders: dict[int, str] = {}           # session -> work folder (unsandboxed only)
@@ -118,7 +123,7 @@ class Zygote:
                 isolation.new_namespaces()
             pid = os.fork()
             if pid == 0:
-                _notebook(session_fd, caps, work, self.sandboxed, self.kernel,
+                _notebook(session_fd, caps, work, self.sandboxed, self.keep, self.kernel,
                           int(request["max_frame"]))
             os.write(ready, str(pid).encode())
         finally:
@@ -163,12 +168,15 @@ class Zygote:
             self.ended[pid] = status
 
 
-def _notebook(session_fd: int, caps: isolation.Caps, work: str, sandboxed: bool, kernel: Any,
-              max_frame: int) -> None:
-    """The notebook's process (pid 1 of its namespaces when sandboxed). Never returns."""
+def _notebook(session_fd: int, caps: isolation.Caps, work: str, sandboxed: bool,
+              keep: list[str], kernel: Any, max_frame: int) -> None:
+    """The notebook's process (pid 1 of its namespaces when sandboxed). Never returns.
+
+    If setting it up fails, the reason goes to the grader as the first message.
+    """
     try:
         if sandboxed:
-            isolation.fresh_files(caps)
+            isolation.fresh_files(caps, keep)
         os.makedirs(work, exist_ok=True)
         with open("/proc/self/oom_score_adj", "w") as adjust:  # first to go, never the grader
             adjust.write("1000")
@@ -184,6 +192,10 @@ def _notebook(session_fd: int, caps: isolation.Caps, work: str, sandboxed: bool,
         os.chdir(work)
         sys.path.insert(0, "")
         NotebookProcess(Channel(sock, max_frame), kernel, work).serve()
+    except BaseException as error:  # report, then end: the grader sees why
+        with contextlib.suppress(Exception):
+            reason = f"{type(error).__name__}: {error}"
+            Channel(socket.socket(fileno=session_fd)).send({"startup_error": reason[:2000]})
     finally:
         os._exit(0)
 
@@ -227,7 +239,8 @@ def _describe_status(status: int | None) -> str:
 def main(argv: list[str]) -> None:
     control = Channel(socket.socket(fileno=int(argv[0])))
     fds = socket.socket(fileno=int(argv[1]))
-    Zygote(control, fds, argv[2] == "sandbox").run()
+    keep = json.loads(argv[3]) if len(argv) > 3 else []
+    Zygote(control, fds, argv[2] == "sandbox", [str(path) for path in keep]).run()
 
 
 if __name__ == "__main__":
