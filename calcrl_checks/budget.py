@@ -23,6 +23,9 @@ T = TypeVar("T")
 CHECK_SECONDS = 4.0
 #: Budget for one call of a student's function (all sample points of one call).
 CALL_SECONDS = 2.0
+#: Upper bound for a learning scenario: thousands of calls of the student's function, each of
+#: which crosses from the grader to the sandbox (about a millisecond), so more than a check.
+SCENARIO_SECONDS = 30.0
 #: Budget for the optional symbolic proof of an already-passing answer.
 PROOF_SECONDS = 0.5
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -62,6 +63,9 @@ _REFUSED_SYMPY = {"Derivative": "an unevaluated Derivative", "Integral": "an une
 
 _DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64",
            "complex64", "complex128"}
+_DTYPE_NAMES = {np.dtype(name): name for name in _DTYPES}
+#: Byte orders whose bytes are already little-endian ("=" is native: little on this machine).
+_LITTLE = {"<", "|"} | ({"="} if sys.byteorder == "little" else set())
 
 
 # -- expressions ---------------------------------------------------------------------------------
@@ -151,12 +155,14 @@ def _float_text(text: str) -> str:
 def encode_array(values: np.ndarray, kind: str = "array", source_dtype: str | None = None
                  ) -> dict[str, Any]:
     array = np.asarray(values, order="C")  # keeps 0-d arrays 0-d (ascontiguousarray does not)
-    if array.dtype.name not in _DTYPES:
+    name = _DTYPE_NAMES.get(array.dtype.newbyteorder("="))
+    if name is None:
         raise Refused("wrong_type", f"arrays of dtype {array.dtype.name} are not accepted; "
                                     "use numbers")
-    little = array.astype(array.dtype.newbyteorder("<"), copy=False)
-    return {"kind": kind, "dtype": array.dtype.name, "shape": list(array.shape),
-            "data": little.tobytes(), "source_dtype": source_dtype or array.dtype.name}
+    little = array if array.dtype.byteorder in _LITTLE else array.astype(
+        array.dtype.newbyteorder("<"))
+    return {"kind": kind, "dtype": name, "shape": list(array.shape),
+            "data": little.tobytes(), "source_dtype": source_dtype or name}
 
 
 def decode_array(data: dict[str, Any]) -> np.ndarray:
@@ -313,7 +319,7 @@ def encode_value(value: Any, extra: Callable[[Any], dict[str, Any] | None] | Non
                     "data": np.asarray(item).astype(np.dtype(kind).newbyteorder("<")).tobytes()}
         if kind in (list, tuple):
             return {"kind": kind.__name__, "items": [walk(v, depth + 1) for v in item]}
-        if kind is np.ndarray and item.dtype.name in _DTYPES:
+        if kind is np.ndarray and item.dtype.newbyteorder("=") in _DTYPE_NAMES:
             return encode_array(item)
         if kind is np.ndarray and item.dtype == object:
             return {"kind": "object_array", "shape": list(item.shape),
@@ -421,8 +427,6 @@ def _integer(text: Any) -> int:
 
 
 def _encode_tensor(value: Any) -> dict[str, Any] | None:
-    import sys
-
     torch = sys.modules.get("torch")
     if torch is None or type(value) not in (torch.Tensor, torch.nn.Parameter):
         return None

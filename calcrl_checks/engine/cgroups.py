@@ -83,6 +83,11 @@ class Cgroup:
             with contextlib.suppress(OSError):
                 Path(f"/proc/{pid}/oom_score_adj").write_text("-1000")
 
+    def peak_bytes(self) -> int:
+        """The most memory the sandbox (template and notebooks) has used at once."""
+        peak = self._file(("memory", "memory.max_usage_in_bytes"), "memory.peak")
+        return int(peak.read_text()) if peak.exists() else 0
+
     def pids(self) -> list[int]:
         procs = self._file(("pids", "cgroup.procs"), "cgroup.procs")
         return [int(line) for line in procs.read_text().split()]

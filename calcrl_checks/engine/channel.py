@@ -76,10 +76,10 @@ class Channel:
         view = memoryview(frame)
         with _alarm_blocked():
             while view:
-                _wait(self.sock, "w", deadline)
                 try:
                     sent = self.sock.send(view)
                 except (BlockingIOError, InterruptedError):
+                    _wait(self.sock, "w", deadline)
                     continue
                 except OSError as error:
                     raise ChannelError(f"the other end is gone ({error})") from None
@@ -92,19 +92,21 @@ class Channel:
             message = self._parse()
             if message is not None:
                 return message
-            _wait(self.sock, "r", deadline)
-            with _alarm_blocked():
+            with _alarm_blocked():  # bytes read are kept before a timer signal can act
                 try:
                     chunk = self.sock.recv(1 << 20)
                 except (BlockingIOError, InterruptedError):
-                    continue
+                    chunk = None
                 except OSError as error:
                     raise ChannelError(f"the other end is gone ({error})") from None
-                if not chunk:
-                    raise ChannelError("the other end closed the connection")
-                self._pending += chunk
-                if len(self._pending) > self.max_frame + _HEADER.size:
-                    raise ChannelError("frame too large")
+                if chunk is not None:
+                    if not chunk:
+                        raise ChannelError("the other end closed the connection")
+                    self._pending += chunk
+                    if len(self._pending) > self.max_frame + _HEADER.size:
+                        raise ChannelError("frame too large")
+            if chunk is None:
+                _wait(self.sock, "r", deadline)
 
     def _parse(self) -> dict[str, Any] | None:
         data = self._pending

@@ -156,6 +156,7 @@ class NotebookProcess:
         except ValueError as error:
             return {"error": f"arguments could not be read: {error}"}
         seconds = float(request.get("seconds") or 2.0)
+        before = [_snapshot(a) for a in arguments]
         reply: dict[str, Any] = {}
         with quiet():
             try:
@@ -166,12 +167,30 @@ class NotebookProcess:
             except BaseException as error:  # the student's function failed: report it as data
                 reply["raised"] = {"type": type(error).__name__[:80],
                                    "message": str(error)[:1000]}
-            reply["after"] = [encode_value(a) if _mutable(a) else None for a in arguments]
+            reply["after"] = [None if copy is None or _same(copy, a) else encode_value(a)
+                              for copy, a in zip(before, arguments)]
         reply["spies"] = [bool(spy.tracked) for spy in spies]
         return reply
 
 
-def _mutable(value: Any) -> bool:
-    """Arguments a function could change in place: sent back so the grader can tell."""
+def _snapshot(value: Any) -> Any:
+    """A copy of an argument the function could change in place (array or tensor), else None.
+
+    Changed ones are sent back after the call, so the grader can tell.
+    """
     torch = sys.modules.get("torch")
-    return type(value) is np.ndarray or (torch is not None and type(value) is torch.Tensor)
+    if type(value) is np.ndarray:
+        return value.copy()
+    if torch is not None and type(value) is torch.Tensor:
+        return value.detach().clone()
+    return None
+
+
+def _same(copy: Any, value: Any) -> bool:
+    try:
+        if type(copy) is np.ndarray:
+            return bool(np.array_equal(copy, value, equal_nan=True))
+        return bool(copy.shape == value.shape and copy.dtype == value.dtype
+                    and (copy.eq(value) | (copy.isnan() & value.isnan())).all())
+    except Exception:  # the student replaced it with something else entirely: send it
+        return False

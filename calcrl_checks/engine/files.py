@@ -54,6 +54,13 @@ def submission_files(submitted: Path, release: Path | None = None,
     return files
 
 
+def data_files(folder: Path, max_bytes: int = MAX_BYTES) -> dict[str, bytes]:
+    """The regular files of ``folder`` other than notebooks (an assignment's data files)."""
+    files: dict[str, bytes] = {}
+    _collect(folder, files, [max_bytes], notebooks=False)
+    return files
+
+
 def _collect(folder: Path, files: dict[str, bytes], budget: list[int], notebooks: bool) -> None:
     try:
         if not stat.S_ISDIR(os.lstat(folder).st_mode):

@@ -295,6 +295,11 @@ def shared_sandbox() -> Sandbox:
         return _shared
 
 
+def shared_sandbox_if_started() -> Sandbox | None:
+    """This process's sandbox if one is running (for measurements), without starting one."""
+    return _shared if _shared is not None and _shared.alive() else None
+
+
 def _unsandboxed_environment() -> dict[str, str]:
     keep = ("PATH", "HOME", "LANG", "USER")
     environment = {key: os.environ[key] for key in keep if key in os.environ}

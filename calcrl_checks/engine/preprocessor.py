@@ -9,6 +9,7 @@ written here from the trusted verdicts.
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,9 @@ class GradeInSandbox(NbGraderPreprocessor):
                 cell_outputs += shown
                 failed = any(o.output_type == "error" for o in shown)
             else:
+                started = time.monotonic()
                 hidden = run_hidden(part.code, runner.fetch)
+                runner.busy_seconds += time.monotonic() - started
                 graded += hidden.graded
                 if hidden.printed:
                     cell_outputs.append(outputs.stream(hidden.printed))

@@ -1,31 +1,49 @@
-"""`calcrl autograde`: one nbgrader autograde per student, several at once, nothing lost.
+"""`calcrl autograde`: grade a class with warm graders, here or on Dask; one writer, nothing lost.
 
-Each student is graded by its own `nbgrader autograde --student` process, from a staged copy
-of the submission without unreadable notebooks (nbgrader scores those 0 and grades the rest).
-A failed or timed-out student leaves no partial output behind; a busy gradebook is retried;
-a re-run grades only submissions that changed since their last complete grading.
+The coordinator (this module) reads the course: the assignment's definition from the
+gradebook, each student's submission. Students are graded by warm grading processes
+(``pools.py``: a local pool by default, Dask workers with ``--scheduler``), each a function
+from (assignment bundle, submission) to (graded notebooks, grade records) (``grading.py``).
+Only the coordinator writes: the gradebook (SQLite or PostgreSQL) and each student's
+autograded folder, replaced only once that student's new grading is complete. A re-run grades
+only submissions that changed since their last complete grading.
 """
 from __future__ import annotations
 
 import fnmatch
 import os
 import re
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .course import Course, nbgrader_command, remove_tree
+from ..engine.files import LinkInSubmission, data_files, submission_files
+from .course import Course, remove_tree
+from .grading import Bundle, Graded, Submission
 from .progress import Progress
-from .submissions import inspect, is_up_to_date, mark_graded, stage
+from .records import apply_records, assignment_template, manual_scores
+from .submissions import HandedIn, inspect, is_up_to_date, mark_graded
 
 #: Default time limit for grading one student's whole submission, in seconds.
 STUDENT_SECONDS = 900
-#: Attempts when the gradebook reports it is busy (SQLite "database is locked").
-BUSY_RETRIES = 4
-_STUDENT_FAILED = "There was an error processing assignment"
-_BUSY = re.compile(r"database is locked|database table is locked|could not obtain lock", re.I)
+#: Attempts when the gradebook reports it is busy (another grader is writing).
+BUSY_RETRIES = 6
+_BUSY = re.compile(r"database is locked|database table is locked|could not obtain lock|"
+                   r"deadlock detected|could not serialize", re.I)
+_TIMED_OUT_CELL = "ran past the per-cell time limit"
+
+
+class AutogradeError(RuntimeError):
+    """Grading cannot start (the assignment is not in the gradebook, for example)."""
+
+
+@dataclass
+class Pending:
+    """A student about to be graded: what goes to the grader, and what stays here."""
+
+    job: Submission
+    problems: list[str]          # unreadable notebooks, reported with the outcome
+    handed_in: HandedIn          # the submission as inspected (for the stamp)
 
 
 @dataclass
@@ -40,6 +58,8 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     #: Things the instructor should know that did not stop grading (a cell hit its time limit).
     notes: list[str] = field(default_factory=list)
+    #: How the grading went, for benchmarks (``calcrl autograde --timings``).
+    timing: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -48,12 +68,12 @@ class Outcome:
 
 def autograde_class(course: Course, assignment: str, jobs: int | None = None,
                     student_glob: str = "*", force: bool = False,
-                    student_seconds: float = STUDENT_SECONDS, show_progress: bool = True
-                    ) -> list[Outcome]:
+                    student_seconds: float = STUDENT_SECONDS, show_progress: bool = True,
+                    scheduler: str | None = None) -> list[Outcome]:
     """Grade every matching submission of ``assignment``; one :class:`Outcome` per student.
 
-    Raises :class:`~calcrl_checks.engine.SandboxUnavailable` before any grading when this
-    machine cannot run the sandbox.
+    Raises :class:`~calcrl_checks.engine.SandboxUnavailable` (local grading) or
+    :class:`AutogradeError` before any grading when grading cannot start.
     """
     from ..engine.bubblewrap import preflight
 
@@ -61,65 +81,137 @@ def autograde_class(course: Course, assignment: str, jobs: int | None = None,
                 if fnmatch.fnmatchcase(s, student_glob)]
     if not students:
         return []
-    preflight()
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    progress = Progress(len(students), "students") if show_progress else None
+    if scheduler is None:
+        preflight()
+    settings = course.settings()
+    bundle = build_bundle(course, assignment)
+    graded_before = _students_in_gradebook(settings.db_url, settings.course_id, assignment)
     outcomes: list[Outcome] = []
-    with tempfile.TemporaryDirectory(prefix="calcrl-staging-") as staging, \
-            ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_grade_student, course, assignment, student, Path(staging),
-                               force, student_seconds) for student in students]
-        for future in as_completed(futures):
-            outcome = future.result()
-            outcomes.append(outcome)
-            if progress:
-                progress.advance(f"{outcome.student}: {outcome.status}")
+    todo: dict[str, Pending] = {}
+    for student in students:
+        handed_in = inspect(student, course.folder("submitted", student, assignment))
+        problems = [f"{name} is {why}; it was scored 0"
+                    for name, why in sorted(handed_in.unreadable.items())]
+        graded = course.folder("autograded", student, assignment)
+        if not force and student in graded_before and is_up_to_date(handed_in, graded):
+            outcomes.append(Outcome(student, "up to date", problems=problems))
+            continue
+        if len(handed_in.unreadable) == len(handed_in.notebooks):
+            outcomes.append(Outcome(student, "failed",
+                                    "no readable notebook: " + "; ".join(problems)))
+            continue
+        try:
+            job = _job(handed_in, settings, assignment)
+        except LinkInSubmission as refusal:
+            outcomes.append(Outcome(student, "failed", str(refusal)))
+            continue
+        todo[student] = Pending(job, problems, handed_in)
+    if todo:
+        outcomes += _grade(course, assignment, bundle, todo, jobs, scheduler,
+                           student_seconds, show_progress)
     return sorted(outcomes, key=lambda o: o.student)
 
 
-def _grade_student(course: Course, assignment: str, student: str, staging: Path, force: bool,
-                   seconds: float) -> Outcome:
-    started = time.monotonic()
-    submission = inspect(student, course.folder("submitted", student, assignment))
-    graded = course.folder("autograded", student, assignment)
-    problems = [f"{name} is {why}; it was scored 0"
-                for name, why in sorted(submission.unreadable.items())]
-    if not force and is_up_to_date(submission, graded):
-        return Outcome(student, "up to date", problems=problems)
-    if len(submission.unreadable) == len(submission.notebooks):
-        remove_tree(graded)  # never leave a student half graded
-        return Outcome(student, "failed", "no readable notebook: " + "; ".join(problems))
-    stage(submission, staging)
+def build_bundle(course: Course, assignment: str) -> Bundle:
+    """The assignment as plain data for graders (config, definition, data files)."""
+    from nbgrader.api import MissingEntry
+
+    settings = course.settings()
+    try:
+        template = assignment_template(settings.db_url, settings.course_id, assignment)
+    except MissingEntry:
+        raise AutogradeError(
+            f"The gradebook has no assignment '{assignment}': generate it first with "
+            f"`nbgrader generate_assignment {assignment}` (or `make release`), then grade "
+            "again.") from None
+    return Bundle(assignment, settings.course_id,
+                  (course.root / "nbgrader_config.py").read_text(), template,
+                  data_files(course.root / "source" / assignment),
+                  data_files(course.root / "release" / assignment))
+
+
+def _job(handed_in: HandedIn, settings, assignment: str) -> Submission:
+    """The submission as plain data: its readable files (a linked one raises
+    ``LinkInSubmission``) and the manual scores a TA already gave."""
+    files = {name: content for name, content in submission_files(handed_in.folder).items()
+             if name not in handed_in.unreadable}
+    scores = manual_scores(settings.db_url, settings.course_id, assignment, handed_in.student)
+    return Submission(handed_in.student, files, scores)
+
+
+def _grade(course: Course, assignment: str, bundle: Bundle, todo: dict[str, Pending],
+           jobs: int | None, scheduler: str | None, seconds: float, show_progress: bool
+           ) -> list[Outcome]:
+    from .pools import DaskPool, LocalPool
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    pool = DaskPool(scheduler) if scheduler else LocalPool(workers)
+    progress = Progress(len(todo), "students") if show_progress else None
+    outcomes = []
+    try:
+        for result in pool.run(bundle, [pending.job for pending in todo.values()], seconds):
+            outcome = _record(course, assignment, result, todo[result.student])
+            outcomes.append(outcome)
+            if progress:
+                progress.advance(f"{outcome.student}: {outcome.status}")
+    finally:
+        pool.close()
+    return outcomes
+
+
+def _record(course: Course, assignment: str, result: Graded, pending: Pending) -> Outcome:
+    """Write one student's grading: gradebook first, then their graded folder, then the stamp."""
+    problems = pending.problems
+    timing = {"seconds": result.seconds, "cell_seconds": result.cell_seconds,
+              "notebooks": result.notebooks, "grader_peak_mb": result.grader_peak_mb,
+              "sandbox_peak_mb": result.sandbox_peak_mb}
+    if not result.ok or result.records is None:
+        return Outcome(result.student, "failed", result.reason or "grading failed",
+                       result.seconds, problems, timing=timing)
+    settings = course.settings()
     for attempt in range(BUSY_RETRIES + 1):
-        finished = nbgrader_command(course, "autograde", assignment, "--student", student,
-                                    "--force",
-                                    f"--CourseDirectory.submitted_directory={staging}",
-                                    seconds=seconds)
-        if finished.timed_out or not _BUSY.search(finished.output) or attempt == BUSY_RETRIES:
+        try:
+            apply_records(settings.db_url, settings.course_id, assignment, result.student,
+                          result.records)
             break
-        time.sleep(0.5 * 2 ** attempt)
-    elapsed = time.monotonic() - started
-    if finished.timed_out:
-        remove_tree(graded)
-        return Outcome(student, "failed", f"grading took longer than {seconds:g} s and was "
-                                          "stopped", elapsed)
-    if finished.returncode != 0 or _STUDENT_FAILED in finished.output:
-        remove_tree(graded)
-        return Outcome(student, "failed", _error_in(finished.output) or
-                       f"nbgrader exited with status {finished.returncode}", elapsed)
-    mark_graded(submission, graded)
+        except Exception as error:  # SQLAlchemy wraps the driver's "busy" in many types
+            if not _BUSY.search(str(error)) or attempt == BUSY_RETRIES:
+                return Outcome(result.student, "failed", f"the gradebook refused the grades: "
+                               f"{str(error).splitlines()[0][:200]}", result.seconds, problems)
+            time.sleep(0.2 * 2 ** attempt)
+    graded = course.folder("autograded", result.student, assignment)
+    replace_folder(graded, result.files)
+    mark_graded(pending.handed_in, graded)
+    count = result.log.count(_TIMED_OUT_CELL)
     notes = [f"{count} cell(s) ran past the per-cell time limit and were interrupted (scored 0)"
-             for count in [finished.output.count("ran past the per-cell time limit")] if count]
-    return Outcome(student, "graded", "", elapsed, problems, notes)
+             ] if count else []
+    return Outcome(result.student, "graded", "", result.seconds, problems, notes, timing)
 
 
-def _error_in(log: str) -> str:
-    """The most telling error line of a failed nbgrader run."""
-    lines = [line.strip() for line in log.splitlines()]
-    for line in reversed(lines):
-        if re.match(r"^[A-Za-z_.]*(Error|Exception)\b.*:", line):
-            return line[:300]
-    for line in lines:
-        if "| ERROR]" in line and "Please see" not in line and _STUDENT_FAILED not in line:
-            return line.split("]", 1)[-1].strip()[:300]
-    return ""
+def replace_folder(target: Path, files: dict[str, bytes]) -> None:
+    """Put ``files`` in ``target``, replacing what was there only once all are written."""
+    fresh = target.with_name(f".{target.name}.calcrl-new")
+    old = target.with_name(f".{target.name}.calcrl-old")
+    remove_tree(fresh)
+    fresh.mkdir(parents=True)
+    for relative, content in files.items():
+        path = fresh / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        path.chmod(0o444)
+    remove_tree(old)
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    remove_tree(old)
+
+
+def _students_in_gradebook(db_url: str, course_id: str, assignment: str) -> set[str]:
+    """Students whose submission of ``assignment`` the gradebook holds."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(db_url, course_id) as gradebook:
+        try:
+            return {s.student.id for s in gradebook.find_assignment(assignment).submissions}
+        except MissingEntry:
+            return set()

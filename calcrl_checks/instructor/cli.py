@@ -1,6 +1,7 @@
 """The `calcrl` command: a thin layer over nbgrader for grading a class and seeing how it went.
 
-    calcrl autograde ASSIGNMENT [--jobs N] [--student GLOB] [--force] [--timeout SECONDS]
+    calcrl autograde ASSIGNMENT [--jobs N | --scheduler tcp://HOST:PORT] [--student GLOB]
+                                [--force] [--timeout SECONDS] [--unsandboxed]
     calcrl feedback ASSIGNMENT
     calcrl report ASSIGNMENT
     calcrl demo
@@ -12,6 +13,7 @@ Plain `nbgrader ...` commands keep working on the same folder.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -19,10 +21,14 @@ from pathlib import Path
 
 from .autograde import STUDENT_SECONDS, autograde_class
 from .course import Course
+from .startup import skip_unused_imports
 from .tables import summary_table
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    skip_unused_imports()
+    # nbgrader runs helper commands (alembic) by name: this environment's come first.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     parser = _parser()
     options = parser.parse_args(argv)
     course = Course(Path(options.course).resolve())
@@ -47,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="grade again even when a submission has not changed")
     grade.add_argument("--timeout", type=float, default=STUDENT_SECONDS,
                        help=f"seconds allowed per student (default {STUDENT_SECONDS})")
+    grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="grade on the workers of this Dask scheduler (default: a local "
+                            "pool of --jobs warm graders, no service needed)")
+    grade.add_argument("--timings", metavar="FILE",
+                       help="also write each student's grading time, time inside cells and "
+                            "peak memory to FILE (JSON), for benchmarks")
     grade.add_argument("--unsandboxed", action="store_true",
                        help="run student code WITHOUT the sandbox (unsafe: student code can "
                             "then read the course and change grades)")
@@ -71,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _autograde(course: Course, options: argparse.Namespace) -> int:
     from ..engine.bubblewrap import UNSANDBOXED_VARIABLE, SandboxUnavailable
+    from .autograde import AutogradeError
 
     if options.jobs < 1:
         print("calcrl: --jobs must be at least 1", file=sys.stderr)
@@ -81,8 +94,9 @@ def _autograde(course: Course, options: argparse.Namespace) -> int:
               "the course folder and change grades on this run.", file=sys.stderr)
     try:
         outcomes = autograde_class(course, options.assignment, options.jobs, options.student,
-                                   options.force, options.timeout)
-    except SandboxUnavailable as error:
+                                   options.force, options.timeout,
+                                   scheduler=options.scheduler)
+    except (SandboxUnavailable, AutogradeError) as error:
         print(error, file=sys.stderr)
         return 2
     if not outcomes:
@@ -90,6 +104,9 @@ def _autograde(course: Course, options: argparse.Namespace) -> int:
               f"{course.root / 'submitted'}.")
         return 1
     print(summary_table(course, options.assignment, outcomes))
+    if options.timings:
+        Path(options.timings).write_text(json.dumps(
+            {o.student: {"status": o.status, **o.timing} for o in outcomes}, indent=1))
     return 1 if any(o.failed for o in outcomes) else 0
 
 

@@ -108,9 +108,13 @@ def apply_records(db_url: str, course_id: str, assignment: str, student: str,
     Only what autograding owns changes (auto scores, review flags, auto comments, late
     penalties, the submission time); a TA's manual scores and comments are left as they are.
     """
+    import warnings
+
     from nbgrader.api import Gradebook
 
-    with Gradebook(db_url, course_id) as gradebook:
+    with Gradebook(db_url, course_id) as gradebook, warnings.catch_warnings():
+        # nbgrader's own submission code trips SQLAlchemy autoflush warnings: not ours to show
+        warnings.simplefilter("ignore")
         gradebook.update_or_create_student(student)
         timestamp = records.get("timestamp")
         submission = (gradebook.update_or_create_submission(assignment, student,

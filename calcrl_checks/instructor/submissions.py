@@ -3,18 +3,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 
 #: Written next to a student's autograded notebooks after a complete, successful grading.
 STAMP = ".calcrl-graded"
 
 
 @dataclass
-class Submission:
+class HandedIn:
     student: str
     folder: Path
     #: notebook file name -> why it cannot be graded (not JSON, not a notebook)
@@ -33,9 +31,9 @@ class Submission:
         return digest.hexdigest()
 
 
-def inspect(student: str, folder: Path) -> Submission:
+def inspect(student: str, folder: Path) -> HandedIn:
     """Check every notebook of a submission for being readable, without changing anything."""
-    submission = Submission(student, folder)
+    submission = HandedIn(student, folder)
     for path in submission.notebooks:
         reason = unreadable_reason(path)
         if reason:
@@ -45,6 +43,8 @@ def inspect(student: str, folder: Path) -> Submission:
 
 def unreadable_reason(path: Path) -> str | None:
     """Why nbgrader could not read this notebook, or None when it can."""
+    import nbformat
+
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -61,25 +61,10 @@ def unreadable_reason(path: Path) -> str | None:
     return None
 
 
-def stage(submission: Submission, staging: Path) -> Path:
-    """A copy of the submission without its unreadable notebooks, for nbgrader to grade.
-
-    The student's own files stay untouched; an unreadable notebook is simply absent from the
-    copy, which nbgrader scores 0 while grading everything else.
-    """
-    target = staging / submission.student / submission.folder.name
-    if target.exists():
-        shutil.rmtree(target)
-    # Links are copied as links, never followed: the grader refuses them with a reason.
-    shutil.copytree(submission.folder, target, symlinks=True,
-                    ignore=lambda folder, names: [n for n in names if n in submission.unreadable])
-    return target
-
-
-def is_up_to_date(submission: Submission, graded: Path) -> bool:
+def is_up_to_date(submission: HandedIn, graded: Path) -> bool:
     stamp = graded / STAMP
     return stamp.is_file() and stamp.read_text().strip() == submission.fingerprint()
 
 
-def mark_graded(submission: Submission, graded: Path) -> None:
+def mark_graded(submission: HandedIn, graded: Path) -> None:
     (graded / STAMP).write_text(submission.fingerprint() + "\n")

@@ -1,0 +1,90 @@
+"""Where students are graded: a local pool of warm graders, or Dask workers.
+
+Both run :func:`~calcrl_checks.instructor.grading.grade` in warm grading processes
+(``warm.py``) and hand back :class:`~calcrl_checks.instructor.grading.Graded` results as data,
+in the order they finish; the coordinator (``autograde.py``) writes them. The local pool needs
+no running service; :class:`DaskPool` sends each student to a Dask worker of the scheduler
+given (``calcrl autograde ... --scheduler tcp://HOST:PORT``), each worker keeping its own warm
+grader.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+from .grading import Bundle, Graded, Submission
+from .warm import WarmGrader
+
+
+class LocalPool:
+    """``workers`` warm graders on this machine, one student each at a time."""
+
+    def __init__(self, workers: int):
+        self.graders = [WarmGrader() for _ in range(max(1, workers))]
+        for grader in self.graders:  # from this (the main) thread, which outlives the run
+            grader.start()
+
+    def run(self, bundle: Bundle, submissions: list[Submission], seconds: float
+            ) -> Iterator[Graded]:
+        free: queue.Queue[WarmGrader] = queue.Queue()
+        for grader in self.graders:
+            free.put(grader)
+
+        def one(submission: Submission) -> Graded:
+            grader = free.get()
+            try:
+                return grader.grade(bundle, submission, seconds)
+            finally:
+                free.put(grader)
+
+        with ThreadPoolExecutor(max_workers=len(self.graders)) as threads:
+            futures = [threads.submit(one, submission) for submission in submissions]
+            for future in as_completed(futures):
+                yield future.result()
+
+    def close(self) -> None:
+        for grader in self.graders:
+            grader.stop()
+
+
+class DaskPool:
+    """Students graded on the workers of a Dask distributed scheduler."""
+
+    def __init__(self, address: str):
+        from distributed import Client
+
+        self.client = Client(address, timeout="30s")
+
+    def run(self, bundle: Bundle, submissions: list[Submission], seconds: float
+            ) -> Iterator[Graded]:
+        from distributed import as_completed as finished
+
+        shared = self.client.scatter(bundle, broadcast=True)
+        futures = {self.client.submit(grade_on_dask_worker, shared, submission, seconds,
+                                      key=f"calcrl-{uuid.uuid4().hex}", pure=False,
+                                      retries=1): submission for submission in submissions}
+        for future in finished(futures):
+            try:
+                yield future.result()
+            except Exception as error:  # the worker was lost, or the task could not run
+                yield Graded(futures[future].student, ok=False,
+                             reason=f"the Dask worker failed: {type(error).__name__}: {error}")
+
+    def close(self) -> None:
+        self.client.close()
+
+
+_worker_grader: WarmGrader | None = None
+_worker_lock = threading.Lock()
+
+
+def grade_on_dask_worker(bundle: Bundle, submission: Submission, seconds: float) -> Graded:
+    """A Dask task: grade in this worker's warm grader (started on first use, then kept)."""
+    global _worker_grader
+    with _worker_lock:
+        if _worker_grader is None:
+            _worker_grader = WarmGrader()
+        return _worker_grader.grade(bundle, submission, seconds)

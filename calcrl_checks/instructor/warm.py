@@ -1,0 +1,151 @@
+"""A warm grader: one long-lived process that grades student after student.
+
+It imports nbgrader, the checks, numpy, sympy and torch once, starts its sandbox once, and
+then runs :func:`~calcrl_checks.instructor.grading.grade` for each submission it is sent, in
+its main thread (the checks' time budgets are timer signals, which only the main thread
+gets). Nothing of one student stays for the next: each is graded in a fresh private course,
+each notebook in a fresh sandboxed process. It dies with the process that started it.
+
+It is a plain subprocess (``python -m calcrl_checks.instructor.warm FD``) talking over a socket,
+so it can be started from anywhere, a Dask worker included (whose own processes may not have
+multiprocessing children).
+
+>>> grader = WarmGrader()                           # doctest: +SKIP
+>>> graded = grader.grade(bundle, submission, 900)  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from multiprocessing.connection import Connection
+
+from .grading import Bundle, Graded, Submission
+
+_PR_SET_PDEATHSIG = 1
+
+
+class WarmGrader:
+    """Hands submissions to a warm grading process; restarts it if it dies or hangs."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen | None = None
+        self._connection: Connection | None = None
+        self._bundle_key: str | None = None
+
+    def start(self) -> None:
+        """Start the grading process (it warms up while the caller goes on).
+
+        It is killed when the *thread* that starts it ends (``PR_SET_PDEATHSIG``): start it
+        from a thread that lives as long as it should.
+        """
+        here, there = socket.socketpair()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "calcrl_checks.instructor.warm", str(there.fileno()),
+             str(os.getpid())], pass_fds=(there.fileno(),), stdin=subprocess.DEVNULL)
+        there.close()
+        self._connection = Connection(here.detach())
+        self._bundle_key = None
+
+    def stop(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(OSError):
+                self._connection.send(None)
+            self._connection.close()
+        if self._process is not None:
+            try:
+                self._process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(timeout=15)
+        self._process = self._connection = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def grade(self, bundle: Bundle, submission: Submission, seconds: float) -> Graded:
+        """Grade one submission within ``seconds``; a grader that runs over is killed."""
+        if self._process is None or self._process.poll() is not None:
+            self.stop()
+            self.start()
+        assert self._connection is not None and self._process is not None
+        started = time.monotonic()
+        try:
+            if self._bundle_key != bundle.key:
+                self._connection.send(("bundle", bundle))
+                self._bundle_key = bundle.key
+            self._connection.send(("grade", submission))
+            if self._connection.poll(seconds):
+                return self._connection.recv()
+            reason = f"grading took longer than {seconds:g} s and was stopped"
+            self._process.kill()
+        except (EOFError, OSError) as error:
+            reason = f"the grading process ended unexpectedly ({type(error).__name__})"
+        self.stop()
+        return Graded(submission.student, ok=False, reason=reason,
+                      seconds=time.monotonic() - started)
+
+
+def serve(connection: Connection) -> None:
+    """The grading process's loop: warm up, then grade what comes until told to stop."""
+    from .grading import grade
+
+    unavailable = _warm_up()
+    bundle: Bundle | None = None
+    while True:
+        try:
+            message = connection.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        kind, payload = message
+        if kind == "bundle":
+            bundle = payload
+        elif kind == "grade" and unavailable:
+            connection.send(Graded(payload.student, ok=False, reason=unavailable))
+        elif kind == "grade" and bundle is not None:
+            connection.send(grade(bundle, payload))
+
+
+def _warm_up() -> str:
+    """Import what grading uses and start the sandbox, once for every student to come.
+
+    Returns why this machine cannot grade (no sandbox), or "" when it can.
+    """
+    import nbgrader.converters  # noqa: F401
+    import numpy  # noqa: F401
+    import sympy  # noqa: F401
+    import torch  # noqa: F401
+
+    from .. import api, calculus, rl, scenarios  # noqa: F401
+    from ..engine import bubblewrap, host
+
+    if not bubblewrap.unsandboxed_requested():
+        try:
+            host.shared_sandbox()
+        except bubblewrap.SandboxUnavailable as error:
+            return str(error)
+    return ""
+
+
+def main(argv: list[str]) -> None:
+    from .startup import skip_unused_imports
+
+    skip_unused_imports()
+    descriptor, parent = int(argv[0]), int(argv[1])
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before we could ask to die with it
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
+    serve(Connection(descriptor))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
