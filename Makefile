@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # nbgrader runs helper commands (alembic) by name: the venv must come first on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: demo test bench release clean-venv sandbox-tools
+.PHONY: demo test bench release clean-venv sandbox-tools test-services
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,11 +27,22 @@ sandbox-tools:
 	    exit 1; \
 	  fi; }
 
+# The tests start a private PostgreSQL server (Debian's `postgresql`): installed here when
+# missing and we are root.
+test-services:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; \
+	  else \
+	    echo "the tests start a PostgreSQL server: sudo apt-get install postgresql" >&2; \
+	    exit 1; \
+	  fi; }
+
 # The instructor pipeline end to end on the bundled demo class.
 demo: $(INSTALLED) sandbox-tools
 	$(BIN)/calcrl demo
 
-test: $(INSTALLED) sandbox-tools
+test: $(INSTALLED) sandbox-tools test-services
 	$(BIN)/python -m pytest
 
 bench: $(INSTALLED)

@@ -1,22 +1,24 @@
-"""Grade the demo class three ways and print wall time and CPU time per notebook, side by side.
+"""Grade the demo class with stock nbgrader and with calcrl, and print the numbers side by side.
+
+Runs, each in its own fresh course folder (same config, source, release and submissions):
 
 1. stock serial ``nbgrader autograde``: nbgrader's own Execute step (a Jupyter kernel per
-   notebook, hidden tests inside it), i.e. the course config with GradeInSandbox swapped back;
-2. serial ``nbgrader autograde`` with the course config: the grading engine (sandbox);
-3. ``calcrl autograde --jobs N`` with the course config.
+   notebook, hidden tests inside it): the course config with GradeInSandbox swapped back;
+2. serial ``nbgrader autograde`` with the course config (the grading engine, one sandbox);
+3. ``calcrl autograde --jobs N`` (warm graders) on the 9-student demo class;
+4. the same on a 27-student class (the demo class three times).
 
-CPU time is user + system time of every process the run started, kernels and sandboxes
-included: each run goes into a fresh cpuacct cgroup (as root), since bubblewrap's processes are
-not all waited for by their parents and so escape ``getrusage``. Without a writable cgroup the
-benchmark says so and falls back to ``getrusage``, which then misses the sandbox's own CPU.
-Each run starts from its own fresh course folder (same config, source, release and
-submissions).
+For each: wall seconds, CPU seconds per notebook (every process of the run, counted in a
+cpuacct cgroup, since bubblewrap's processes escape ``getrusage``), and for calcrl the overhead
+per notebook above the time spent in its cells and hidden tests, and the peak memory of a
+grading process and of its sandbox (from ``calcrl autograde --timings``).
 
     .venv/bin/python benchmarks/bench_autograde.py [--jobs N]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -31,6 +33,8 @@ sys.path.insert(0, str(REPO))
 
 from calcrl_checks.instructor.demo_class import ASSIGNMENT, demo_students, write_submissions  # noqa: E402
 
+_CPUACCT = Path("/sys/fs/cgroup/cpuacct")
+
 
 def stock_config(text: str) -> str:
     """The course config with nbgrader's Execute step in place of the grading engine."""
@@ -41,17 +45,19 @@ def stock_config(text: str) -> str:
     return text + "\nc.Execute.timeout = 30\nc.Execute.interrupt_on_timeout = True\n"
 
 
-def fresh_course(parent: Path, name: str, config: str) -> Path:
+def fresh_course(parent: Path, name: str, config: str, copies: int = 1) -> Path:
+    """A course with the demo class handed in ``copies`` times (``-2``, ``-3`` suffixes)."""
     root = parent / name
     root.mkdir()
     (root / "nbgrader_config.py").write_text(config)
     shutil.copytree(REPO / "source", root / "source")
     run(root, [sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force"])
     write_submissions(root, demo_students())
+    for copy in range(2, copies + 1):
+        for student in demo_students():
+            shutil.copytree(root / "submitted" / student.name,
+                            root / "submitted" / f"{student.name}-{copy}")
     return root
-
-
-_CPUACCT = Path("/sys/fs/cgroup/cpuacct")
 
 
 def cpu_group() -> Path | None:
@@ -92,32 +98,46 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     jobs = parser.parse_args().jobs
     config = (REPO / "nbgrader_config.py").read_text()
-    grade = [sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force"]
+    nbgrader = [sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force"]
+    calcrl = [sys.executable, "-m", "calcrl_checks.instructor.cli", "autograde", ASSIGNMENT,
+              "--jobs", str(jobs), "--force"]
+    runs = [("stock nbgrader, serial (kernels)", stock_config(config), nbgrader, 1),
+            ("nbgrader + engine, serial", config, nbgrader, 1),
+            (f"calcrl autograde --jobs {jobs}", config, calcrl, 1),
+            (f"calcrl autograde --jobs {jobs}, 27 students", config, calcrl, 3)]
     rows = []
     with tempfile.TemporaryDirectory(prefix="calcrl-bench-") as scratch:
-        for label, course_config, command in [
-                ("stock nbgrader, serial (kernels)", stock_config(config), grade),
-                ("nbgrader + engine, serial", config, grade),
-                (f"calcrl autograde --jobs {jobs}", config,
-                 [sys.executable, "-m", "calcrl_checks.instructor.cli", "autograde",
-                  ASSIGNMENT, "--jobs", str(jobs), "--force"])]:
-            root = fresh_course(Path(scratch), label.split()[0] + str(len(rows)), course_config)
+        for index, (label, course_config, command, copies) in enumerate(runs):
+            root = fresh_course(Path(scratch), f"run{index}", course_config, copies)
             notebooks = len(list((root / "submitted").glob(f"*/{ASSIGNMENT}/*.ipynb")))
-            wall, cpu = run(root, command)
-            rows.append((label, wall, cpu, notebooks))
-    students = len(demo_students())
-    print(f"demo class: {students} students, {rows[0][3]} notebooks, {os.cpu_count()} cores")
+            timings = root / "timings.json"
+            extra = ["--timings", str(timings)] if command is calcrl else []
+            wall, cpu = run(root, command + extra)
+            graded = json.loads(timings.read_text()) if timings.exists() else {}
+            rows.append((label, wall, cpu, notebooks, graded))
+    print(f"demo class: {len(demo_students())} students, {rows[0][3]} notebooks; "
+          f"{os.cpu_count()} cores")
     if not _CPUACCT.is_dir() or os.geteuid() != 0:
         print("CPU: getrusage only (no writable cpuacct cgroup): the sandbox's CPU is NOT "
               "counted")
-    print(f"{'':36} {'wall s':>8} {'s/notebook':>11} {'CPU s':>8} {'CPU s/notebook':>15}")
-    for label, wall, cpu, notebooks in rows:
-        print(f"{label:36} {wall:8.1f} {wall / notebooks:11.2f} {cpu:8.1f} "
-              f"{cpu / notebooks:15.2f}")
+    print(f"{'':40} {'notebooks':>9} {'wall s':>8} {'s/notebook':>10} {'CPU s/notebook':>14} "
+          f"{'overhead s/nb':>13} {'grader MB':>9} {'sandbox MB':>10}")
+    for label, wall, cpu, notebooks, graded in rows:
+        overhead = grader = sandbox = "-"
+        if graded:
+            done = [t for t in graded.values() if "seconds" in t]
+            count = sum(t["notebooks"] for t in done) or 1
+            overhead = f"{sum(t['seconds'] - t['cell_seconds'] for t in done) / count:.2f}"
+            grader = f"{max(t['grader_peak_mb'] for t in done):.0f}"
+            sandbox = f"{max(t['sandbox_peak_mb'] for t in done):.0f}"
+        print(f"{label:40} {notebooks:9d} {wall:8.1f} {wall / notebooks:10.2f} "
+              f"{cpu / notebooks:14.2f} {overhead:>13} {grader:>9} {sandbox:>10}")
     stock = rows[0]
-    for label, wall, cpu, _ in rows[1:]:
+    for label, wall, cpu, notebooks, _ in rows[1:3]:
         print(f"{label}: {stock[1] / wall:.2f}x faster in wall time, "
-              f"{stock[2] / cpu:.2f}x less CPU than stock nbgrader")
+              f"{(stock[2] / stock[3]) / (cpu / notebooks):.2f}x less CPU per notebook than "
+              "stock serial nbgrader")
+    print(f"27 students took {rows[3][1] / rows[2][1]:.2f}x the time of 9")
 
 
 if __name__ == "__main__":
