@@ -257,7 +257,7 @@ def check_td_learns(td_update: Any, mrp: ChainMRP = ChainMRP(), steps: int = 300
                                   record_every=record), "learning", setup)
     if isinstance(outcome, Verdict):
         return outcome
-    w, _ = outcome
+    w, snapshots = outcome
     if not np.isfinite(w).all():
         return _fail(codes.NOT_FINITE, "Not yet: your weights overflowed to inf or NaN during "
                      "learning: the updates push the values away from the truth, further at "

@@ -142,17 +142,18 @@ class FunctionSide:
         except BudgetExceeded:
             raise
         except RecursionError:
-            raise Refused("raised", "your function recursed too deeply (RecursionError)")
+            raise Refused("raised", "your function recursed too deeply (RecursionError)") from None
         except MemoryError:
-            raise Refused("raised", "your function ran out of memory (MemoryError)")
+            raise Refused("raised", "your function ran out of memory (MemoryError)") from None
         except SystemExit:
-            raise Refused("raised", "your function called exit(); return a value instead")
+            raise Refused("raised", "your function called exit(); return a value "
+                                    "instead") from None
         except Exception as error:
             if self.trusted:
                 raise
             where = "" if index is None else f" at input {index + 1}"
             raise Refused("raised", f"your function raised {type(error).__name__}{where}: "
-                                    f"{_short(error)}")
+                                    f"{_short(error)}") from None
         for name, before, after in zip(self.arguments, kept, arguments):
             if not _same_data(before, after):
                 self.mutated.add(name)
