@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,7 @@ from .parsing import parse
 from .prove import proved_equal
 from .sampling import DEFAULT_POINTS, Interval, draw_point, normalize_domain, seed_for, symbol_names
 from .sides import ConstantSide, ExpressionSide, FunctionSide, describe_point, format_value
-from .tolerance import Tolerance, choose, looser
+from .tolerance import Tolerance, choose, for_rounded, looser, typed_digits
 from .verdict import CheckFailed, Verdict
 
 #: Interval used for a symbol the author gave no domain for.
@@ -59,6 +60,7 @@ class Setup:
     forbid_mutation: bool = False
     regimes: dict[str, sp.Basic] = field(default_factory=dict)
     prove: bool = True
+    estimate: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -74,7 +76,7 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
             vectorized: bool | None = None, call_with: str = "numpy",
             increment_of: str | None = None, forbid_mutation: bool = False,
             regimes: Mapping[str, Any] | None = None, question: str | None = None,
-            part: str | None = None, prove: bool = True) -> Verdict:
+            part: str | None = None, prove: bool = True, estimate: bool = False) -> Verdict:
     """Compare an answer with the expected one by meaning and return a :class:`Verdict`.
 
     ``expected`` is a sympy expression (or a sequence of them), a number, an array, or a
@@ -82,7 +84,8 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
     ``domain`` maps each symbol or function argument to ``(low, high)`` or a spec from
     :mod:`calcrl_checks.sampling`. ``of``/``wrt`` name the function being differentiated so
     that typical mistakes can be recognised. ``scores`` gives partial credit per diagnosis code;
-    ``samples`` is the number of test points (default 40).
+    ``samples`` is the number of test points (default 40). ``estimate=True`` accepts numerical
+    estimates (relative 1e-4, absolute 1e-6 near zero; see :mod:`calcrl_checks.tolerance`).
 
     >>> import sympy as sp
     >>> x = sp.Symbol("x")
@@ -93,7 +96,7 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
     """
     setup = _setup(expected, domain, rtol, atol, hints, seed, of, wrt, derived, unsubstituted,
                    samples, scores, what, vectorized, call_with, increment_of, forbid_mutation,
-                   regimes, question, part, prove)
+                   regimes, question, part, prove, estimate)
     reading: list[str | None] = [None]
     with quiet():
         try:
@@ -135,7 +138,7 @@ def _setup(expected: Any, domain: Mapping[str, Any] | None, rtol: float | None,
            samples: int, scores: Mapping[str, float] | None, what: str,
            vectorized: bool | None, call_with: str, increment_of: str | None,
            forbid_mutation: bool, regimes: Mapping[str, Any] | None, question: str | None,
-           part: str | None, prove: bool) -> Setup:
+           part: str | None, prove: bool, estimate: bool = False) -> Setup:
     if samples < 1:
         raise ValueError("samples must be at least 1")
     if call_with not in ("numpy", "torch"):
@@ -160,7 +163,8 @@ def _setup(expected: Any, domain: Mapping[str, Any] | None, rtol: float | None,
                  scores=dict(scores or {}), what=what, vectorized=vectorized,
                  call_with=call_with, increment_of=increment_of,
                  forbid_mutation=forbid_mutation,
-                 regimes={str(k): v for k, v in (regimes or {}).items()}, prove=prove)
+                 regimes={str(k): v for k, v in (regimes or {}).items()}, prove=prove,
+                 estimate=bool(estimate))
 
 
 def _stable_text(value: Any) -> str:
@@ -189,7 +193,7 @@ def _side(value: Any, setup: Setup, trusted: bool, reading: list[str | None]):
         else Answer("expressions", [Answer("expression", sp.sympify(v)) for v in value])
     if answer.kind == "text":
         expr = _read(answer.value, setup)
-        reading[0] = sp.sstr(expr)
+        reading[0] = messages.show_expression(expr, typed_digits(answer.value) is not None)
         return ExpressionSide([_resolve(expr, setup)], vector=False, trusted=trusted)
     if answer.kind == "expression":
         return ExpressionSide([_resolve(_own_symbols(answer.value, setup), setup)], vector=False,
@@ -200,16 +204,24 @@ def _side(value: Any, setup: Setup, trusted: bool, reading: list[str | None]):
             if part.kind == "text":
                 exprs.append(_read(part.value, setup))
             elif part.kind == "number":
-                exprs.append(sp.nsimplify(part.value) if isinstance(part.value, int)
+                exprs.append(sp.Rational(part.value.numerator, part.value.denominator)
+                             if isinstance(part.value, (int, Fraction))
                              else sp.Float(complex(part.value).real))
             else:
                 exprs.append(_own_symbols(part.value, setup))
         if any(p.kind == "text" for p in answer.value):
-            reading[0] = "[" + ", ".join(sp.sstr(e) for e in exprs) + "]"
+            decimals = any(p.kind == "text" and typed_digits(p.value) is not None
+                           for p in answer.value)
+            reading[0] = "[" + ", ".join(messages.show_expression(e, decimals)
+                                         for e in exprs) + "]"
         return ExpressionSide([_resolve(e, setup) for e in exprs], vector=True, trusted=trusted)
     if answer.kind == "function":
         return FunctionSide(answer, list(setup.domain), setup.vectorized, setup.call_with,
                             trusted=trusted)
+    if answer.kind == "number" and isinstance(answer.value, (int, Fraction)):
+        # Whole numbers and fractions stay exact (a 201-digit integer is no float).
+        exact = sp.Rational(answer.value.numerator, answer.value.denominator)
+        return ExpressionSide([exact], vector=False, trusted=trusted)
     array = np.asarray(answer.value)
     return ConstantSide(array, precision=answer.source_dtype)
 
@@ -268,7 +280,8 @@ def _compare(answer: Any, expected: Any, setup: Setup, reading: list[str | None]
     context = _context(setup, len(points), reading[0])
     if answer_values.shape != expected_values.shape:
         return _wrong_shape(setup, answer_values, expected_values, context)
-    tolerance = _tolerance(setup, answer_side, expected_side, expected_values)
+    digits = _typed(answer)
+    tolerance = _tolerance(setup, answer_side, expected_side, expected_values, digits)
     context = _context(setup, len(points), reading[0], tolerance)
     point_ok = _per_point(tolerance.close(answer_values, expected_values))
     mutated = getattr(answer_side, "mutated", set())
@@ -289,12 +302,13 @@ def _compare(answer: Any, expected: Any, setup: Setup, reading: list[str | None]
         return _verdict(setup, codes.INPUTS_MUTATED, messages.mismatch(
             context, codes.INPUTS_MUTATED, f"your function changed its input {names} in place",
             0, "", ""))
-    return _explain(setup, points, expected_values, answer_values, tolerance, point_ok, context)
+    return _explain(setup, points, expected_values, answer_values, tolerance, point_ok, context,
+                    for_rounded(tolerance, digits))
 
 
 def _explain(setup: Setup, points: list[dict[str, Any]], expected_values: np.ndarray,
              answer_values: np.ndarray, tolerance: Tolerance, point_ok: np.ndarray,
-             context: messages.Context) -> Verdict:
+             context: messages.Context, rounded: Tolerance) -> Verdict:
     bad = int((~point_ok).sum())
     first = int(np.argmin(point_ok))
     base = _increment_base(setup, points, answer_values.shape)
@@ -302,7 +316,8 @@ def _explain(setup: Setup, points: list[dict[str, Any]], expected_values: np.nda
     subject, reference = ("your answer", "the expected value") if setup.increment_of is None \
         else (f"your step (new {setup.increment_of} - old)", "the expected step")
     diagnosis = _hinted(setup, answer_values, expected_values, points) or diagnose(
-        answer_values - base, expected_values - base, tolerance, candidates, subject, reference)
+        answer_values - base, expected_values - base, tolerance, candidates, subject, reference,
+        rounded)
     evidence = diagnosis.evidence
     regime_note = _regime_note(setup, points, point_ok)
     if regime_note:
@@ -418,9 +433,17 @@ def _per_point(mask: np.ndarray) -> np.ndarray:
 
 
 def _tolerance(setup: Setup, answer_side: Any, expected_side: Any,
-               expected_values: np.ndarray) -> Tolerance:
+               expected_values: np.ndarray, digits: int | None) -> Tolerance:
     precision = looser(answer_side.precision, expected_side.precision)
-    return choose(precision, expected_values, setup.rtol, setup.atol)
+    return choose(precision, expected_values, setup.rtol, setup.atol, digits, setup.estimate)
+
+
+def _typed(answer: Any) -> int | None:
+    """The fewest significant digits of a decimal the student typed into the answer."""
+    if isinstance(answer, (list, tuple)):
+        found = [d for d in (_typed(item) for item in answer[:1000]) if d is not None]
+        return min(found) if found else None
+    return typed_digits(answer)
 
 
 def _provable(answer_side: Any, expected_side: Any) -> bool:

@@ -7,6 +7,7 @@ never contains the expected expression or value.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from . import verdict as codes
 
@@ -137,6 +138,32 @@ def refused(code: str, text: str, context: Context | None = None) -> str:
     if context is not None and context.reading:
         lines.append(_reading(context))
     return _join(*lines)
+
+
+def show_expression(expr: Any, decimals: bool = False) -> str:
+    """How an answer was read, in sympy's spelling; with ``decimals``, fractions that a typed
+    decimal became are shown as that decimal again (3.14, not 157/50).
+
+    >>> import sympy as sp
+    >>> show_expression(sp.Rational(157, 50) * sp.Symbol("x"), decimals=True)
+    '3.14*x'
+    """
+    import sympy as sp
+
+    if decimals:
+        shown = {}
+        for number in expr.atoms(sp.Rational):
+            q = int(number.q)
+            while q % 2 == 0:
+                q //= 2
+            while q % 5 == 0:
+                q //= 5
+            if number.q != 1 and q == 1 and number.q < 10 ** 40:
+                places = len(str(number.q)) + 2
+                text = f"{abs(number.p) / number.q:.{places}f}".rstrip("0")
+                shown[number] = sp.Symbol(text) if number > 0 else -sp.Symbol(text)
+        expr = expr.xreplace(shown)
+    return sp.sstr(expr)
 
 
 def _compared(context: Context) -> str:
