@@ -106,6 +106,16 @@ def adapt(value: Any) -> Answer:
                                 "numbers, arrays, tensors, sympy expressions, text and functions")
 
 
+def is_function(value: Any) -> bool:
+    """Whether ``value`` is a function answer (a ``def``, lambda, builtin, method, partial or
+    numpy ufunc); other callables, such as objects with ``__call__``, are refused.
+
+    >>> is_function(len), is_function(lambda x: x), is_function(object())
+    (True, True, False)
+    """
+    return isinstance(value, _FUNCTION_TYPES) and not isinstance(value, type)
+
+
 def describe_type(value: Any) -> str:
     """The name of a value's type as the student wrote it (also for values that crossed from
     the sandbox only as their type name).
