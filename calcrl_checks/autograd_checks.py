@@ -30,20 +30,22 @@ import numpy as np
 from .adapt import describe_type
 from .budget import CALL_SECONDS, call_limited, quiet, time_limit
 from .errors import BudgetExceeded
+from .guard import guarded
 from .sampling import seed_for
 from .tensor_facts import TensorFacts, facts_of
-from .verdict import Verdict
-
-NOT_LEAF = "not_leaf"
-NO_GRAPH = "no_graph"
-NOT_CONNECTED = "not_connected"
-NO_BACKWARD = "no_backward"
-GRAD_ACCUMULATED = "grad_accumulated_twice"
-RETURNED_TENSOR = "returned_tensor"
-HARD_CODED = "hard_coded"
-IGNORES_X0 = "ignores_x0"
-RETURNED_VALUE = "returned_value"
-NO_AUTOGRAD = "no_autograd"
+from .verdict import (
+    GRAD_ACCUMULATED,
+    HARD_CODED,
+    IGNORES_X0,
+    NO_AUTOGRAD,
+    NO_BACKWARD,
+    NO_GRAPH,
+    NOT_CONNECTED,
+    NOT_LEAF,
+    RETURNED_TENSOR,
+    RETURNED_VALUE,
+    Verdict,
+)
 
 #: Tolerance for values held in tensors (float32 by default in torch).
 RTOL, ATOL = 1e-5, 1e-6
@@ -122,6 +124,7 @@ class Spy:
 
 
 # -- leaf, graph and .grad ------------------------------------------------------------------------
+@guarded(raises=False)
 @_quietly
 def check_leaf_tensor(x: Any, value: float, name: str = "x", *, part: str | None = None,
                       question: str | None = None) -> Verdict:
@@ -155,6 +158,7 @@ def check_leaf_tensor(x: Any, value: float, name: str = "x", *, part: str | None
                    "requested value, and it tracks gradients.")
 
 
+@guarded(raises=False)
 @_quietly
 def check_graph_output(y: Any, of: Any, value: float, slope: float | None = None,
                        name: str = "y", input_name: str = "x", *, part: str | None = None,
@@ -204,6 +208,7 @@ def check_graph_output(y: Any, of: Any, value: float, slope: float | None = None
                    f"graph (grad_fn) leads back to {input_name}.")
 
 
+@guarded(raises=False)
 @_quietly
 def check_grad(x: Any, value: float, output: Any = None, name: str = "x",
                output_name: str = "y", *, part: str | None = None,
@@ -263,6 +268,7 @@ def check_grad(x: Any, value: float, output: Any = None, name: str = "x",
 
 
 # -- a function that returns f'(x0) ---------------------------------------------------------------
+@guarded(raises=False)
 @_quietly
 def check_autograd_derivative(fn: Any, functions: Sequence[Callable[[Any], Any]],
                               domain: tuple[float, float] = (-2.0, 2.0), samples: int = 3,

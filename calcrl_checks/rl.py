@@ -13,12 +13,15 @@ import sympy as sp
 
 from . import verdict as codes
 from .api import compare
+from .errors import AuthorError
+from .guard import guarded
 from .hints import Hint
 from .sampling import normalize_domain, seed_for
 from .torch_eval import autograd_reference
 from .verdict import CheckFailed, Verdict
 
 
+@guarded(raises=True)
 def check_update_rule(answer: Any, expected: Any, domain: Mapping[str, Any], param: str,
                       types: Sequence[str] = ("numpy",), **options: Any) -> Verdict:
     """Check a parameter update ``f(param, ...) -> new param``.
@@ -49,6 +52,7 @@ def check_update_rule(answer: Any, expected: Any, domain: Mapping[str, Any], par
     return result
 
 
+@guarded(raises=True)
 def check_against_autograd(answer: Any, objective: sp.Expr, wrt: str,
                            domain: Mapping[str, Any], **options: Any) -> Verdict:
     """Check a gradient function against torch autograd of ``objective`` w.r.t. argument ``wrt``.
@@ -66,7 +70,7 @@ def check_against_autograd(answer: Any, objective: sp.Expr, wrt: str,
     """
     specs = normalize_domain(domain)
     if wrt not in specs:
-        raise ValueError(f"wrt={wrt!r} is not one of the domain's arguments {list(specs)}")
+        raise AuthorError(f"wrt={wrt!r} is not one of the domain's arguments {list(specs)}")
     entries = {name: tuple(getattr(spec, "names", ())) for name, spec in specs.items()}
     import torch  # noqa: F401  (imported here, outside the check's time budget)
 

@@ -33,15 +33,17 @@ from . import verdict as codes
 from .adapt import describe_type
 from .budget import CALL_SECONDS, CHECK_SECONDS, call_limited, quiet, time_limit
 from .errors import BudgetExceeded
+from .guard import guarded
 from .sampling import seed_for
-from .verdict import CheckFailed, Verdict
-
-#: Codes specific to the scenarios (on top of ``raised``, ``timeout``, ``wrong_type``...).
-RETURN_DECREASED = "return_decreased"
-RETURN_UNCHANGED = "return_unchanged"
-TOO_LITTLE_GAIN = "too_little_gain"
-MOVED_AWAY = "moved_away"
-WRONG_FIXED_POINT = "wrong_fixed_point"
+from .verdict import (
+    MOVED_AWAY,
+    RETURN_DECREASED,
+    RETURN_UNCHANGED,
+    TOO_LITTLE_GAIN,
+    WRONG_FIXED_POINT,
+    CheckFailed,
+    Verdict,
+)
 
 
 class ScenarioError(Exception):
@@ -117,6 +119,7 @@ def bandit_curve(ascent_step: Callable[..., Any], rewards: Sequence[float] = (0.
     return curve
 
 
+@guarded(raises=True)
 def check_bandit_learns(ascent_step: Any, rewards: Sequence[float] = (0.2, 1.0),
                         alpha: float = 1.0, steps: int = 50, min_share: float = 0.5,
                         seed: int | None = None, question: str | None = None,
@@ -235,6 +238,7 @@ def td_run(td_update: Callable[..., Any], mrp: ChainMRP = ChainMRP(), steps: int
     return w, snapshots
 
 
+@guarded(raises=True)
 def check_td_learns(td_update: Any, mrp: ChainMRP = ChainMRP(), steps: int = 3000,
                     tolerance: float = 0.15, seed: int | None = None,
                     question: str | None = None, part: str | None = None) -> Verdict:

@@ -11,8 +11,8 @@ import math
 import sympy as sp
 
 from ..errors import ParseError, UnsafeInput
-from .tokens import Token
 from ..functions import ROWS_BY_NAME
+from .tokens import Token
 from .vocabulary import CONSTANTS, suggest
 
 #: Deepest nesting of parentheses, powers, signs and calls.

@@ -13,7 +13,6 @@ import sympy as sp
 
 from ..functions import ROWS_BY_NAME
 
-
 #: name -> (builder, smallest and largest number of arguments), from the one function table.
 FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int, int]] = {
     name: (row.build, *row.arity) for name, row in ROWS_BY_NAME.items()}
