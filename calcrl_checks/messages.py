@@ -54,6 +54,7 @@ _HEADLINES: dict[str, str] = {
     codes.WRONG_VARIABLE: "it looks like you differentiated with respect to another variable",
     codes.INPUTS_MUTATED: "your function changes its inputs",
     codes.GRADIENT_WHERE_CLIPPED: "your gradient is not zero where the objective is clipped",
+    codes.INCONSISTENT: "your value does not agree with the answer it is computed from",
 }
 
 
@@ -120,6 +121,14 @@ def mismatch(context: Context, code: str, evidence: str, bad: int, first_input: 
         lines.append(f"Hint: {advice}")
     lines.append(_compared(context))
     return _join(*lines, _reading(context))
+
+
+def inconsistent(what: str, source: str, recomputed: str) -> str:
+    """A value the notebook defines from another answer, which that answer does not give."""
+    return _join(f"Not yet: your {what} does not agree with your {source}.",
+                 f"Computed with your {source}, the same quantity comes out as {recomputed}.",
+                 f"Hint: compute {what} with your {source}; if that value looks wrong, the "
+                 f"mistake is in {source}.")
 
 
 def refused(code: str, text: str, context: Context | None = None) -> str:

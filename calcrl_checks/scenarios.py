@@ -31,10 +31,11 @@ import numpy as np
 
 from . import verdict as codes
 from .adapt import describe_type
-from .budget import CALL_SECONDS, CHECK_SECONDS, call_limited, quiet, time_limit
-from .errors import BudgetExceeded
+from .budget import CHECK_SECONDS, quiet, time_limit
+from .errors import BudgetExceeded, Refused
 from .guard import guarded
 from .sampling import seed_for
+from .sides import call_student
 from .verdict import (
     MOVED_AWAY,
     RETURN_DECREASED,
@@ -320,16 +321,10 @@ def _limited(fn: Any, name: str) -> Callable[..., Any]:
 
     def call(*arguments: Any) -> Any:
         try:
-            return call_limited(fn, *arguments, seconds=CALL_SECONDS)
-        except BudgetExceeded:
-            raise
-        except RecursionError:
-            raise ScenarioError(codes.RAISED, f"your {name} recursed too deeply.") from None
-        except Exception as error:  # the student's code failed: report, never crash
-            text = str(error).strip().splitlines()
-            detail = text[0][:160] if text else "(no message)"
-            raise ScenarioError(codes.RAISED, f"your {name} raised {type(error).__name__}: "
-                                 f"{detail}") from None
+            return call_student(fn, arguments)
+        except Refused as refusal:
+            raise ScenarioError(refusal.code, refusal.message.replace(
+                "your function", f"your {name}", 1) + ".") from None
 
     return call
 
