@@ -21,6 +21,10 @@ T = TypeVar("T")
 
 #: Upper bound for one whole check, in seconds.
 CHECK_SECONDS = 4.0
+#: Upper bound for a learning scenario (calcrl_checks.scenarios): it calls the student's function
+#: thousands of times, each call a round trip into the sandbox, so a busy grading machine must
+#: not turn a correct update into a timeout.
+SCENARIO_SECONDS = 20.0
 #: Budget for one call of a student's function (all sample points of one call).
 CALL_SECONDS = 2.0
 #: Budget for the optional symbolic proof of an already-passing answer.

@@ -31,7 +31,7 @@ import numpy as np
 
 from . import verdict as codes
 from .adapt import describe_type
-from .budget import CHECK_SECONDS, quiet, time_limit
+from .budget import SCENARIO_SECONDS, quiet, time_limit
 from .errors import BudgetExceeded, Refused
 from .guard import guarded
 from .sampling import seed_for
@@ -297,7 +297,7 @@ def _run(scenario: Callable[[], Any], activity: str, setup: str) -> Any:
     """Run a scenario quietly within the check budget; a failure comes back as a Verdict."""
     with quiet():
         try:
-            with time_limit(CHECK_SECONDS):
+            with time_limit(SCENARIO_SECONDS):
                 return scenario()
         except ScenarioError as failure:
             return _fail(failure.code, f"Not yet: {failure.text}", setup)
