@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # nbgrader runs helper commands (alembic) by name: the venv must come first on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: demo test bench release clean-venv sandbox-tools test-services
+.PHONY: demo test test-fast lint bench release clean-venv sandbox-tools test-services
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,8 +42,19 @@ test-services:
 demo: $(INSTALLED) sandbox-tools
 	$(BIN)/calcrl demo
 
-test: $(INSTALLED) sandbox-tools test-services
+# make test sets up, lints, runs the whole suite.
+test: lint sandbox-tools test-services
 	$(BIN)/python -m pytest
+
+# Ruff (pinned in constraints.txt, rules in pyproject.toml): undefined names, unused imports...
+lint: $(INSTALLED)
+	$(BIN)/ruff check calcrl_checks tests benchmarks nbgrader_config.py
+
+# The checker's unit tests only (under a minute): no nbgrader runs, no sandbox.
+FAST_SKIP := test_assignment test_engine test_instructor test_sandbox_required test_tampering \
+	test_odd_answers test_scale test_postgres
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest -q $(addprefix --ignore=tests/,$(addsuffix .py,$(FAST_SKIP)))
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_checks.py

@@ -1,8 +1,9 @@
 """Stage 1 of a check: turn whatever the student handed in into one of a few known kinds.
 
 Kinds: ``text`` (parsed later with the question's symbols), ``expression`` (sympy, rebuilt from
-plain data so no student subclass survives), ``expressions`` (a sequence of them), ``number``,
-``array`` (lists, tuples, numpy arrays, torch tensors) and ``function``. Types are checked
+plain data so no student subclass survives), ``expressions`` (a sequence of them), ``number``
+(Python and numpy numbers, ``Fraction``; ints and fractions stay exact), ``array`` (lists,
+tuples, numpy arrays, torch tensors) and ``function``. Types are checked
 exactly: anything else, such as an object that overloads ``__eq__``, is refused unread.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ import functools
 import sys
 import types
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -74,6 +76,8 @@ def adapt(value: Any) -> Answer:
     if kind is bool or kind is np.bool_:
         raise Refused("wrong_type", "your answer is True/False; a number or expression is "
                                     "expected here")
+    if kind is Fraction:
+        return Answer("number", Fraction(value.numerator, value.denominator))
     if kind in _PLAIN_NUMBERS or kind in _NUMPY_SCALARS:
         dtype = np.dtype(kind).name if kind in _NUMPY_SCALARS else "float64"
         return Answer("number", value.item() if kind in _NUMPY_SCALARS else value,
@@ -100,6 +104,16 @@ def adapt(value: Any) -> Answer:
     name = value.type_name if kind is Unsupported else kind.__name__
     raise Refused("wrong_type", f"your answer is a {name}; this check accepts "
                                 "numbers, arrays, tensors, sympy expressions, text and functions")
+
+
+def is_function(value: Any) -> bool:
+    """Whether ``value`` is a function answer (a ``def``, lambda, builtin, method, partial or
+    numpy ufunc); other callables, such as objects with ``__call__``, are refused.
+
+    >>> is_function(len), is_function(lambda x: x), is_function(object())
+    (True, True, False)
+    """
+    return isinstance(value, _FUNCTION_TYPES) and not isinstance(value, type)
 
 
 def describe_type(value: Any) -> str:

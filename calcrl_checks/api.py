@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -20,15 +21,16 @@ from . import verdict as codes
 from .adapt import Answer, adapt
 from .budget import CHECK_SECONDS, quiet, time_limit
 from .diagnose import Candidate, Diagnosis, diagnose
-from .errors import BudgetExceeded, ParseError, Refused
+from .errors import AuthorError, BudgetExceeded, ParseError, Refused
 from .evaluate import Undefined, evaluate, holds, near_kink
+from .guard import guarded
 from .hints import Hint, as_hints
 from .maldiff import mal_answers, partial_mistakes
 from .parsing import parse
 from .prove import proved_equal
 from .sampling import DEFAULT_POINTS, Interval, draw_point, normalize_domain, seed_for, symbol_names
 from .sides import ConstantSide, ExpressionSide, FunctionSide, describe_point, format_value
-from .tolerance import Tolerance, choose, looser
+from .tolerance import Tolerance, choose, for_rounded, looser, typed_digits
 from .verdict import CheckFailed, Verdict
 
 #: Interval used for a symbol the author gave no domain for.
@@ -56,15 +58,17 @@ class Setup:
     vectorized: bool | None = None
     call_with: str = "numpy"
     increment_of: str | None = None
-    forbid_mutation: bool = False
+    forbid_mutation: bool = True
     regimes: dict[str, sp.Basic] = field(default_factory=dict)
     prove: bool = True
+    estimate: bool = False
 
     @property
     def names(self) -> list[str]:
         return symbol_names(self.domain) + list(self.derived)
 
 
+@guarded(raises=False)
 def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
             rtol: float | None = None, atol: float | None = None, hints: Iterable[Any] = (),
             seed: int | None = None, *, of: Any = None, wrt: Any = None,
@@ -72,9 +76,9 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
             unsubstituted: Mapping[str, Any] | None = None, samples: int = DEFAULT_POINTS,
             scores: Mapping[str, float] | None = None, what: str = "answer",
             vectorized: bool | None = None, call_with: str = "numpy",
-            increment_of: str | None = None, forbid_mutation: bool = False,
+            increment_of: str | None = None, forbid_mutation: bool = True,
             regimes: Mapping[str, Any] | None = None, question: str | None = None,
-            part: str | None = None, prove: bool = True) -> Verdict:
+            part: str | None = None, prove: bool = True, estimate: bool = False) -> Verdict:
     """Compare an answer with the expected one by meaning and return a :class:`Verdict`.
 
     ``expected`` is a sympy expression (or a sequence of them), a number, an array, or a
@@ -82,7 +86,10 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
     ``domain`` maps each symbol or function argument to ``(low, high)`` or a spec from
     :mod:`calcrl_checks.sampling`. ``of``/``wrt`` name the function being differentiated so
     that typical mistakes can be recognised. ``scores`` gives partial credit per diagnosis code;
-    ``samples`` is the number of test points (default 40).
+    ``samples`` is the number of test points (default 40). A function answer is called on
+    copies of its inputs; one that changes an input in place gets ``inputs_mutated`` (naming
+    the argument) unless ``forbid_mutation=False``. ``estimate=True`` accepts numerical
+    estimates (relative 1e-4, absolute 1e-6 near zero; see :mod:`calcrl_checks.tolerance`).
 
     >>> import sympy as sp
     >>> x = sp.Symbol("x")
@@ -93,7 +100,7 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
     """
     setup = _setup(expected, domain, rtol, atol, hints, seed, of, wrt, derived, unsubstituted,
                    samples, scores, what, vectorized, call_with, increment_of, forbid_mutation,
-                   regimes, question, part, prove)
+                   regimes, question, part, prove, estimate)
     reading: list[str | None] = [None]
     with quiet():
         try:
@@ -113,6 +120,7 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
             return _refusal(setup, codes.UNSAFE_INPUT, "it is too large to check.", reading[0])
 
 
+@guarded(raises=True)
 def check(answer: Any, expected: Any, **options: Any) -> Verdict:
     """Like :func:`compare`, but raise :class:`CheckFailed` (an AssertionError) unless it passes.
 
@@ -135,14 +143,14 @@ def _setup(expected: Any, domain: Mapping[str, Any] | None, rtol: float | None,
            samples: int, scores: Mapping[str, float] | None, what: str,
            vectorized: bool | None, call_with: str, increment_of: str | None,
            forbid_mutation: bool, regimes: Mapping[str, Any] | None, question: str | None,
-           part: str | None, prove: bool) -> Setup:
+           part: str | None, prove: bool, estimate: bool = False) -> Setup:
     if samples < 1:
-        raise ValueError("samples must be at least 1")
+        raise AuthorError("samples must be at least 1")
     if call_with not in ("numpy", "torch"):
-        raise ValueError("call_with is 'numpy' or 'torch'")
+        raise AuthorError("call_with is 'numpy' or 'torch'")
     for name, value in (("rtol", rtol), ("atol", atol)):
         if value is not None and not value >= 0:
-            raise ValueError(f"{name} must be a non-negative number")
+            raise AuthorError(f"{name} must be a non-negative number")
     spec = normalize_domain(domain)
     derived_exprs = {str(k): sp.sympify(v) for k, v in (derived or {}).items()}
     if domain is None:
@@ -160,7 +168,8 @@ def _setup(expected: Any, domain: Mapping[str, Any] | None, rtol: float | None,
                  scores=dict(scores or {}), what=what, vectorized=vectorized,
                  call_with=call_with, increment_of=increment_of,
                  forbid_mutation=forbid_mutation,
-                 regimes={str(k): v for k, v in (regimes or {}).items()}, prove=prove)
+                 regimes={str(k): v for k, v in (regimes or {}).items()}, prove=prove,
+                 estimate=bool(estimate))
 
 
 def _stable_text(value: Any) -> str:
@@ -183,16 +192,21 @@ def _free_symbols(value: Any) -> set[sp.Symbol]:
 
 
 # -- sides ---------------------------------------------------------------------------------------
-def _side(value: Any, setup: Setup, trusted: bool, reading: list[str | None]):
+def _side(value: Any, setup: Setup, trusted: bool, reading: list[str | None],
+          leftover: set[str] | None = None):
+    """One side as values at points; helper symbols it still uses (u = 1 + x^2) are written
+    out, and their names collected in ``leftover``."""
+    leftover = set() if leftover is None else leftover
     answer = adapt(value) if not (trusted and isinstance(value, (list, tuple)) and
                                   any(isinstance(v, sp.Basic) for v in value)) \
         else Answer("expressions", [Answer("expression", sp.sympify(v)) for v in value])
     if answer.kind == "text":
         expr = _read(answer.value, setup)
-        reading[0] = sp.sstr(expr)
-        return ExpressionSide([_resolve(expr, setup)], vector=False, trusted=trusted)
+        reading[0] = messages.show_expression(expr, typed_digits(answer.value) is not None)
+        return ExpressionSide([_resolve(expr, setup, leftover)], vector=False, trusted=trusted)
     if answer.kind == "expression":
-        return ExpressionSide([_resolve(_own_symbols(answer.value, setup), setup)], vector=False,
+        return ExpressionSide([_resolve(_own_symbols(answer.value, setup), setup, leftover)],
+                              vector=False,
                               trusted=trusted)
     if answer.kind == "expressions":
         exprs = []
@@ -200,16 +214,25 @@ def _side(value: Any, setup: Setup, trusted: bool, reading: list[str | None]):
             if part.kind == "text":
                 exprs.append(_read(part.value, setup))
             elif part.kind == "number":
-                exprs.append(sp.nsimplify(part.value) if isinstance(part.value, int)
+                exprs.append(sp.Rational(part.value.numerator, part.value.denominator)
+                             if isinstance(part.value, (int, Fraction))
                              else sp.Float(complex(part.value).real))
             else:
                 exprs.append(_own_symbols(part.value, setup))
         if any(p.kind == "text" for p in answer.value):
-            reading[0] = "[" + ", ".join(sp.sstr(e) for e in exprs) + "]"
-        return ExpressionSide([_resolve(e, setup) for e in exprs], vector=True, trusted=trusted)
+            decimals = any(p.kind == "text" and typed_digits(p.value) is not None
+                           for p in answer.value)
+            reading[0] = "[" + ", ".join(messages.show_expression(e, decimals)
+                                         for e in exprs) + "]"
+        return ExpressionSide([_resolve(e, setup, leftover) for e in exprs], vector=True,
+                              trusted=trusted)
     if answer.kind == "function":
         return FunctionSide(answer, list(setup.domain), setup.vectorized, setup.call_with,
                             trusted=trusted)
+    if answer.kind == "number" and isinstance(answer.value, (int, Fraction)):
+        # Whole numbers and fractions stay exact (a 201-digit integer is no float).
+        exact = sp.Rational(answer.value.numerator, answer.value.denominator)
+        return ExpressionSide([exact], vector=False, trusted=trusted)
     array = np.asarray(answer.value)
     return ConstantSide(array, precision=answer.source_dtype)
 
@@ -219,7 +242,7 @@ def _expected_side(expected: Any, setup: Setup):
     try:
         return _side(expected, setup, trusted=True, reading=[None])
     except (Refused, ParseError) as problem:
-        raise ValueError(f"the expected answer cannot be used by calcrl_checks: "
+        raise AuthorError(f"the expected answer cannot be used by calcrl_checks: "
                          f"{getattr(problem, 'message', problem)}") from None
 
 
@@ -237,38 +260,29 @@ def _own_symbols(expr: sp.Expr, setup: Setup) -> sp.Expr:
     return expr
 
 
-def _resolve(expr: sp.Expr, setup: Setup) -> sp.Expr:
+def _resolve(expr: sp.Expr, setup: Setup, leftover: set[str]) -> sp.Expr:
     """Substitute helper symbols the student should have written out (u = 1 + x^2)."""
     used = [s for s in expr.free_symbols if s.name in setup.unsubstituted]
     if not used:
         return expr
-    names = ", ".join(sorted(s.name for s in used))
-    raise _Unsubstituted(names, expr.xreplace({s: setup.unsubstituted[s.name] for s in used}))
-
-
-class _Unsubstituted(Exception):
-    def __init__(self, names: str, substituted: sp.Expr):
-        super().__init__(names)
-        self.names = names
-        self.substituted = substituted
+    leftover.update(s.name for s in used)
+    return expr.xreplace({s: setup.unsubstituted[s.name] for s in used})
 
 
 # -- the comparison ------------------------------------------------------------------------------
 def _compare(answer: Any, expected: Any, setup: Setup, reading: list[str | None]) -> Verdict:
     expected_side = _expected_side(expected, setup)
-    unsubstituted: str | None = None
-    try:
-        answer_side = _side(answer, setup, trusted=False, reading=reading)
-    except _Unsubstituted as leftover:
-        unsubstituted = leftover.names
-        answer_side = ExpressionSide([leftover.substituted], vector=False)
+    leftover: set[str] = set()
+    answer_side = _side(answer, setup, trusted=False, reading=reading, leftover=leftover)
+    unsubstituted = ", ".join(sorted(leftover))
     points = _sample(setup, expected_side, answer_side)
     expected_values = expected_side.values(points)
     answer_values = answer_side.values(points)
     context = _context(setup, len(points), reading[0])
     if answer_values.shape != expected_values.shape:
         return _wrong_shape(setup, answer_values, expected_values, context)
-    tolerance = _tolerance(setup, answer_side, expected_side, expected_values)
+    digits = _typed(answer)
+    tolerance = _tolerance(setup, answer_side, expected_side, expected_values, digits)
     context = _context(setup, len(points), reading[0], tolerance)
     point_ok = _per_point(tolerance.close(answer_values, expected_values))
     mutated = getattr(answer_side, "mutated", set())
@@ -289,12 +303,13 @@ def _compare(answer: Any, expected: Any, setup: Setup, reading: list[str | None]
         return _verdict(setup, codes.INPUTS_MUTATED, messages.mismatch(
             context, codes.INPUTS_MUTATED, f"your function changed its input {names} in place",
             0, "", ""))
-    return _explain(setup, points, expected_values, answer_values, tolerance, point_ok, context)
+    return _explain(setup, points, expected_values, answer_values, tolerance, point_ok, context,
+                    for_rounded(tolerance, digits), mutated)
 
 
 def _explain(setup: Setup, points: list[dict[str, Any]], expected_values: np.ndarray,
              answer_values: np.ndarray, tolerance: Tolerance, point_ok: np.ndarray,
-             context: messages.Context) -> Verdict:
+             context: messages.Context, rounded: Tolerance, mutated: set[str]) -> Verdict:
     bad = int((~point_ok).sum())
     first = int(np.argmin(point_ok))
     base = _increment_base(setup, points, answer_values.shape)
@@ -302,11 +317,15 @@ def _explain(setup: Setup, points: list[dict[str, Any]], expected_values: np.nda
     subject, reference = ("your answer", "the expected value") if setup.increment_of is None \
         else (f"your step (new {setup.increment_of} - old)", "the expected step")
     diagnosis = _hinted(setup, answer_values, expected_values, points) or diagnose(
-        answer_values - base, expected_values - base, tolerance, candidates, subject, reference)
+        answer_values - base, expected_values - base, tolerance, candidates, subject, reference,
+        rounded)
     evidence = diagnosis.evidence
     regime_note = _regime_note(setup, points, point_ok)
     if regime_note:
         evidence = f"{evidence}; {regime_note}" if evidence else regime_note
+    if mutated and setup.forbid_mutation:
+        note = f"your function also changed its input {', '.join(sorted(mutated))} in place"
+        evidence = f"{evidence}; {note}" if evidence else note
     hint = next((h.message for h in setup.hints if h.code == diagnosis.code), None)
     text = messages.mismatch(context, diagnosis.code, evidence, bad,
                              describe_point(points[first], list(setup.domain) or []),
@@ -402,7 +421,7 @@ def _sample(setup: Setup, expected_side: Any, answer_side: Any) -> list[dict[str
         finite = _per_point(np.isfinite(expected_side.values(chosen)))
         chosen = [p for p, ok in zip(chosen, finite) if ok]
     if len(chosen) < min(setup.samples, 10):
-        raise ValueError(f"the expected answer is defined at only {len(chosen)} sampled points of "
+        raise AuthorError(f"the expected answer is defined at only {len(chosen)} sampled points of "
                          "the domain; give a domain where it is defined")
     return chosen
 
@@ -418,9 +437,17 @@ def _per_point(mask: np.ndarray) -> np.ndarray:
 
 
 def _tolerance(setup: Setup, answer_side: Any, expected_side: Any,
-               expected_values: np.ndarray) -> Tolerance:
+               expected_values: np.ndarray, digits: int | None) -> Tolerance:
     precision = looser(answer_side.precision, expected_side.precision)
-    return choose(precision, expected_values, setup.rtol, setup.atol)
+    return choose(precision, expected_values, setup.rtol, setup.atol, digits, setup.estimate)
+
+
+def _typed(answer: Any) -> int | None:
+    """The fewest significant digits of a decimal the student typed into the answer."""
+    if isinstance(answer, (list, tuple)):
+        found = [d for d in (_typed(item) for item in answer[:1000]) if d is not None]
+        return min(found) if found else None
+    return typed_digits(answer)
 
 
 def _provable(answer_side: Any, expected_side: Any) -> bool:

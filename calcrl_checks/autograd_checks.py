@@ -30,20 +30,22 @@ import numpy as np
 from .adapt import describe_type
 from .budget import CALL_SECONDS, call_limited, quiet, time_limit
 from .errors import BudgetExceeded
+from .guard import guarded
 from .sampling import seed_for
 from .tensor_facts import TensorFacts, facts_of
-from .verdict import Verdict
-
-NOT_LEAF = "not_leaf"
-NO_GRAPH = "no_graph"
-NOT_CONNECTED = "not_connected"
-NO_BACKWARD = "no_backward"
-GRAD_ACCUMULATED = "grad_accumulated_twice"
-RETURNED_TENSOR = "returned_tensor"
-HARD_CODED = "hard_coded"
-IGNORES_X0 = "ignores_x0"
-RETURNED_VALUE = "returned_value"
-NO_AUTOGRAD = "no_autograd"
+from .verdict import (
+    GRAD_ACCUMULATED,
+    HARD_CODED,
+    IGNORES_X0,
+    NO_AUTOGRAD,
+    NO_BACKWARD,
+    NO_GRAPH,
+    NOT_CONNECTED,
+    NOT_LEAF,
+    RETURNED_TENSOR,
+    RETURNED_VALUE,
+    Verdict,
+)
 
 #: Tolerance for values held in tensors (float32 by default in torch).
 RTOL, ATOL = 1e-5, 1e-6
@@ -122,6 +124,7 @@ class Spy:
 
 
 # -- leaf, graph and .grad ------------------------------------------------------------------------
+@guarded(raises=False)
 @_quietly
 def check_leaf_tensor(x: Any, value: float, name: str = "x", *, part: str | None = None,
                       question: str | None = None) -> Verdict:
@@ -155,15 +158,19 @@ def check_leaf_tensor(x: Any, value: float, name: str = "x", *, part: str | None
                    "requested value, and it tracks gradients.")
 
 
+@guarded(raises=False)
 @_quietly
 def check_graph_output(y: Any, of: Any, value: float, slope: float | None = None,
-                       name: str = "y", input_name: str = "x", *, part: str | None = None,
-                       question: str | None = None) -> Verdict:
+                       name: str = "y", input_name: str = "x", formula: Any = None, *,
+                       part: str | None = None, question: str | None = None) -> Verdict:
     """``y`` is a scalar tensor computed from ``of`` by torch operations, holding ``value``.
 
     With ``slope``, dy/d(of) at the current point is compared too (through
     ``torch.autograd.grad``, which leaves ``.grad`` untouched), so a different function with the
     same value is caught. If the graph was already freed by a backward pass, that part is skipped.
+    With ``formula`` (text or sympy in ``input_name``, such as ``"x**2"``), value and slope are
+    those of the formula at the student's own ``of``: ``y`` is graded on its own, whatever
+    value ``of`` holds (``value``/``slope`` apply when ``of`` is no usable number).
 
     >>> import torch
     >>> x = torch.tensor(2.0, requires_grad=True)
@@ -191,6 +198,7 @@ def check_graph_output(y: Any, of: Any, value: float, slope: float | None = None
         return _fail(NOT_CONNECTED, f"{name}'s graph does not lead back to {input_name}: it was "
                      f"computed from another tensor.",
                      f"Use the tensor {input_name} defined above in the expression for {name}.")
+    value, slope = _at_input(formula, of, input_name, value, slope)
     if not _close(float(facts.value), value, RTOL, ATOL):
         return _fail("wrong", f"{name} holds {_fmt(facts.value)}, which is not the function the "
                      f"question asks for, evaluated at {input_name}.", None)
@@ -204,14 +212,17 @@ def check_graph_output(y: Any, of: Any, value: float, slope: float | None = None
                    f"graph (grad_fn) leads back to {input_name}.")
 
 
+@guarded(raises=False)
 @_quietly
 def check_grad(x: Any, value: float, output: Any = None, name: str = "x",
-               output_name: str = "y", *, part: str | None = None,
+               output_name: str = "y", formula: Any = None, *, part: str | None = None,
                question: str | None = None) -> Verdict:
     """``x.grad`` holds ``value`` after one backward pass through ``output``'s graph.
 
     A gradient twice (or k times) too large is ``grad_accumulated_twice``. With ``output``, a
-    ``.grad`` whose output has no graph back to ``x`` (typed in by hand) is ``no_graph``.
+    ``.grad`` whose output has no graph back to ``x`` (typed in by hand) is ``no_graph``. With
+    ``formula`` (the output as a formula in ``name``, such as ``"x**2"``), the expected gradient
+    is the formula's slope at the student's own ``x``, so a wrong ``x`` costs only its own part.
 
     >>> import torch
     >>> x = torch.tensor(2.0, requires_grad=True)
@@ -248,21 +259,34 @@ def check_grad(x: Any, value: float, output: Any = None, name: str = "x",
         return _fail("wrong_shape", f"{name}.grad has shape {tuple(grad.shape)}; one number is "
                      "expected.", None)
     got = float(grad.detach().reshape(()))
+    at_x, value = _at_input(formula, x, name, value, value)
+    value = float(value)
     if _close(got, value, RTOL, ATOL):
         return Verdict(True, 1.0, "correct", f"Correct: {name}.grad holds dy/d{name} from one "
                        "backward pass.")
+    built = _facts(output, output_name) if formula is not None and _is_tensor(output) else None
+    if built is not None and built.value.numel() == 1 and \
+            not _close(float(built.value.reshape(())), float(at_x), RTOL, ATOL):
+        return _fail("wrong", f"{name}.grad holds {_fmt(grad)}, which is not the slope the "
+                     f"question's {output_name} has at {name}: your {output_name} is another "
+                     "function (see its own check), and backward() differentiates the "
+                     f"{output_name} you built.", f"Fix {output_name}, then run backward() "
+                     "once.")
     times = got / value if value else float("nan")
     if np.isfinite(times) and round(times) >= 2 and _close(got, round(times) * value, RTOL, ATOL):
-        count = "two" if round(times) == 2 else str(round(times))
-        return _fail(GRAD_ACCUMULATED, f"{name}.grad is the sum of {count} backward passes: "
-                     "autograd adds each new gradient to what .grad already holds.",
-                     f"Call backward() once (re-running a cell calls it again), or reset with "
-                     f"{name}.grad = None before another pass.")
+        count = "twice" if round(times) == 2 else f"{round(times)} times"
+        return _fail(GRAD_ACCUMULATED, f"{name}.grad holds {count} d{output_name}/d{name}. That "
+                     f"is what {count.replace('twice', 'two').replace(' times', '')} backward "
+                     "passes leave (autograd adds each new gradient to what .grad already "
+                     f"holds), or a backward() given a gradient argument of {round(times)}.",
+                     f"Call {output_name}.backward() once and without an argument (re-running "
+                     f"a cell calls it again; {name}.grad = None resets it).")
     return _fail("wrong", f"{name}.grad holds {_fmt(grad)}, which is not dy/d{name} at the "
                  f"current value of {name}.", f"Check the formula of {output_name}.")
 
 
 # -- a function that returns f'(x0) ---------------------------------------------------------------
+@guarded(raises=False)
 @_quietly
 def check_autograd_derivative(fn: Any, functions: Sequence[Callable[[Any], Any]],
                               domain: tuple[float, float] = (-2.0, 2.0), samples: int = 3,
@@ -400,6 +424,28 @@ def _reference(torch: Any, f: Callable, x0: float) -> float:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+def _at_input(formula: Any, of: Any, name: str, value: float, slope: float | None
+              ) -> tuple[float, float | None]:
+    """Value and slope of ``formula`` at the student's own input ``of`` (a scalar float
+    tensor), or the given ``value`` and ``slope`` when there is no formula or no such input."""
+    if formula is None or not _is_tensor(of):
+        return value, slope
+    tensor = of.value if isinstance(of, TensorFacts) else of
+    if tensor.numel() != 1 or not tensor.is_floating_point():
+        return value, slope
+    point = float(tensor.detach().reshape(()))
+    if not np.isfinite(point):
+        return value, slope
+    import sympy as sp
+
+    from .parsing import parse
+
+    variable = sp.Symbol(name)
+    expr = parse(formula, [name]) if isinstance(formula, str) else sp.sympify(formula)
+    at = {variable: point}
+    return float(expr.subs(at)), float(sp.diff(expr, variable).subs(at))
+
+
 def _torch() -> Any:
     import torch
 

@@ -21,11 +21,12 @@ T = TypeVar("T")
 
 #: Upper bound for one whole check, in seconds.
 CHECK_SECONDS = 4.0
+#: Upper bound for a learning scenario (calcrl_checks.scenarios): it calls the student's function
+#: thousands of times, each call a round trip into the sandbox, so a busy grading machine must
+#: not turn a correct update into a timeout.
+SCENARIO_SECONDS = 30.0
 #: Budget for one call of a student's function (all sample points of one call).
 CALL_SECONDS = 2.0
-#: Upper bound for a learning scenario: thousands of calls of the student's function, each of
-#: which crosses from the grader to the sandbox (about a millisecond), so more than a check.
-SCENARIO_SECONDS = 30.0
 #: Budget for the optional symbolic proof of an already-passing answer.
 PROOF_SECONDS = 0.5
 

@@ -7,6 +7,7 @@ from typing import Any
 import sympy as sp
 
 from .api import compare
+from .guard import guarded
 from .verdict import CheckFailed, Verdict
 
 
@@ -14,6 +15,7 @@ def _symbol(wrt: Any) -> sp.Symbol:
     return sp.Symbol(wrt) if isinstance(wrt, str) else wrt
 
 
+@guarded(raises=True)
 def check_derivative(answer: Any, of: sp.Expr, wrt: Any, **options: Any) -> Verdict:
     """Check ``answer`` as d(of)/d(wrt); mistakes of the chain, product and power rules are named.
 
@@ -30,6 +32,7 @@ def check_derivative(answer: Any, of: sp.Expr, wrt: Any, **options: Any) -> Verd
     return verdict
 
 
+@guarded(raises=True)
 def check_partial(answer: Any, of: sp.Expr, wrt: Any, **options: Any) -> Verdict:
     """Check a partial derivative; differentiating the other variables too is named.
 
@@ -42,6 +45,7 @@ def check_partial(answer: Any, of: sp.Expr, wrt: Any, **options: Any) -> Verdict
     return check_derivative(answer, of, wrt, **options)
 
 
+@guarded(raises=True)
 def check_gradient(answer: Any, of: sp.Expr, wrt: Sequence[Any], **options: Any) -> Verdict:
     """Check a gradient given as a sequence of partials (expressions or text), in ``wrt`` order.
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import verdict as codes
-from .tolerance import Tolerance
+from .tolerance import MIN_TYPED_DIGITS, Tolerance
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,13 @@ _NAMED_FACTORS = [(2.0, "2"), (0.5, "1/2"), (-1.0, "-1"), (3.0, "3"), (1 / 3, "1
 
 def diagnose(answer: np.ndarray, expected: np.ndarray, tolerance: Tolerance,
              candidates: list[Candidate], subject: str = "your answer",
-             reference: str = "the expected value") -> Diagnosis:
+             reference: str = "the expected value",
+             rounded: Tolerance | None = None) -> Diagnosis:
     """The most specific explanation of how ``answer`` differs from ``expected``.
 
     Both arrays have one row per test point; ``subject`` and ``reference`` name what they
-    hold in the evidence ("your step", "the expected step").
+    hold in the evidence ("your step", "the expected step"). ``rounded`` is the tolerance for
+    recognising a known mistake typed rounded (1.609 for 1.6094...); default ``tolerance``.
     """
     points = len(answer)
     finite = np.isfinite(answer)
@@ -56,7 +58,7 @@ def diagnose(answer: np.ndarray, expected: np.ndarray, tolerance: Tolerance,
         where = f" at {bad} of {points} test points" if points > 1 else ""
         return Diagnosis(codes.NOT_FINITE, f"{subject} is {kind}{where}")
     for candidate in candidates:
-        if tolerance.close(answer, candidate.values).all():
+        if (rounded or tolerance).close(answer, candidate.values).all():
             return Diagnosis(candidate.code, candidate.message, candidate.score)
     count = answer.size
     at_all = f"at all {points} test points {subject}" if points > 1 else subject
@@ -75,7 +77,7 @@ def diagnose(answer: np.ndarray, expected: np.ndarray, tolerance: Tolerance,
             return Diagnosis(codes.CONSTANT_FACTOR,
                              f"{at_all} is {factor} × {reference}")
     if count >= 3:
-        shift = float(np.mean(answer - expected))
+        shift = float(np.median(answer - expected))   # robust where huge values round
         if abs(shift) > tolerance.atol and tolerance.close(answer, expected + shift).all():
             return Diagnosis(codes.ADDITIVE_CONSTANT,
                              f"{at_all} differs from {reference} by the same non-zero "
@@ -85,7 +87,8 @@ def diagnose(answer: np.ndarray, expected: np.ndarray, tolerance: Tolerance,
     if float(np.max(relative)) < 1e-3:
         return Diagnosis(codes.WRONG, f"{subject} is within 0.1% of {reference} everywhere but "
                                       "not within the tolerance: it looks rounded; write exact "
-                                      "numbers (1/3, not 0.333) or keep full precision")
+                                      "numbers (1/3, not 0.333; pi, not 3.14) or decimals with "
+                                      f"at least {MIN_TYPED_DIGITS} correct significant digits")
     return Diagnosis(codes.WRONG, "")
 
 

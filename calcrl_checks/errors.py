@@ -52,3 +52,8 @@ class Refused(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+class AuthorError(ValueError):
+    """A question author's mistake (an expected answer the checks cannot use, a domain where it
+    is undefined): raised while authoring; under grading it becomes ``internal_error``."""

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 import mpmath
 import sympy as sp
 
+from .functions import mpmath_unary
+
 #: Working precision in decimal digits.
 DIGITS = 60
 #: A point this close to a kink (in the switching quantity) is skipped.
@@ -24,14 +26,9 @@ class Undefined(ArithmeticError):
     """The expression has no real value at this point."""
 
 
-_UNARY = {
-    sp.exp: mpmath.exp, sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.tan: mpmath.tan,
-    sp.sec: mpmath.sec, sp.csc: mpmath.csc, sp.cot: mpmath.cot, sp.asin: mpmath.asin,
-    sp.acos: mpmath.acos, sp.atan: mpmath.atan, sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh,
-    sp.tanh: mpmath.tanh, sp.sech: mpmath.sech, sp.csch: mpmath.csch, sp.coth: mpmath.coth,
-    sp.asinh: mpmath.asinh, sp.acosh: mpmath.acosh, sp.atanh: mpmath.atanh,
-    sp.Abs: abs,
-}
+#: One-argument nodes computed directly, from the one function table (log, Heaviside, Min and
+#: Max are handled below: they need care at zero or take several arguments).
+_UNARY = mpmath_unary()
 
 
 def evaluate(expr: sp.Basic, values: Mapping[str, float]) -> mpmath.mpf:
@@ -90,8 +87,6 @@ def _eval(node: sp.Basic, values: Mapping[str, float]):
         if argument == 0:
             raise Undefined("log of zero")
         return mpmath.log(argument)
-    if func is sp.sign:
-        return mpmath.mpf(mpmath.sign(_eval(node.args[0], values)))
     if func is sp.Heaviside:
         argument = _eval(node.args[0], values)
         return mpmath.mpf(1) if argument > 0 else mpmath.mpf(0) if argument < 0 else \

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from .adapt import describe_type
+
 
 def expression(answer: Any, symbols: Iterable[str], name: str = "your answer") -> None:
     """The answer is an expression (sympy, text or LaTeX) in the given symbols only.
@@ -19,15 +21,11 @@ def expression(answer: Any, symbols: Iterable[str], name: str = "your answer") -
     """
     import sympy as sp
 
-    from .adapt import adapt
-    from .errors import ParseError, Refused
+    from .errors import ParseError
     from .parsing import parse
 
     allowed = list(symbols)
-    try:
-        kind = adapt(answer)
-    except Refused as refusal:
-        raise AssertionError(f"{name}: {refusal.message}") from None
+    kind = _adapted(answer, name)
     if kind.kind == "text":
         try:
             expr = parse(kind.value, symbols=allowed)
@@ -37,7 +35,7 @@ def expression(answer: Any, symbols: Iterable[str], name: str = "your answer") -
         expr = sp.sympify(kind.value)
     else:
         raise AssertionError(f"{name} should be an expression (sympy or text), not a "
-                             f"{type(answer).__name__}")
+                             f"{describe_type(answer)}")
     extra = sorted(s.name for s in expr.free_symbols if s.name not in allowed)
     if extra:
         raise AssertionError(f"{name} uses {', '.join(extra)}; use only {', '.join(allowed)}")
@@ -46,23 +44,33 @@ def expression(answer: Any, symbols: Iterable[str], name: str = "your answer") -
 
 
 def number(answer: Any, name: str = "your answer") -> None:
-    """The answer is one finite real number."""
-    import numbers
+    """The answer is one finite real number, of any kind the hidden tests accept: ``int``,
+    ``float``, ``Fraction``, numpy scalars and 0-d arrays, sympy numbers (``sp.sqrt(5)/5``),
+    a 0-d tensor, or text such as ``"1/sqrt(5)"``.
 
-    if isinstance(answer, bool) or not isinstance(answer, (numbers.Real, np.floating,
-                                                           np.integer)):
-        raise AssertionError(f"{name} should be a number, not a {type(answer).__name__}")
-    if not np.isfinite(float(answer)):
-        raise AssertionError(f"{name} is {answer}; it should be finite")
+    >>> from fractions import Fraction
+    >>> number(Fraction(6, 5), "slope")
+    slope is a finite number.
+    """
+    value = _constant(_adapted(answer, name), answer, name)
+    if not np.isfinite(value):
+        raise AssertionError(f"{name} is {value}; it should be finite")
     print(f"{name} is a finite number.")
 
 
 def array(answer: Any, shape: Sequence[int], name: str = "your answer") -> None:
-    """The answer converts to a finite float array of the given shape."""
-    try:
-        values = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        raise AssertionError(f"{name} should be numbers with shape {tuple(shape)}") from None
+    """The answer holds finite numbers of the given shape: a list, tuple, numpy array, tensor
+    or sympy vector, whose entries may be any number the hidden tests accept."""
+    kind = _adapted(answer, name)
+    if kind.kind == "array":
+        values = np.asarray(kind.value)
+    elif kind.kind == "expressions":
+        values = np.array([_constant(part, part.value, name) for part in kind.value])
+    elif kind.kind in ("number", "expression", "text"):
+        values = np.asarray(_constant(kind, answer, name))
+    else:
+        raise AssertionError(f"{name} should be numbers with shape {tuple(shape)}, not a "
+                             f"{describe_type(answer)}")
     if values.shape != tuple(shape):
         raise AssertionError(f"{name} has shape {values.shape}; shape {tuple(shape)} is expected")
     if not np.isfinite(values).all():
@@ -72,18 +80,25 @@ def array(answer: Any, shape: Sequence[int], name: str = "your answer") -> None:
 
 def function(answer: Any, arguments: Sequence[Any], shape: Sequence[int] | None = None,
              name: str = "your function") -> Any:
-    """The answer is callable on the sample arguments and returns finite values of ``shape``.
+    """The answer is a function (as the hidden tests accept one) that runs on the sample
+    arguments and returns finite values of ``shape``. It is called on copies, so the sample
+    arguments are never changed; a function that changes them in place is told so.
 
     Warnings and output from the call are silenced, as in the hidden tests.
     """
+    import copy
+
+    from .adapt import is_function
     from .budget import call_limited, quiet
     from .errors import BudgetExceeded
 
-    if not callable(answer):
-        raise AssertionError(f"{name} should be a function, not a {type(answer).__name__}")
+    if not is_function(answer):
+        raise AssertionError(f"{name} should be a function (def or lambda), not a "
+                             f"{describe_type(answer)}")
+    given = [copy.deepcopy(a) for a in arguments]
     with quiet():
         try:
-            result = call_limited(answer, *arguments)
+            result = call_limited(answer, *given)
         except BudgetExceeded:
             raise AssertionError(f"{name} did not finish within 2 seconds") from None
         except Exception as error:
@@ -94,8 +109,61 @@ def function(answer: Any, arguments: Sequence[Any], shape: Sequence[int] | None 
                              "expected")
     if not np.isfinite(values).all():
         raise AssertionError(f"{name} returned NaN or inf for a simple input")
+    changed = [str(i + 1) for i, (before, after) in enumerate(zip(arguments, given))
+               if not _same(before, after)]
+    if changed:
+        print(f"Careful: {name} changed its argument {', '.join(changed)} in place; the tests "
+              "give no points for a function that changes its inputs. Return a new value "
+              "instead.")
     print(f"{name} runs and returns {'a number' if values.ndim == 0 else f'shape {values.shape}'}.")
     return result
+
+
+def _adapted(answer: Any, name: str) -> Any:
+    """The answer as the hidden tests' first stage sees it (the same refusals, word for word)."""
+    from .adapt import adapt
+    from .errors import Refused
+
+    try:
+        return adapt(answer)
+    except Refused as refusal:
+        raise AssertionError(f"{name}: {refusal.message}") from None
+
+
+def _constant(kind: Any, answer: Any, name: str) -> float:
+    """The real value of an adapted answer that should be one number."""
+    import sympy as sp
+
+    from .errors import ParseError
+    from .parsing import parse
+
+    value: Any = kind.value
+    if kind.kind == "array" and np.ndim(value) == 0:
+        value = np.asarray(value).item()
+    elif kind.kind == "text":
+        try:
+            value = parse(value, symbols=[])
+        except ParseError as error:
+            raise AssertionError(f"{name} could not be read as a number: {error}") from None
+    elif kind.kind not in ("number", "expression"):
+        raise AssertionError(f"{name} should be one number, not a {describe_type(answer)}"
+                             + (f" of shape {np.shape(value)}" if kind.kind == "array" else ""))
+    if isinstance(value, sp.Basic):
+        if value.free_symbols:
+            raise AssertionError(f"{name} should be a number, but it uses "
+                                 f"{', '.join(sorted(s.name for s in value.free_symbols))}")
+        value = complex(sp.N(value, 30))
+    number = complex(value)
+    if abs(number.imag) > 1e-12 * (1 + abs(number.real)):
+        raise AssertionError(f"{name} is a complex number; a real number is expected")
+    return float(number.real) if abs(number.real) < 1e308 else float("inf")
+
+
+def _same(before: Any, after: Any) -> bool:
+    try:
+        return bool(np.array_equal(np.asarray(before), np.asarray(after), equal_nan=True))
+    except Exception:
+        return True
 
 
 def _as_float_array(value: Any, name: str) -> np.ndarray:
@@ -104,4 +172,4 @@ def _as_float_array(value: Any, name: str) -> np.ndarray:
     try:
         return np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise AssertionError(f"{name} returned a {type(value).__name__}, not numbers") from None
+        raise AssertionError(f"{name} returned a {describe_type(value)}, not numbers") from None

@@ -7,6 +7,7 @@ never contains the expected expression or value.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from . import verdict as codes
 
@@ -53,6 +54,7 @@ _HEADLINES: dict[str, str] = {
     codes.WRONG_VARIABLE: "it looks like you differentiated with respect to another variable",
     codes.INPUTS_MUTATED: "your function changes its inputs",
     codes.GRADIENT_WHERE_CLIPPED: "your gradient is not zero where the objective is clipped",
+    codes.INCONSISTENT: "your value does not agree with the answer it is computed from",
 }
 
 
@@ -121,6 +123,14 @@ def mismatch(context: Context, code: str, evidence: str, bad: int, first_input: 
     return _join(*lines, _reading(context))
 
 
+def inconsistent(what: str, source: str, recomputed: str) -> str:
+    """A value the notebook defines from another answer, which that answer does not give."""
+    return _join(f"Not yet: your {what} does not agree with your {source}.",
+                 f"Computed with your {source}, the same quantity comes out as {recomputed}.",
+                 f"Hint: compute {what} with your {source}; if that value looks wrong, the "
+                 f"mistake is in {source}.")
+
+
 def refused(code: str, text: str, context: Context | None = None) -> str:
     opener = {codes.PARSE_ERROR: "Could not read your answer",
               codes.UNSAFE_INPUT: "This answer cannot be accepted",
@@ -137,6 +147,32 @@ def refused(code: str, text: str, context: Context | None = None) -> str:
     if context is not None and context.reading:
         lines.append(_reading(context))
     return _join(*lines)
+
+
+def show_expression(expr: Any, decimals: bool = False) -> str:
+    """How an answer was read, in sympy's spelling; with ``decimals``, fractions that a typed
+    decimal became are shown as that decimal again (3.14, not 157/50).
+
+    >>> import sympy as sp
+    >>> show_expression(sp.Rational(157, 50) * sp.Symbol("x"), decimals=True)
+    '3.14*x'
+    """
+    import sympy as sp
+
+    if decimals:
+        shown = {}
+        for number in expr.atoms(sp.Rational):
+            q = int(number.q)
+            while q % 2 == 0:
+                q //= 2
+            while q % 5 == 0:
+                q //= 5
+            if number.q != 1 and q == 1 and number.q < 10 ** 40:
+                places = len(str(number.q)) + 2
+                text = f"{abs(number.p) / number.q:.{places}f}".rstrip("0")
+                shown[number] = sp.Symbol(text) if number > 0 else -sp.Symbol(text)
+        expr = expr.xreplace(shown)
+    return sp.sstr(expr)
 
 
 def _compared(context: Context) -> str:

@@ -16,6 +16,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import BudgetExceeded
+from .guard import internal_error, timed_out
 from .verdict import CheckFailed, Verdict
 
 #: Mime type of the verdict record each graded check leaves in the autograded notebook.
@@ -73,8 +75,13 @@ def grade(checker: Callable[..., Verdict], *args: Any, points: float, part: str,
         verdict = checker(*args, part=part, **options)
     except CheckFailed as failure:
         verdict = failure.verdict
+    except BudgetExceeded as error:
+        verdict = timed_out(error)
+    except Exception as error:  # never crash a hidden test: the checker failed, not the student
+        verdict = internal_error(error)
     if not isinstance(verdict, Verdict):
-        raise TypeError(f"{getattr(checker, '__name__', checker)} did not return a Verdict")
+        verdict = internal_error(TypeError(f"{getattr(checker, '__name__', checker)} returned "
+                                           f"a {type(verdict).__name__}, not a Verdict"))
     graded = Graded(verdict, part, points)
     recorded = _recorded.get()
     if recorded is not None:

@@ -13,12 +13,15 @@ import sympy as sp
 
 from . import verdict as codes
 from .api import compare
+from .errors import AuthorError
+from .guard import guarded
 from .hints import Hint
 from .sampling import normalize_domain, seed_for
 from .torch_eval import autograd_reference
 from .verdict import CheckFailed, Verdict
 
 
+@guarded(raises=True)
 def check_update_rule(answer: Any, expected: Any, domain: Mapping[str, Any], param: str,
                       types: Sequence[str] = ("numpy",), **options: Any) -> Verdict:
     """Check a parameter update ``f(param, ...) -> new param``.
@@ -49,6 +52,7 @@ def check_update_rule(answer: Any, expected: Any, domain: Mapping[str, Any], par
     return result
 
 
+@guarded(raises=True)
 def check_against_autograd(answer: Any, objective: sp.Expr, wrt: str,
                            domain: Mapping[str, Any], **options: Any) -> Verdict:
     """Check a gradient function against torch autograd of ``objective`` w.r.t. argument ``wrt``.
@@ -66,7 +70,7 @@ def check_against_autograd(answer: Any, objective: sp.Expr, wrt: str,
     """
     specs = normalize_domain(domain)
     if wrt not in specs:
-        raise ValueError(f"wrt={wrt!r} is not one of the domain's arguments {list(specs)}")
+        raise AuthorError(f"wrt={wrt!r} is not one of the domain's arguments {list(specs)}")
     entries = {name: tuple(getattr(spec, "names", ())) for name, spec in specs.items()}
     import torch  # noqa: F401  (imported here, outside the check's time budget)
 
@@ -101,3 +105,37 @@ def gradient_where_flat(regimes: Mapping[str, sp.Basic], score: float | None = N
 
     return Hint("Where the clipped term is the minimum it does not depend on r, so the "
                 "gradient there is 0.", when=when, score=score, code=codes.GRADIENT_WHERE_CLIPPED)
+
+
+def log_derivative_gap(grad_log_softmax: Any, sizes: Sequence[int] = (3, 4),
+                       seed: int = 7) -> float:
+    """The largest gap in grad pi(a) = pi(a) grad log pi(a), with grad log pi from the student's
+    ``grad_log_softmax(theta, a)`` and grad pi(a) = pi(a) (e_a - pi) exactly, over seeded
+    preference vectors of each size and every action. Raises ``Refused`` when the function
+    raises or returns no vector of the right size.
+
+    >>> def right(theta, a):
+    ...     z = np.exp(theta - theta.max()); g = -z / z.sum(); g[a] += 1; return g
+    >>> log_derivative_gap(right) < 1e-12
+    True
+    """
+    from .adapt import adapt_output
+    from .errors import Refused
+    from .sides import call_student
+
+    rng = np.random.default_rng(seed)
+    gap = 0.0
+    for size in sizes:
+        theta = rng.uniform(-2.0, 2.0, size=size)
+        pi = np.exp(theta - theta.max())
+        pi /= pi.sum()
+        for action in range(size):
+            returned = call_student(grad_log_softmax, (theta.copy(), action),
+                                    f" for theta of size {size}, a = {action}")
+            values = np.asarray(adapt_output(returned).value, dtype=float)
+            if values.shape != (size,):
+                raise Refused(codes.WRONG_SHAPE, f"for theta of size {size} it returned shape "
+                                                 f"{values.shape}, not ({size},)")
+            exact = pi[action] * (np.eye(size)[action] - pi)
+            gap = max(gap, float(np.max(np.abs(exact - pi[action] * values))))
+    return gap

@@ -31,17 +31,20 @@ import numpy as np
 
 from . import verdict as codes
 from .adapt import describe_type
-from .budget import CALL_SECONDS, SCENARIO_SECONDS, call_limited, quiet, time_limit
-from .errors import BudgetExceeded
+from .budget import SCENARIO_SECONDS, quiet, time_limit
+from .errors import BudgetExceeded, Refused
+from .guard import guarded
 from .sampling import seed_for
-from .verdict import CheckFailed, Verdict
-
-#: Codes specific to the scenarios (on top of ``raised``, ``timeout``, ``wrong_type``...).
-RETURN_DECREASED = "return_decreased"
-RETURN_UNCHANGED = "return_unchanged"
-TOO_LITTLE_GAIN = "too_little_gain"
-MOVED_AWAY = "moved_away"
-WRONG_FIXED_POINT = "wrong_fixed_point"
+from .sides import call_student
+from .verdict import (
+    MOVED_AWAY,
+    RETURN_DECREASED,
+    RETURN_UNCHANGED,
+    TOO_LITTLE_GAIN,
+    WRONG_FIXED_POINT,
+    CheckFailed,
+    Verdict,
+)
 
 
 class ScenarioError(Exception):
@@ -117,6 +120,7 @@ def bandit_curve(ascent_step: Callable[..., Any], rewards: Sequence[float] = (0.
     return curve
 
 
+@guarded(raises=True)
 def check_bandit_learns(ascent_step: Any, rewards: Sequence[float] = (0.2, 1.0),
                         alpha: float = 1.0, steps: int = 50, min_share: float = 0.5,
                         seed: int | None = None, question: str | None = None,
@@ -235,6 +239,7 @@ def td_run(td_update: Callable[..., Any], mrp: ChainMRP = ChainMRP(), steps: int
     return w, snapshots
 
 
+@guarded(raises=True)
 def check_td_learns(td_update: Any, mrp: ChainMRP = ChainMRP(), steps: int = 3000,
                     tolerance: float = 0.15, seed: int | None = None,
                     question: str | None = None, part: str | None = None) -> Verdict:
@@ -257,7 +262,7 @@ def check_td_learns(td_update: Any, mrp: ChainMRP = ChainMRP(), steps: int = 300
                                   record_every=record), "learning", setup)
     if isinstance(outcome, Verdict):
         return outcome
-    w, _ = outcome
+    w, snapshots = outcome
     if not np.isfinite(w).all():
         return _fail(codes.NOT_FINITE, "Not yet: your weights overflowed to inf or NaN during "
                      "learning: the updates push the values away from the truth, further at "
@@ -316,16 +321,10 @@ def _limited(fn: Any, name: str) -> Callable[..., Any]:
 
     def call(*arguments: Any) -> Any:
         try:
-            return call_limited(fn, *arguments, seconds=CALL_SECONDS)
-        except BudgetExceeded:
-            raise
-        except RecursionError:
-            raise ScenarioError(codes.RAISED, f"your {name} recursed too deeply.") from None
-        except Exception as error:  # the student's code failed: report, never crash
-            text = str(error).strip().splitlines()
-            detail = text[0][:160] if text else "(no message)"
-            raise ScenarioError(codes.RAISED, f"your {name} raised {type(error).__name__}: "
-                                 f"{detail}") from None
+            return call_student(fn, arguments)
+        except Refused as refusal:
+            raise ScenarioError(refusal.code, refusal.message.replace(
+                "your function", f"your {name}", 1) + ".") from None
 
     return call
 

@@ -135,24 +135,17 @@ class FunctionSide:
 
     def _call(self, point: Point, index: int | None = None) -> np.ndarray:
         originals = [point[name] for name in self.arguments]
-        arguments = [self._convert(copy.deepcopy(v)) for v in originals]
+        # With torch: vectors become tensors, and numbers stay numbers beside them (a step
+        # size is a float in practice); a call with numbers only gets 0-d tensors.
+        vectors = any(np.ndim(v) > 0 for v in originals)
+        arguments = [self._convert(copy.deepcopy(v)) if np.ndim(v) > 0 or not vectors
+                     else copy.deepcopy(v) for v in originals]
         kept = [copy.deepcopy(a) for a in arguments]
-        try:
+        if self.trusted:
             raw = call_limited(self.function.value, *arguments, seconds=CALL_SECONDS)
-        except BudgetExceeded:
-            raise
-        except RecursionError:
-            raise Refused("raised", "your function recursed too deeply (RecursionError)")
-        except MemoryError:
-            raise Refused("raised", "your function ran out of memory (MemoryError)")
-        except SystemExit:
-            raise Refused("raised", "your function called exit(); return a value instead")
-        except Exception as error:
-            if self.trusted:
-                raise
+        else:
             where = "" if index is None else f" at input {index + 1}"
-            raise Refused("raised", f"your function raised {type(error).__name__}{where}: "
-                                    f"{_short(error)}")
+            raw = call_student(self.function.value, arguments, where)
         for name, before, after in zip(self.arguments, kept, arguments):
             if not _same_data(before, after):
                 self.mutated.add(name)
@@ -171,6 +164,26 @@ class FunctionSide:
         import torch
 
         return torch.tensor(value, dtype=torch.float64)
+
+
+def call_student(function: Any, arguments: Sequence[Any], where: str = "") -> Any:
+    """Call a student's function under the call budget; whatever it raises becomes
+    :class:`Refused` (``raised``) with a message naming the error ``where`` it happened. The
+    caller passes copies (the one place student functions are called from inside compare, the
+    scenarios and consistency checks)."""
+    try:
+        return call_limited(function, *arguments, seconds=CALL_SECONDS)
+    except BudgetExceeded:
+        raise
+    except RecursionError:
+        raise Refused("raised", "your function recursed too deeply (RecursionError)") from None
+    except MemoryError:
+        raise Refused("raised", "your function ran out of memory (MemoryError)") from None
+    except SystemExit:
+        raise Refused("raised", "your function called exit(); return a value instead") from None
+    except Exception as error:
+        raise Refused("raised", f"your function raised {type(error).__name__}{where}: "
+                                f"{_short(error)}") from None
 
 
 def _same_data(before: Any, after: Any) -> bool:

@@ -1,7 +1,8 @@
 """What the autograd checks need to know about a tensor, as plain data.
 
-A tensor's autograd state (is it a leaf, does it track gradients, its ``.grad``, which leaves its
-graph leads back to and the slope towards each) cannot cross a process boundary as a tensor.
+A tensor's autograd state (is it a leaf, does it track gradients, its ``.grad``, which named
+tensors its graph leads back to, leaves or not, and the slope towards each) cannot cross a
+process boundary as a tensor.
 :func:`describe` writes it down where the tensor lives (in the sandbox, for a student's answer);
 :class:`TensorFacts` carries it to the checks, which read the same facts from a live tensor
 through :func:`facts_of`. Leaves are named: a fact says "this graph reaches the tensor the
@@ -14,6 +15,8 @@ student called ``x``".
 ('PowBackward0', True, 4.0)
 """
 from __future__ import annotations
+
+import warnings
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -52,11 +55,14 @@ def facts_of(tensor: Any, leaves: Mapping[str, Any] | None = None,
 
     related: dict[str, float | None] = {}
     if tensor.grad_fn is not None:
-        reachable = _reachable_leaves(tensor.grad_fn)
+        reachable = _reachable(tensor.grad_fn)
         for leaf_name, leaf in list((leaves or {}).items())[:MAX_LEAVES]:
-            if id(leaf) in reachable:
+            node = leaf.grad_fn if leaf.grad_fn is not None else leaf
+            if id(node) in reachable:
                 related[leaf_name] = _slope(torch, tensor, leaf)
-    grad = tensor.grad
+    with warnings.catch_warnings():  # torch warns when .grad of a non-leaf is read
+        warnings.simplefilter("ignore")
+        grad = tensor.grad
     return TensorFacts(value=tensor.detach().clone(), requires_grad=bool(tensor.requires_grad),
                        is_leaf=bool(tensor.is_leaf),
                        grad_fn=None if tensor.grad_fn is None else type(tensor.grad_fn).__name__,
@@ -70,8 +76,8 @@ def describe(tensor: Any, namespace: Mapping[str, Any]) -> dict[str, Any]:
     import torch
 
     named = {key: value for key, value in namespace.items()
-             if type(value) in (torch.Tensor, torch.nn.Parameter) and value.is_leaf
-             and value.requires_grad and value is not tensor}
+             if type(value) in (torch.Tensor, torch.nn.Parameter) and value.requires_grad
+             and value is not tensor}
     facts = facts_of(tensor, named)
     from .wire import encode_value
 
@@ -104,8 +110,9 @@ def facts_from_data(value: Any, data: Any, name: str) -> TensorFacts:
                        leaves={k[:80]: None if v is None else float(v) for k, v in leaves.items()})
 
 
-def _reachable_leaves(node: Any) -> set[int]:
-    """Identities of the leaf tensors the graph below ``node`` accumulates into."""
+def _reachable(node: Any) -> set[int]:
+    """Identities of the graph nodes below ``node`` and of the leaf tensors they accumulate
+    into (so a named tensor is reached through its own ``grad_fn``, or as a leaf)."""
     found: set[int] = set()
     seen, stack = set(), [node]
     while stack and len(seen) < MAX_GRAPH_NODES:
@@ -113,6 +120,7 @@ def _reachable_leaves(node: Any) -> set[int]:
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
+        found.add(id(current))
         variable = getattr(current, "variable", None)
         if variable is not None:
             found.add(id(variable))

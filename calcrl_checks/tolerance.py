@@ -1,12 +1,29 @@
-"""How close is close enough: rtol and atol together, scaled to the size of the expected values.
+"""How close is close enough: rtol and atol together, judged at every point on its own.
 
-``|answer - expected| <= atol + rtol * |expected|`` at every point. The default atol is a
-fraction of the largest expected magnitude, so a wrong answer still fails when every value
-involved is tiny, and a correct float32 answer is not failed for float32 rounding.
+``|answer - expected| <= atol + rtol * |expected|`` at every point. ``atol`` is only a floor for
+values near zero: a fraction of a *typical* expected magnitude (the median; for float values
+the largest, since float arithmetic errs in proportion to its biggest terms). So a difference
+at one point is never hidden by large values elsewhere (``e^(-10x) + 1`` is not ``e^(-10x)``
+on [-3, 3]), and a wrong answer still fails when every value involved is tiny.
+
+Decimals typed into an answer (``3.14159 x``) are held to what they claim: a number typed with
+at least :data:`MIN_TYPED_DIGITS` significant digits may be off by one unit in its last digit
+(``3.141593`` passes for pi, ``3.14`` does not, and is called rounded). A question that accepts
+numerical estimates (a finite-difference slope) says ``estimate=True``: relative
+:data:`ESTIMATE_RTOL`, and :data:`ESTIMATE_ATOL` near zero.
+
+>>> import numpy as np
+>>> choose("exact", np.array([1e-9, 1.0, 1e9])).close(np.array([1.0 + 1e-9, 1.0, 1e9]),
+...                                                   np.array([1e-9, 1.0, 1e9])).tolist()
+[False, True, True]
+>>> typed_digits("3.14159*x"), typed_digits(0.5), typed_digits("2x")
+(6, 1, None)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +40,12 @@ DEFAULTS: dict[str, tuple[float, float]] = {
 #: atol when every expected value is exactly zero (no scale to speak of).
 ZERO_SCALE_ATOL = {"exact": 1e-30}
 FLOAT_ZERO_ATOL = 1e-12
+#: A decimal typed with at least this many significant digits may be off in its last digit.
+MIN_TYPED_DIGITS = 6
+#: What a numerical estimate must meet, where a question accepts one (``estimate=True``).
+ESTIMATE_RTOL, ESTIMATE_ATOL = 1e-4, 1e-6
+
+_DECIMAL = re.compile(r"(?<![A-Za-z_0-9.])(\d*\.\d+|\d+\.\d*)(?:[eE][+-]?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -32,6 +55,8 @@ class Tolerance:
     #: True when atol was derived from the expected values: its number would reveal their
     #: size, so messages do not print it.
     scaled: bool = False
+    #: Significant digits of the shortest decimal the student typed, when they widened rtol.
+    digits: int | None = None
 
     def close(self, answer: np.ndarray, expected: np.ndarray) -> np.ndarray:
         """Element-wise closeness; NaN or inf in the answer is never close."""
@@ -41,20 +66,75 @@ class Tolerance:
 
     def describe(self) -> str:
         absolute = "atol scaled to the expected size" if self.scaled else f"atol={self.atol:.2g}"
-        return f"rtol={self.rtol:.2g}, {absolute}"
+        typed = f" (your {self.digits}-digit decimals)" if self.digits else ""
+        return f"rtol={self.rtol:.2g}{typed}, {absolute}"
 
 
 def choose(precision: str, expected: np.ndarray, rtol: float | None = None,
-           atol: float | None = None) -> Tolerance:
-    """The tolerance for values of ``precision``; explicit rtol/atol win (atol absolute)."""
+           atol: float | None = None, digits: int | None = None,
+           estimate: bool = False) -> Tolerance:
+    """The tolerance for values of ``precision``; explicit rtol/atol win (atol absolute).
+
+    ``digits`` are the significant digits the student typed (:func:`typed_digits`);
+    ``estimate`` means the question accepts numerical estimates.
+    """
     default_rtol, atol_fraction = DEFAULTS.get(precision, DEFAULTS["float64"])
+    if estimate:
+        default_rtol = max(default_rtol, ESTIMATE_RTOL)
     finite = np.abs(expected[np.isfinite(expected)])
-    scale = float(finite.max()) if finite.size else 0.0
-    scaled = atol is None and scale > 0
+    nonzero = finite[finite > 0]
+    if not nonzero.size:
+        scale = 0.0
+    elif precision == "exact":
+        scale = float(np.median(nonzero))
+    else:
+        scale = float(nonzero.max())
+    scaled = atol is None and scale > 0 and not estimate
     if atol is None:
-        atol = atol_fraction * scale if scale > 0 else ZERO_SCALE_ATOL.get(precision,
-                                                                           FLOAT_ZERO_ATOL)
-    return Tolerance(default_rtol if rtol is None else float(rtol), float(atol), scaled)
+        if estimate:
+            atol = max(ESTIMATE_ATOL, atol_fraction * scale)
+        else:
+            atol = atol_fraction * scale if scale > 0 else ZERO_SCALE_ATOL.get(precision,
+                                                                               FLOAT_ZERO_ATOL)
+    chosen = Tolerance(default_rtol if rtol is None else float(rtol), float(atol), scaled)
+    if digits is not None and digits >= MIN_TYPED_DIGITS and 10.0 ** (1 - digits) > chosen.rtol:
+        chosen = replace(chosen, rtol=10.0 ** (1 - digits), digits=digits)
+    return chosen
+
+
+def for_rounded(tolerance: Tolerance, digits: int | None) -> Tolerance:
+    """A tolerance for recognising a *known wrong* answer typed rounded (1.609 for 1.6094...):
+    half a unit in the last typed digit, whatever the number of digits.
+
+    >>> for_rounded(Tolerance(2e-4, 0.0), 4).rtol
+    0.0005
+    """
+    if digits is None:
+        return tolerance
+    return replace(tolerance, rtol=max(tolerance.rtol, 0.5 * 10.0 ** (1 - digits)))
+
+
+def typed_digits(value: Any) -> int | None:
+    """Significant digits of the shortest decimal in an answer: text, a float, or a sympy
+    expression's floats (read as the shortest decimal that gives the same float). None when
+    the answer holds no decimal (integers and fractions are exact)."""
+    import sympy as sp
+
+    if isinstance(value, str):
+        found = [_significant(m.group(1)) for m in _DECIMAL.finditer(value)]
+        return min(found) if found else None
+    if isinstance(value, float):
+        return _significant(repr(abs(value))) if np.isfinite(value) and value != 0 else None
+    if isinstance(value, sp.Basic):
+        found = [typed_digits(float(f)) for f in value.atoms(sp.Float)]
+        found = [d for d in found if d is not None]
+        return min(found) if found else None
+    return None
+
+
+def _significant(text: str) -> int:
+    mantissa = text.lower().split("e")[0].replace(".", "").lstrip("0")
+    return max(len(mantissa), 1)
 
 
 def looser(*precisions: str) -> str:

@@ -11,6 +11,8 @@ from typing import Any
 
 import sympy as sp
 
+from .functions import torch_unary
+
 
 def to_torch(expr: sp.Basic, values: Mapping[str, Any]):
     """The value of ``expr`` as a torch tensor, with symbols (by name) bound to ``values``."""
@@ -19,10 +21,7 @@ def to_torch(expr: sp.Basic, values: Mapping[str, Any]):
     def number(value: float):
         return torch.tensor(value, dtype=torch.float64)
 
-    unary = {sp.exp: torch.exp, sp.log: torch.log, sp.sin: torch.sin, sp.cos: torch.cos,
-             sp.tan: torch.tan, sp.sinh: torch.sinh, sp.cosh: torch.cosh, sp.tanh: torch.tanh,
-             sp.asin: torch.asin, sp.acos: torch.acos, sp.atan: torch.atan, sp.Abs: torch.abs,
-             sp.sign: torch.sign}
+    unary = torch_unary()
 
     def walk(node: sp.Basic):
         if node.is_Symbol:
@@ -43,9 +42,7 @@ def to_torch(expr: sp.Basic, values: Mapping[str, Any]):
         if node.is_Pow:
             return torch.pow(walk(node.base), walk(node.exp))
         if node.func in unary:
-            return unary[node.func](walk(node.args[0]))
-        if node.func is sp.Heaviside:
-            return torch.heaviside(walk(node.args[0]), number(0.5))
+            return unary[node.func](torch, walk(node.args[0]))
         if node.func in (sp.Min, sp.Max):
             pick = torch.minimum if node.func is sp.Min else torch.maximum
             result = walk(node.args[0])

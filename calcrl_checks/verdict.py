@@ -32,15 +32,38 @@ GRADIENT_WHERE_CLIPPED = "gradient_where_clipped"
 UNSUBSTITUTED = "unsubstituted"
 #: An answer that came back from the student's sandbox as something that does not decode.
 UNREADABLE = "unreadable"
+#: The checker itself failed (a bug or an author's mistake): a neutral message, 0 points for
+#: now, the details for the instructor. Counted apart from students' mistakes in the report.
+INTERNAL_ERROR = "internal_error"
+#: The answer cell still holds the release stub (decided by the grading engine, where the stub
+#: is seen), or the answer name is not defined. Counted apart in the report.
+NOT_ANSWERED = "not_answered"
+#: A value the notebook defines from another answer disagrees with that answer.
+INCONSISTENT = "inconsistent"
 
-#: Codes every check may return; question-specific codes (author hints) come on top.
-CODES = frozenset({
-    CORRECT, WRONG, WRONG_TYPE, WRONG_SHAPE, NOT_FINITE, PARSE_ERROR, UNSAFE_INPUT, RAISED,
-    TIMEOUT, SWAPPED_COMPONENTS, SIGN_FLIP, CONSTANT_FACTOR, ADDITIVE_CONSTANT,
-    MISSING_INNER_DERIVATIVE, PRODUCT_RULE, EXPONENT_NOT_LOWERED, CONSTANT_DIFFERENTIATED,
-    OTHER_VARIABLE_DIFFERENTIATED, WRONG_VARIABLE, UNKNOWN_SYMBOL, INPUTS_MUTATED,
-    GRADIENT_WHERE_CLIPPED, UNSUBSTITUTED, UNREADABLE,
-})
+# Codes of the learning scenarios (calcrl_checks.scenarios).
+RETURN_DECREASED = "return_decreased"
+RETURN_UNCHANGED = "return_unchanged"
+TOO_LITTLE_GAIN = "too_little_gain"
+MOVED_AWAY = "moved_away"
+WRONG_FIXED_POINT = "wrong_fixed_point"
+
+# Codes of the autograd checks (calcrl_checks.autograd_checks).
+NOT_LEAF = "not_leaf"
+NO_GRAPH = "no_graph"
+NOT_CONNECTED = "not_connected"
+NO_BACKWARD = "no_backward"
+GRAD_ACCUMULATED = "grad_accumulated_twice"
+RETURNED_TENSOR = "returned_tensor"
+HARD_CODED = "hard_coded"
+IGNORES_X0 = "ignores_x0"
+RETURNED_VALUE = "returned_value"
+NO_AUTOGRAD = "no_autograd"
+
+#: Every code the package's checks (and the grading engine) may give: the one registry.
+#: Question-specific codes that authors give their hints come on top.
+CODES = frozenset(value for name, value in list(globals().items())
+                  if name.isupper() and isinstance(value, str))
 
 
 @dataclass(frozen=True)

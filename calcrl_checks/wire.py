@@ -24,6 +24,7 @@ import sympy as sp
 from sympy.core import numbers as _numbers
 
 from .errors import Refused, UnsafeInput
+from .functions import nodes as function_nodes
 from .parsing.grammar import bounded_power
 
 #: Largest expression tree accepted, in nodes, and its deepest nesting.
@@ -52,12 +53,10 @@ _LEAVES: dict[type, Callable[[Any], list[Any]]] = {
 _LEAF_VALUES = {"E": sp.E, "pi": sp.pi, "I": sp.I, "oo": sp.oo, "-oo": -sp.oo, "zoo": sp.zoo,
                 "nan": sp.nan, "true": sp.true, "false": sp.false}
 
+#: Node types that may cross: arithmetic, logic and relations, and every function of the table.
 _OPERATORS: dict[str, type] = {cls.__name__: cls for cls in (
-    sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot,
-    sp.asin, sp.acos, sp.atan, sp.sinh, sp.cosh, sp.tanh, sp.sech, sp.csch, sp.coth, sp.asinh,
-    sp.acosh, sp.atanh, sp.Abs, sp.sign, sp.Heaviside, sp.Min, sp.Max, sp.And, sp.Or, sp.Not,
-    sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan, sp.Equality,
-    sp.Unequality)}
+    sp.Add, sp.Mul, sp.Pow, sp.And, sp.Or, sp.Not, sp.StrictLessThan, sp.LessThan,
+    sp.StrictGreaterThan, sp.GreaterThan, sp.Equality, sp.Unequality, *function_nodes())}
 _REFUSED_SYMPY = {"Derivative": "an unevaluated Derivative", "Integral": "an unevaluated Integral",
                   "Subs": "an unevaluated Subs", "Limit": "an unevaluated Limit"}
 

@@ -10,7 +10,9 @@ MODULES = ["calcrl_checks", "calcrl_checks.api", "calcrl_checks.verdict", "calcr
            "calcrl_checks.parsing.normalize", "calcrl_checks.parsing.latex", "calcrl_checks.wire",
            "calcrl_checks.sampling", "calcrl_checks.hints", "calcrl_checks.calculus",
            "calcrl_checks.rl", "calcrl_checks.form", "calcrl_checks.notebook",
-           "calcrl_checks.scenarios", "calcrl_checks.autograd_checks"]
+           "calcrl_checks.scenarios", "calcrl_checks.autograd_checks", "calcrl_checks.functions",
+           "calcrl_checks.tolerance", "calcrl_checks.guard", "calcrl_checks.consistency",
+           "calcrl_checks.adapt", "calcrl_checks.messages", "calcrl_checks.tensor_facts"]
 
 
 @pytest.mark.parametrize("name", MODULES)

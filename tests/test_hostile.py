@@ -197,8 +197,8 @@ def noisy(v):
 
 
 def warns(v):
-    warnings.warn("a student's warning")
-    warnings.warn("deprecated!", DeprecationWarning)
+    warnings.warn("a student's warning", stacklevel=1)
+    warnings.warn("deprecated!", DeprecationWarning, stacklevel=1)
     np.log(np.zeros(3))                            # RuntimeWarning: divide by zero
     return 2 * v
 

@@ -81,8 +81,8 @@ REFUSED = [
     ("(x + 1", ParseError, 0, "never closed"),
     ("x +", ParseError, 3, "ends too early"),
     ("x/0", ParseError, 1, "division by zero"),
-    ("sin^2(x)", ParseError, 0, "parentheses"),
-    ("|x|", ParseError, 0, "abs("),
+    ("sin x/2", ParseError, 0, "two ways"),
+    ("|x", ParseError, 0, "never closed"),
     (r"\frac{1}{\foo}", ParseError, 9, r"\foo"),
 ]
 
@@ -112,7 +112,7 @@ def test_empty_text_is_a_parse_error_without_a_position():
     ("Sin(x)", ["x"], "sin"),
     ("W1 + 1", ["w1"], "w1"),
     ("expx", ["x"], "exp"),
-    ("x_1", ["x1"], "x1"),
+    ("W_1", ["w1"], "w1"),
 ])
 def test_unknown_names_get_a_suggestion(text, symbols, suggestion):
     with pytest.raises(ParseError) as caught:

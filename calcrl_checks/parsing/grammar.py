@@ -11,8 +11,9 @@ import math
 import sympy as sp
 
 from ..errors import ParseError, UnsafeInput
+from ..functions import ROWS_BY_NAME
 from .tokens import Token
-from .vocabulary import CONSTANTS, FUNCTIONS, suggest
+from .vocabulary import CONSTANTS, suggest
 
 #: Deepest nesting of parentheses, powers, signs and calls.
 MAX_DEPTH = 40
@@ -132,7 +133,14 @@ class Grammar:
                          self.original, token.column)
 
     def call(self, name: Token) -> sp.Expr:
-        builder, fewest, most = FUNCTIONS[name.text]
+        row = ROWS_BY_NAME[name.text]
+        if name.power == "-1" and row.inverse is not None:
+            row = ROWS_BY_NAME[row.inverse]          # sin^(-1) x is arcsin x
+        elif name.power == "-1":
+            raise ParseError(f"'{name.text}^(-1)' at column {name.column + 1} could mean "
+                             f"1/{name.text}(...) or the inverse function: write that one",
+                             self.original, name.column)
+        builder, (fewest, most) = row.build, row.arity
         self.enter(name)
         if self.at("("):
             opened = self.take()
@@ -142,22 +150,71 @@ class Grammar:
                 arguments.append(self.sum())
             self.expect(")", opened)
         else:
-            following = self.peek()
-            if following is None or following.kind not in ("number", "name", "function"):
-                raise ParseError(f"'{name.text}' at column {name.column + 1} needs its argument "
-                                 f"in parentheses, like {name.text}(x)", self.original,
-                                 name.column)
-            arguments = [self.atom()]
-            if self.at("**"):
-                raise ParseError(f"write {name.text}(...) with parentheses (column "
-                                 f"{name.column + 1}): '{name.text} {following.text}^...' "
-                                 "could be read two ways", self.original, name.column)
+            arguments = [self.bare_argument(name)]
         self.depth -= 1
         if not fewest <= len(arguments) <= most:
             wanted = str(fewest) if fewest == most else f"{fewest} to {most}"
             raise ParseError(f"'{name.text}' takes {wanted} argument(s), got {len(arguments)} "
                              f"(column {name.column + 1})", self.original, name.column)
-        return builder(*arguments)
+        if name.base is not None:
+            if len(arguments) != 1:
+                raise ParseError(f"'log_{name.base}' takes one argument (column "
+                                 f"{name.column + 1})", self.original, name.column)
+            arguments.append(sp.E if name.base == "e" else sp.Rational(name.base))
+        value = builder(*arguments)
+        if name.power not in (None, "-1", "1"):
+            value = bounded_power(value, sp.Rational(name.power), name.column, self.original)
+        return value
+
+    def bare_argument(self, name: Token) -> sp.Expr:
+        """The argument of a function written without parentheses.
+
+        The rule: it is the product written right after the name without an operator sign,
+        up to the next +, -, *, /, comma, closing parenthesis or function name. So ``sin 2x``
+        is sin(2x), ``2 sin 2x cos x`` is 2 sin(2x) cos(x), and ``cos x^2`` is cos(x^2) (the
+        square of cos x is ``cos^2 x``). Where a second reading is as plausible (``sin x/2``,
+        ``sin x e^x``), the text is refused with both readings shown.
+        """
+        following = self.peek()
+        if following is None or following.kind not in ("number", "name", "function") \
+                and following.text != "(":
+            raise ParseError(f"'{name.text}' at column {name.column + 1} needs its argument "
+                             f"in parentheses, like {name.text}(x)", self.original, name.column)
+        factors: list[sp.Expr] = []
+        powered = False
+        while True:
+            start = self.index
+            factors.append(self.power())
+            powered = powered or any(t.text == "**" for t in self.tokens[start:self.index])
+            token, after = self.peek(), self._token(self.index + 1)
+            if not (token is not None and token.implicit and after is not None
+                    and after.kind != "function"):
+                break
+            self.take()
+        argument = sp.Mul(*factors)
+        varying = [f for f in factors if not f.is_number]
+        shown = name.text if name.power is None else f"{name.text}^{name.power}"
+        if len(varying) >= 2 and powered:
+            first = sp.Mul(*factors[:len(factors) - 1])
+            raise ParseError(f"'{shown}' at column {name.column + 1} without parentheses can "
+                             f"be read two ways: {shown}({_text(argument)}) or "
+                             f"{shown}({_text(first)})*{_text(factors[-1])}. Add parentheses "
+                             "to say which", self.original, name.column)
+        divisor = self._token(self.index + 1)
+        if self.at("/") and divisor is not None and divisor.kind != "function":
+            rest = "(...)" if divisor.text == "(" else divisor.text
+            raise ParseError(f"'{shown}' at column {name.column + 1} without parentheses can "
+                             f"be read two ways: {shown}({_text(argument)})/{rest} or "
+                             f"{shown}({_text(argument)}/{rest}). Add parentheses to say which",
+                             self.original, name.column)
+        return argument
+
+    def _token(self, index: int) -> Token | None:
+        return self.tokens[index] if index < len(self.tokens) else None
+
+
+def _text(expr: sp.Expr) -> str:
+    return sp.sstr(expr).replace("**", "^")
 
 
 def bounded_power(base: sp.Expr, exponent: sp.Expr, column: int | None = None,

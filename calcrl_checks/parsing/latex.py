@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 
 from ..errors import ParseError
+from ..functions import latex_names
 
-_FUNCTIONS = {"ln", "log", "exp", "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos",
-              "arctan", "sinh", "cosh", "tanh", "coth", "max", "min", "sqrt", "sigma"}
+_FUNCTIONS = latex_names()
+
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "theta", "vartheta", "lambda",
           "mu", "phi", "varphi", "pi", "sigma", "tau", "omega", "eta", "kappa", "rho", "xi"}
 _RENAMED = {"varepsilon": "eps", "epsilon": "eps", "vartheta": "theta", "varphi": "phi",
@@ -19,6 +20,7 @@ _OPERATORS = {"cdot": "*", "times": "*", "div": "/", "ast": "*"}
 _SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "left", "right", "big", "Big", "bigl",
             "bigr", "Bigl", "Bigr", "displaystyle", "limits"}
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+_ENDS_WITH_LOG = re.compile(r"(?<![A-Za-z])log\s*$")
 
 
 def looks_like_latex(text: str) -> bool:
@@ -82,6 +84,13 @@ class _Reader:
             elif char in "^_":
                 self.pos += 1
                 argument = self.group()
+                if char == "_" and _ENDS_WITH_LOG.search("".join(out)):
+                    # \log_2 x, log_{10}(x): a logarithm's base, read by the tokenizer.
+                    out[-1] = out[-1].rstrip()
+                    plain = argument.strip()
+                    out.append(f"_{plain} " if plain.isdigit() or plain == "e"
+                               else f"_({plain}) ")
+                    continue
                 if char == "_" and out:
                     # theta_0 names one symbol, theta0: glue the subscript to its base.
                     out[-1] = out[-1].rstrip()

@@ -1,14 +1,15 @@
 """Stage 1 of reading text: one spelling for every symbol a student may type.
 
 Unicode minus signs, multiplication dots, superscript digits and Greek letters become plain
-Python-style math; ``^`` becomes ``**``. Every output character remembers the input column it
-came from, so later stages can point at what the student wrote.
+Python-style math; ``^`` becomes ``**``; ``|x|`` becomes ``abs(x)`` (a bar opens after an
+operator or at the start, and closes after an operand). Every output character remembers the
+input column it came from, so later stages can point at what the student wrote.
 """
 from __future__ import annotations
 
 import unicodedata
 
-from ..errors import UnsafeInput
+from ..errors import ParseError, UnsafeInput
 
 #: Longest text read at all; longer answers are refused before any other work.
 MAX_TEXT_LENGTH = 2000
@@ -46,8 +47,19 @@ def normalize(text: str) -> tuple[str, list[int]]:
         origin.extend([column] * len(piece))
 
     column = 0
+    open_bars: list[int] = []
     while column < len(text):
         char = text[column]
+        if char == "|":
+            before = "".join(out).rstrip()[-1:]
+            if open_bars and (before.isalnum() or before in ")._"):
+                open_bars.pop()
+                emit(")", column)
+            else:
+                open_bars.append(column)
+                emit(" abs(", column)
+            column += 1
+            continue
         if char in _SUPERSCRIPTS:
             start = column
             digits = ""
@@ -68,4 +80,7 @@ def normalize(text: str) -> tuple[str, list[int]]:
         else:
             emit(char, column)
         column += 1
+    if open_bars:
+        raise ParseError(f"the '|' at column {open_bars[-1] + 1} is never closed", text,
+                         open_bars[-1])
     return "".join(out), origin

@@ -1,7 +1,10 @@
 """Stage 2 of reading text: split normalised text into tokens and make implicit products explicit.
 
-``2x e^x`` becomes ``2 * x * e ** x``; ``sin x`` becomes ``sin(x)``. Strings, attribute access,
-subscripts and other Python constructs are refused here, with the column they start at.
+``2x e^x`` becomes ``2 * x * e ** x`` (the inserted products are marked ``implicit``, which is
+how the grammar finds the argument of ``sin 2x``). A function's power and a logarithm's base are
+folded into the function's token: ``sin^2``, ``sin^(-1)``, ``log_2``. ``w_1`` names the declared
+symbol ``w1``. Strings, attribute access, subscripts and other Python constructs are refused
+here, with the column they start at.
 """
 from __future__ import annotations
 
@@ -39,7 +42,6 @@ _REFUSED_CHARACTERS = {
     "!": "'!' is not allowed in an answer",
     "%": "'%' is not allowed in an answer",
     "&": "'&' is not allowed in an answer",
-    "|": "write abs(...) instead of |...|",
     "~": "'~' is not allowed in an answer",
     "#": "comments (#) are not allowed in an answer",
     "\\": "a backslash is not allowed here",
@@ -54,6 +56,12 @@ class Token:
     kind: str          # "number", "name", "function", "op"
     text: str
     column: int        # column in the student's original text
+    #: An operator the reader inserted (``2x`` -> ``2 * x``), not one the student typed.
+    implicit: bool = False
+    #: A function's power written on its name (``sin^2 x``: "2"; ``sin^(-1) x``: "-1").
+    power: str | None = None
+    #: A logarithm's base written as a subscript (``log_2 x``: "2"); "?" until it is read.
+    base: str | None = None
 
 
 def tokenize(text: str, origin: list[int], symbols: frozenset[str], original: str) -> list[Token]:
@@ -89,7 +97,7 @@ def tokenize(text: str, origin: list[int], symbols: frozenset[str], original: st
             raw.extend(_read_name(piece, column, symbols, original))
             continue
         raw.append(Token(kind, piece, column))
-    return _insert_products(raw)
+    return _insert_products(_fold_decorations(raw, original))
 
 
 def _read_name(name: str, column: int, symbols: frozenset[str], original: str) -> list[Token]:
@@ -103,6 +111,14 @@ def _read_name(name: str, column: int, symbols: frozenset[str], original: str) -
         return [Token("name", name, column)]
     if name in FUNCTIONS:
         return [Token("function", name, column)]
+    based = _LOG_BASE.match(name)
+    if based:
+        rest = name[based.end():]
+        tail = _read_name(rest, column + based.end(), symbols, original) if rest else []
+        return [Token("function", "log", column, base=based.group(1) or "?"), *tail]
+    glued = name.replace("_", "")
+    if "_" in name and glued in symbols and not name.startswith("_"):
+        return [Token("name", glued, column)]    # w_1 is how w1 is written with a subscript
     pieces = _split_product(name, symbols)
     if pieces:
         tokens, offset = [], column
@@ -114,6 +130,57 @@ def _read_name(name: str, column: int, symbols: frozenset[str], original: str) -
 
 
 _CALCULUS = {name for name, why in FORBIDDEN.items() if why.startswith("calculus")}
+#: ``log_2``, ``log_10``, ``log_e``; ``log_`` alone takes its base from a following ``(2)``.
+_LOG_BASE = re.compile(r"log_(\d+|e)?")
+
+
+def _fold_decorations(tokens: list[Token], original: str) -> list[Token]:
+    """Fold ``f ** exponent`` (a number, maybe signed or in parentheses) into the function's
+    token, and read the ``(base)`` of a ``log_``."""
+    out: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if token.kind != "function":
+            out.append(token)
+            continue
+        base = token.base
+        if base == "?":
+            base, index = _signed_number(tokens, index)
+            if base is None or base.startswith(("-", "+")):
+                raise ParseError(f"'log_' at column {token.column + 1} needs a base, like "
+                                 "log_2(x)", original, token.column)
+        power = None
+        if index < len(tokens) and tokens[index].text == "**" and tokens[index].kind == "op":
+            power, after = _signed_number(tokens, index + 1)
+            if power is not None:
+                index = after
+        out.append(Token("function", token.text, token.column, power=power, base=base))
+    return out
+
+
+def _signed_number(tokens: list[Token], index: int) -> tuple[str | None, int]:
+    """A number at ``index``: ``2``, ``-1``, ``(2)`` or ``(-1)``; (None, index) if there is none."""
+    def at(i: int, kind: str, texts: tuple[str, ...] = ()) -> bool:
+        return i < len(tokens) and tokens[i].kind == kind and (not texts or tokens[i].text in texts)
+
+    start, opened = index, at(index, "op", ("(",))
+    if opened:
+        index += 1
+    sign = ""
+    if at(index, "op", ("-", "+")):
+        sign = "-" if tokens[index].text == "-" else ""
+        index += 1
+    if not at(index, "number"):
+        return None, start
+    number = sign + tokens[index].text
+    index += 1
+    if opened:
+        if not at(index, "op", (")",)):
+            return None, start
+        index += 1
+    return number, index
 
 
 def _split_product(name: str, symbols: frozenset[str]) -> list[str] | None:
@@ -144,6 +211,6 @@ def _insert_products(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     for token in tokens:
         if out and _ends_operand(out[-1]) and _starts_operand(token):
-            out.append(Token("op", "*", token.column))
+            out.append(Token("op", "*", token.column, implicit=True))
         out.append(token)
     return out

@@ -1,7 +1,8 @@
 """The whitelist: every function and constant an answer may name, and the names it may not.
 
-RL helpers (sigmoid, softplus, relu, clip) are defined by their formulas, so an answer that uses
-them is compared like any other expression.
+Functions come from :mod:`calcrl_checks.functions` (one table for every stage). RL helpers
+(sigmoid, softplus, relu, clip) are defined by their formulas there, so an answer that uses them
+is compared like any other expression.
 """
 from __future__ import annotations
 
@@ -10,58 +11,11 @@ from collections.abc import Callable, Iterable
 
 import sympy as sp
 
+from ..functions import ROWS_BY_NAME
 
-def _sigmoid(x: sp.Expr) -> sp.Expr:
-    return 1 / (1 + sp.exp(-x))
-
-
-def _softplus(x: sp.Expr) -> sp.Expr:
-    return sp.log(1 + sp.exp(x))
-
-
-def _relu(x: sp.Expr) -> sp.Expr:
-    return sp.Max(0, x)
-
-
-def _clip(x: sp.Expr, low: sp.Expr, high: sp.Expr) -> sp.Expr:
-    return sp.Min(sp.Max(x, low), high)
-
-
-def _log(x: sp.Expr, base: sp.Expr | None = None) -> sp.Expr:
-    return sp.log(x) if base is None else sp.log(x) / sp.log(base)
-
-
-#: name -> (builder, smallest and largest number of arguments)
+#: name -> (builder, smallest and largest number of arguments), from the one function table.
 FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int, int]] = {
-    "exp": (sp.exp, 1, 1),
-    "log": (_log, 1, 2),
-    "ln": (sp.log, 1, 1),
-    "log2": (lambda x: sp.log(x) / sp.log(2), 1, 1),
-    "log10": (lambda x: sp.log(x) / sp.log(10), 1, 1),
-    "sqrt": (sp.sqrt, 1, 1),
-    "cbrt": (sp.cbrt, 1, 1),
-    "abs": (sp.Abs, 1, 1),
-    "Abs": (sp.Abs, 1, 1),
-    "sign": (sp.sign, 1, 1),
-    "min": (sp.Min, 1, 16),
-    "max": (sp.Max, 1, 16),
-    "Min": (sp.Min, 1, 16),
-    "Max": (sp.Max, 1, 16),
-    "heaviside": (sp.Heaviside, 1, 1),
-    "Heaviside": (sp.Heaviside, 1, 1),
-    "sin": (sp.sin, 1, 1), "cos": (sp.cos, 1, 1), "tan": (sp.tan, 1, 1),
-    "sec": (sp.sec, 1, 1), "csc": (sp.csc, 1, 1), "cot": (sp.cot, 1, 1),
-    "asin": (sp.asin, 1, 1), "acos": (sp.acos, 1, 1), "atan": (sp.atan, 1, 1),
-    "arcsin": (sp.asin, 1, 1), "arccos": (sp.acos, 1, 1), "arctan": (sp.atan, 1, 1),
-    "sinh": (sp.sinh, 1, 1), "cosh": (sp.cosh, 1, 1), "tanh": (sp.tanh, 1, 1),
-    "sech": (sp.sech, 1, 1), "csch": (sp.csch, 1, 1), "coth": (sp.coth, 1, 1),
-    "asinh": (sp.asinh, 1, 1), "acosh": (sp.acosh, 1, 1), "atanh": (sp.atanh, 1, 1),
-    "sigmoid": (_sigmoid, 1, 1),
-    "sigma": (_sigmoid, 1, 1),
-    "softplus": (_softplus, 1, 1),
-    "relu": (_relu, 1, 1),
-    "clip": (_clip, 3, 3),
-}
+    name: (row.build, *row.arity) for name, row in ROWS_BY_NAME.items()}
 
 #: ``E`` is how sympy prints Euler's number, so pasted sympy output reads back (a question
 #: that declares a symbol named E keeps its symbol: declared symbols win).
@@ -90,7 +44,8 @@ def known_names(symbols: Iterable[str]) -> list[str]:
 def suggest(name: str, symbols: Iterable[str]) -> str | None:
     """The closest allowed name to an unknown one: 'Sin' -> 'sin', 'W1' -> 'w1'."""
     candidates = known_names(symbols)
-    by_case = [c for c in candidates if c.lower() == name.lower()]
+    glued = name.replace("_", "").lower()
+    by_case = [c for c in candidates if c.lower() in (name.lower(), glued)]
     if by_case:
         return by_case[0]
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)

@@ -1,0 +1,135 @@
+"""Every kind a student may hand in is accepted wherever a number, a vector or an expression is
+asked, and visible checks accept exactly what the hidden checks accept: whatever the visible
+check lets through reaches the hidden check (through the wire, as under the grading engine)."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy as sp
+import torch
+
+from calcrl_checks import compare, form
+from calcrl_checks.wire import decode_value, encode_value
+
+x = sp.Symbol("x")
+REFUSALS = {"wrong_type", "wrong_shape", "unsafe_input", "parse_error", "unknown_symbol",
+            "unreadable"}
+
+
+def _visible(check, *args) -> bool:
+    try:
+        check(*args)
+    except AssertionError:
+        return False
+    return True
+
+
+def _hidden(value, expected, **options):
+    """The hidden check as the engine runs it: on the value rebuilt from plain data."""
+    return compare(decode_value(encode_value(value)), expected, **options)
+
+
+# Numbers: 1/sqrt(5) written every way a student might (q02's slope_at_half).
+SLOPE = 1 / sp.sqrt(5)
+NUMBERS = [
+    float(SLOPE), np.float64(SLOPE), np.array(float(SLOPE)), sp.sqrt(5) / 5, 1 / sp.sqrt(5),
+    sp.Float(float(SLOPE)), "1/sqrt(5)", r"\frac{1}{\sqrt{5}}", "sqrt(5)/5",
+    torch.tensor(float(SLOPE), dtype=torch.float64), np.float32(SLOPE),
+]
+WHOLE = [6, 6.0, np.int64(6), np.int32(6), np.float32(6), np.float16(6), np.array(6),
+         np.array(6.0), Fraction(6), Fraction(12, 2), sp.Integer(6), sp.Float(6), sp.Rational(6),
+         "6", "12/2", torch.tensor(6.0), torch.tensor(6), sp.sqrt(36)]
+FRACTIONS = [Fraction(6, 5), sp.Rational(6, 5), 1.2, np.float64(1.2), "6/5", "1.2",
+             np.array(1.2)]
+
+
+@pytest.mark.parametrize("value", NUMBERS, ids=repr)
+def test_every_kind_of_number_passes_both_checks(value):
+    assert _visible(form.number, value, "slope_at_half")
+    assert _hidden(value, SLOPE, rtol=1e-4).passed
+
+
+@pytest.mark.parametrize("value", WHOLE, ids=repr)
+def test_every_kind_of_whole_number_passes_both_checks(value):
+    assert _visible(form.number, value, "df_at_0")
+    assert _hidden(value, 6).passed
+
+
+@pytest.mark.parametrize("value", FRACTIONS, ids=repr)
+def test_fractions_pass_both_checks(value):
+    assert _visible(form.number, value, "clipped_value")
+    assert _hidden(value, 1.2).passed
+    assert _hidden(value, sp.Rational(6, 5)).passed
+
+
+PAIRS = [(20, 15), [20, 15], np.array([20, 15]), np.array([20.0, 15.0]),
+         (sp.Integer(20), sp.Integer(15)), (Fraction(20), 15.0), torch.tensor([20.0, 15.0]),
+         sp.Matrix([20, 15]), sp.Matrix([[20, 15]]), ("20", "15"), (np.float64(20), np.int32(15)),
+         (sp.Float(20), "15"), np.array([sp.Integer(20), sp.Integer(15)], dtype=object)]
+
+
+@pytest.mark.parametrize("value", PAIRS, ids=repr)
+def test_every_kind_of_pair_passes_both_checks(value):
+    assert _visible(form.array, value, (2,), "values_at_1_2")
+    assert _hidden(value, (20, 15)).passed
+
+
+EXPRESSIONS = [2 * x * sp.cos(x**2), "2x cos(x^2)", "2 x cos x^2", r"2x\cos\left(x^{2}\right)",
+               sp.Float(2.0) * x * sp.cos(x**2), "2*x*cos(x**2)"]
+
+
+@pytest.mark.parametrize("value", EXPRESSIONS, ids=repr)
+def test_every_kind_of_expression_passes_both_checks(value):
+    assert _visible(form.expression, value, ["x"], "d_sin_x2")
+    assert _hidden(value, sp.diff(sp.sin(x**2), x), domain={"x": (-3, 3)}).passed
+
+
+# A wide corpus: anything the visible check lets through is not refused by the hidden one.
+CORPUS = [*NUMBERS, *WHOLE, *FRACTIONS, *PAIRS, *EXPRESSIONS, None, True, np.bool_(True), [6],
+          [[6]], "x", "6x", "", "sin(", {"a": 1}, {6}, b"6", complex(6, 1), 6 + 0j, np.nan,
+          float("inf"), sp.oo, sp.zoo, sp.I, sp.Symbol("y"), (6,), np.zeros((2, 2)),
+          torch.zeros(2), sp.Matrix([[1, 2], [3, 4]]), object(), len, lambda v: v, range(2),
+          "6; import os", "__import__('os')", np.array(["6"]), np.datetime64("2020-01-01")]
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=lambda v: repr(v)[:40])
+def test_what_the_visible_number_check_lets_through_reaches_the_hidden_check(value):
+    if _visible(form.number, value, "answer"):
+        verdict = _hidden(value, 6)
+        assert verdict.code not in REFUSALS, verdict.message
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=lambda v: repr(v)[:40])
+def test_what_the_visible_array_check_lets_through_reaches_the_hidden_check(value):
+    if _visible(form.array, value, (2,), "answer"):
+        verdict = _hidden(value, (20, 15))
+        assert verdict.code not in REFUSALS, verdict.message
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=lambda v: repr(v)[:40])
+def test_what_the_visible_expression_check_lets_through_reaches_the_hidden_check(value):
+    if _visible(form.expression, value, ["x"], "answer"):
+        verdict = _hidden(value, sp.sin(x), domain={"x": (-3, 3)})
+        assert verdict.code not in REFUSALS, verdict.message
+
+
+def test_a_callable_object_is_refused_by_both_checks_alike():
+    class Doubler:
+        def __call__(self, v):
+            return 2 * v
+
+    assert not _visible(form.function, Doubler(), [1.0])
+    assert compare(Doubler(), 2 * x).code == "wrong_type"
+
+
+def test_the_visible_function_check_calls_on_copies_and_names_a_changed_input(capsys):
+    def doubles_in_place(theta, g, alpha):
+        theta *= 2
+        return theta
+
+    theta = np.array([1.0, 2.0])
+    assert _visible(form.function, doubles_in_place, [theta, np.zeros(2), 0.1], (2,))
+    assert theta.tolist() == [1.0, 2.0]
+    assert "changed its argument 1 in place" in capsys.readouterr().out
