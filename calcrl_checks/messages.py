@@ -131,6 +131,15 @@ def inconsistent(what: str, source: str, recomputed: str) -> str:
                  f"mistake is in {source}.")
 
 
+def not_answered(name: str | None) -> str:
+    """For an answer cell still holding its stub, or an answer name that is not defined."""
+    if name is None:
+        return ("Not answered yet: write your answer in the answer cell above, in place of "
+                "`raise NotImplementedError()`.")
+    return (f"Not answered: {name} is not defined when this cell runs. Define it in the answer "
+            "cell above, and check that the cell runs without an error.")
+
+
 def refused(code: str, text: str, context: Context | None = None) -> str:
     opener = {codes.PARSE_ERROR: "Could not read your answer",
               codes.UNSAFE_INPUT: "This answer cannot be accepted",

@@ -18,7 +18,7 @@ from typing import Any
 
 from .errors import BudgetExceeded
 from .guard import internal_error, timed_out
-from .verdict import CheckFailed, Verdict
+from .verdict import INTERNAL_ERROR, CheckFailed, Verdict
 
 #: Mime type of the verdict record each graded check leaves in the autograded notebook.
 VERDICT_MIME = "application/vnd.calcrl.verdict+json"
@@ -104,8 +104,15 @@ def partial_credit_text(graded: Graded) -> str:
 
 
 def verdict_output(graded: Graded) -> dict[str, Any]:
-    """The display data that carries a verdict record (read by the class report)."""
+    """The display data that carries a verdict record (read by the class report).
+
+    A checker's own failure also records its details for the instructor (never shown in the
+    student's text).
+    """
     record = {**graded.verdict.as_record(), "part": graded.part, "points": graded.points}
+    if graded.verdict.code == INTERNAL_ERROR:
+        record["details"] = {key: str(value)[:400] for key, value in
+                             graded.verdict.details.items()}
     return {VERDICT_MIME: record, "text/plain": f"[{graded.part}: {graded.verdict.code}]"}
 
 

@@ -355,3 +355,13 @@ def test_the_sandbox_check_command_passes_here(tmp_path):
     result = calcrl(tmp_path, "sandbox-check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "FAILED" not in result.stdout and result.stdout.count("[ok]") >= 8
+
+
+def test_a_checker_failure_keeps_its_details_for_the_instructor_only():
+    from calcrl_checks.guard import internal_error
+    from calcrl_checks.notebook import verdict_output
+
+    bundle = verdict_output(Graded(internal_error(KeyError("boom")), "p", 2.0))
+    assert bundle[VERDICT_MIME]["code"] == "internal_error"
+    assert "KeyError" in bundle[VERDICT_MIME]["details"]["internal_error"]
+    assert "KeyError" not in bundle["text/plain"] + bundle[VERDICT_MIME]["message"]

@@ -136,3 +136,20 @@ def test_running_the_demo_again_gives_the_same_table(graded_class):
         return output[output.index("student     "):output.index("Where everything is")]
 
     assert table(again.stdout) == table(graded_class.demo.stdout)
+
+
+def test_unanswered_parts_are_not_answered_and_kept_apart_from_mistakes(graded_class):
+    from calcrl_checks.instructor.course import Course
+    from calcrl_checks.instructor.verdict_records import class_records
+
+    records = class_records(Course(graded_class.root), course.ASSIGNMENT)
+    blank = [r for r in records if r.student == "blank"]
+    assert len(blank) >= 40 and {r.code for r in blank} == {"not_answered"}
+    syntax = {r.cell: r.code for r in records if r.student == "syntax"}
+    assert syntax["q10-df-test"] == "not_answered"  # df never got defined
+    mistakes = graded_class.demo.stdout.split("Most common mistakes:")[1].split("\n\n")[0]
+    assert "not_answered" not in mistakes
+    page = (graded_class.root / "reports" / "calculus" / "report.html").read_text()
+    section = page.split('<h3 id="q10-df-test">')[1].split("<h3")[0]
+    assert re.search(r"not answered: 2 of \d+", section), section
+    assert "<code>not_answered</code>" not in page

@@ -70,6 +70,20 @@ def answer_names(code: str) -> list[str]:
     return sorted(name for name in read - bound if not hasattr(builtins, name))
 
 
+def bound_names(code: str) -> set[str]:
+    """Names a cell binds at its top level (assigned, defined, imported); none if it does not
+    compile.
+
+    >>> sorted(bound_names("import numpy as np\\ndef f(x):\\n    return x\\ny = f(2)"))
+    ['f', 'np', 'y']
+    """
+    try:
+        table = symtable.symtable(code, "<cell>", "exec")
+    except SyntaxError:
+        return set()
+    return {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+
+
 @dataclass
 class HiddenRun:
     """What a hidden region did: its verdicts, its own output, and the error that ended it."""

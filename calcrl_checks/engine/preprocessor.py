@@ -15,13 +15,16 @@ from typing import Any
 
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
-from nbgrader.utils import is_grade, is_solution
+from nbgrader.utils import compute_checksum, is_grade, is_solution
 from traitlets import Float, Integer
 
+from .. import messages
+from ..notebook import Graded
+from ..verdict import NOT_ANSWERED, Verdict
 from . import outputs
 from .bubblewrap import UNSANDBOXED_VARIABLE, check_course_hidden, unsandboxed_requested
 from .files import submission_files
-from .hidden import run_hidden, segments
+from .hidden import answer_names, bound_names, run_hidden, segments
 from .host import Limits, shared_sandbox
 from .runner import NotebookRunner
 
@@ -58,14 +61,17 @@ class GradeInSandbox(NbGraderPreprocessor):
         label = f"{info.get('student', '?')}/{info.get('notebook', '?')}"
         files = self._files(info, resources.get("metadata", {}).get("path"))
         with NotebookRunner(sandbox, self.limits(), files, label, self.log) as runner:
+            stubs = Stubs()
             for cell in nb.cells:
                 if cell.cell_type != "code":
                     continue
+                test = is_grade(cell) and not is_solution(cell)
                 if not cell.source.strip():
                     cell.outputs, cell.execution_count = [], None
-                elif is_grade(cell) and not is_solution(cell):
-                    self._test_cell(cell, runner, label)
+                elif test:
+                    self._test_cell(cell, runner, label, stubs.unanswered(cell))
                 else:
+                    stubs.see(cell)
                     cell.outputs, cell.execution_count, _ = runner.run(cell.source)
         return nb, resources
 
@@ -84,40 +90,97 @@ class GradeInSandbox(NbGraderPreprocessor):
         release = Path(course.format_path(course.release_directory, ".", assignment))
         return submission_files(submitted, release, self.files_mib * (1 << 20))
 
-    def _test_cell(self, cell: NotebookNode, runner: NotebookRunner, label: str) -> None:
+    def _test_cell(self, cell: NotebookNode, runner: NotebookRunner, label: str,
+                   unanswered: bool) -> None:
+        """Run a test cell: its visible parts in the sandbox, its hidden regions here.
+
+        The cell's outputs end with what nbgrader reads as its score: an error (a visible
+        check or a hidden region that failed), or the trusted verdicts' score. An answer still
+        holding its stub is ``not_answered``, its hidden tests not run.
+        """
         points = float(cell.metadata.nbgrader.get("points", 0))
         parts = segments(cell.source)
         if not any(part.hidden for part in parts):
             self.log.warning("[calcrl] %s: test cell %s has no hidden tests: its points depend "
                              "only on code that runs next to the student's", label,
                              cell.metadata.nbgrader.get("grade_id"))
-        cell_outputs: list[NotebookNode] = []
-        graded = []
+        shown: list[NotebookNode] = []
+        graded: list[Graded] = []
         count = None
-        failed = False
         for part in parts:
-            if not part.hidden:
-                shown, ran, _ = runner.run(part.code, test_cell=True)
-                count = ran if ran is not None else count
-                cell_outputs += shown
-                failed = any(o.output_type == "error" for o in shown)
-            else:
-                started = time.monotonic()
-                hidden = run_hidden(part.code, runner.fetch)
-                runner.busy_seconds += time.monotonic() - started
-                graded += hidden.graded
-                if hidden.printed:
-                    cell_outputs.append(outputs.stream(hidden.printed))
-                cell_outputs += outputs.verdicts(hidden.graded)
-                if hidden.error:
-                    cell_outputs.append(outputs.error(*hidden.error))
-                    failed = True
-            if failed:
+            if part.hidden and unanswered:
                 break
-        if not failed:
-            cell_outputs += outputs.score(graded, points, count)
-        cell.outputs = cell_outputs
+            if part.hidden:
+                self._hidden(part.code, runner, points, shown, graded)
+            else:
+                visible, ran, _ = runner.run(part.code, test_cell=True)
+                count = ran if ran is not None else count
+                shown += visible
+            if not unanswered and any(o.output_type == "error" for o in shown):
+                break
+        names = [name for part in parts if part.hidden for name in answer_names(part.code)]
+        if unanswered:
+            graded = [_not_answered(", ".join(names) or "answer", points, None)]
+            shown = [o for o in shown if o.output_type != "error"] + outputs.verdicts(graded)
+        elif not graded and any(o.output_type == "error" for o in shown):
+            missing = next((name for name in names if not runner.defines(name)), None)
+            if missing:  # the visible check failed on it first (a NameError)
+                graded = [_not_answered(missing, points, missing)]
+                shown += outputs.verdicts(graded)
+        if not any(o.output_type == "error" for o in shown):
+            shown += outputs.score(graded, points, count)
+        cell.outputs = shown
         cell.execution_count = count
+
+    @staticmethod
+    def _hidden(code: str, runner: NotebookRunner, points: float, shown: list[NotebookNode],
+                graded: list[Graded]) -> None:
+        """Run one hidden region here; add its outputs and verdicts."""
+        started = time.monotonic()
+        hidden = run_hidden(code, runner.fetch)
+        runner.busy_seconds += time.monotonic() - started
+        if hidden.missing and not hidden.graded:
+            hidden.graded, hidden.error = [_not_answered(hidden.missing, points,
+                                                         hidden.missing)], None
+        graded += hidden.graded
+        if hidden.printed:
+            shown.append(outputs.stream(hidden.printed))
+        shown += outputs.verdicts(hidden.graded)
+        if hidden.error:
+            shown.append(outputs.error(*hidden.error))
+
+
+class Stubs:
+    """Which answers are still the release's stubs, decided where the stub is seen.
+
+    An answer cell whose checksum is the release's is a stub (nbgrader's own test for an
+    unanswered cell). A test cell is unanswered when every answer cell since the previous test
+    cell is a stub, or when its hidden tests read a name last bound by a stub (a function whose
+    body is still ``raise NotImplementedError()``).
+    """
+
+    def __init__(self) -> None:
+        self.since_last_test: list[bool] = []
+        self.bound_by_stub: dict[str, bool] = {}
+
+    def see(self, cell: NotebookNode) -> None:
+        stub = is_solution(cell) and \
+            cell.metadata.nbgrader.get("checksum") == compute_checksum(cell)
+        if is_solution(cell):
+            self.since_last_test.append(stub)
+        self.bound_by_stub.update(dict.fromkeys(bound_names(cell.source), stub))
+
+    def unanswered(self, test_cell: NotebookNode) -> bool:
+        names = {name for part in segments(test_cell.source) if part.hidden
+                 for name in answer_names(part.code)}
+        answers, self.since_last_test = self.since_last_test, []
+        return (bool(answers) and all(answers)) or \
+            any(self.bound_by_stub.get(name) for name in names)
+
+
+def _not_answered(part: str, points: float, name: str | None) -> Graded:
+    """The verdict for an answer not given: ``name`` is undefined, or (None) the stub stays."""
+    return Graded(Verdict(False, 0.0, NOT_ANSWERED, messages.not_answered(name)), part, points)
 
 
 def _course_root(course: Any, student: str, assignment: str, graded_folder: str | None) -> Path:

@@ -119,6 +119,14 @@ class NotebookRunner:
                                          "it run in a fresh process."))
         return cleaned, result.count, result
 
+    def defines(self, name: str) -> bool:
+        """Whether the notebook defines ``name`` now."""
+        try:
+            self.fetch(name)
+        except LookupError:
+            return False
+        return True
+
     def fetch(self, name: str) -> Any:
         """The student's answer ``name`` (``LookupError`` when the notebook has none)."""
         session = self._live_session()

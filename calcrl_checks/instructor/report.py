@@ -13,12 +13,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..verdict import CORRECT, INTERNAL_ERROR, NOT_ANSWERED
 from .course import Course
 from .grades import StudentGrades, class_grades
 from .verdict_records import Record, class_records
 
-#: Codes that mean "no mistake to count" in the diagnosis table.
-_NOT_MISTAKES = {"correct"}
+#: Outcomes that are not the student's mistakes, each shown apart with what it means.
+APART = {CORRECT: "correct", NOT_ANSWERED: "not answered",
+         INTERNAL_ERROR: "the checker itself failed: regrade by hand"}
 
 
 @dataclass
@@ -34,7 +36,11 @@ class PartSummary:
 
     def mistakes(self) -> list[tuple[str, float]]:
         return [(code, self.share(code)) for code, _ in self.codes.most_common()
-                if code not in _NOT_MISTAKES]
+                if code not in APART]
+
+    def apart(self) -> list[tuple[str, int]]:
+        """Correct, not answered, checker failures: (what it means, how many students)."""
+        return [(label, self.codes[code]) for code, label in APART.items() if self.codes[code]]
 
 
 @dataclass
@@ -103,6 +109,10 @@ def text_summary(summary: ClassSummary, top: int = 8) -> str:
         lines.append("Most common mistakes:")
         lines.extend(f"  {notebook} · {part}: {code} {share:.0%}"
                      for share, notebook, part, code in common)
+    failures = sum(part.codes[INTERNAL_ERROR] for part in summary.parts)
+    if failures:
+        lines.append(f"{failures} check(s) failed inside the checker, not in a student's answer: "
+                     "regrade those by hand (listed in the report).")
     return "\n".join(lines)
 
 
@@ -124,10 +134,11 @@ def _page(summary: ClassSummary) -> str:
         items = "".join(f"<li><code>{esc(code)}</code>: {share:.0%} "
                         f"({part.codes[code]} of {part.students})</li>"
                         for code, share in part.mistakes())
-        correct = part.share("correct")
+        apart = "; ".join(f"{label}: {count} of {part.students}"
+                          for label, count in part.apart())
         sections.append(f"<h3 id=\"{esc(part.cell)}\">{esc(part.notebook)} · {esc(part.part)} "
                         f"<small>({esc(part.cell)})</small></h3>"
-                        f"<p>correct: {correct:.0%} of {part.students}</p>"
+                        f"<p>{esc(apart) or 'no answers recorded'}</p>"
                         + (f"<ul>{items}</ul>" if items else "<p>No mistakes recorded.</p>"))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

@@ -46,11 +46,6 @@ def _record(student: str, notebook: str, cell: str, outputs: list) -> Record:
                           str(verdict.get("code", "wrong")), float(verdict.get("score", 0.0))
                           if not verdict.get("passed") else 1.0)
     errors = [o for o in outputs if o.get("output_type") == "error"]
-    # An unanswered cell shows up as a missing name, or as the stub's NotImplementedError
-    # reported by a visible check that called the student's function.
-    if errors and (errors[0].get("ename") in ("NameError", "NotImplementedError")
-                   or "NotImplementedError" in errors[0].get("evalue", "")):
-        return Record(student, notebook, cell, cell, "not_answered", 0.0)
     if errors and errors[0].get("ename") == "AssertionError":
         return Record(student, notebook, cell, cell, "visible_check_failed", 0.0)
     if errors:
