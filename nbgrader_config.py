@@ -1,12 +1,16 @@
 """nbgrader configuration for the calcrl course (read by `nbgrader ...` run in this folder)."""
-from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
-                                    ClearMarkScheme, GetGrades, IgnorePattern, LimitOutput,
-                                    SaveAutoGrades)
+from pathlib import Path
 
+import nbgrader
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades,
+                                    IgnorePattern, LimitOutput, SaveAutoGrades)
+
+import calcrl_checks
 from calcrl_checks.engine import GradeInSandbox, require_sandbox
-from calcrl_checks.preprocessors import (RenderMathOffline, RubricsNeedNoGrade,
-                                         ShowOnlyCheckMessages)
+from calcrl_checks.preprocessors import (QuietClearHiddenTests, QuietClearMarkScheme,
+                                         RenderMathOffline, RubricsNeedNoGrade,
+                                         ShowOnlyCheckMessages, TidyFeedback)
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
@@ -41,10 +45,19 @@ c.Autograde.autograde_preprocessors = [
 ]
 
 # Feedback shows the check's message only: no hidden tests, no rubric, no traceback through
-# hidden test code; math is rendered to MathML so the page reads fine offline.
+# hidden test code; math is rendered to MathML so the page reads fine offline. Each student
+# also gets feedback/<student>/<assignment>/index.html: the total, every part, lost points.
 c.GenerateFeedback.preprocessors = [
-    GetGrades, ClearHiddenTests, ClearMarkScheme, ShowOnlyCheckMessages, RenderMathOffline,
-    CSSHTMLHeaderPreprocessor,
+    GetGrades, QuietClearHiddenTests, QuietClearMarkScheme, ShowOnlyCheckMessages,
+    RenderMathOffline, CSSHTMLHeaderPreprocessor, TidyFeedback,
 ]
+# nbgrader's feedback template, with calcrl_checks/templates/feedback/ found first: it drops
+# MathJax from a CDN (the math is already MathML).
+c.HTMLExporter.extra_template_basedirs = [
+    str(Path(calcrl_checks.__file__).parent / "templates"),
+    str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"),
+]
+c.GenerateFeedback.post_convert_hook = (
+    "calcrl_checks.instructor.feedback_index.index_after_feedback")
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
                             ".calcrl-graded"]

@@ -2,17 +2,40 @@
 
 Autograde: a rubric cell (a 0-point "manually graded task" holding a ``### BEGIN MARK SCHEME``
 region for TAs) needs no grade of its own. Feedback, next to nbgrader's ``ClearHiddenTests``:
-errors in test cells lose their traceback (which would quote hidden test source) and keep only
-the check's message; math is rendered to MathML so the page needs no network.
+errors in test cells lose their traceback (which would quote hidden test source), each part
+shows only its check's message, rubric cells leave the page, and math is rendered to MathML so
+the page needs no network.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
+import nbformat
+from traitlets import List
 from nbgrader.api import Gradebook
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution, is_task
+
+from .mathtext import latex_to_mathml, markdown_math
+from .notebook import VERDICT_MIME
+
+
+class FeedbackPreprocessor(NbGraderPreprocessor):
+    """A feedback step that takes the ``display_data_priority`` nbconvert's exporter hands to
+    every preprocessor. nbgrader's base declares it without ``config=True``, so each of its
+    preprocessors in the feedback pipeline made *Generate Feedback* warn "Config option
+    `display_data_priority` not recognized"."""
+
+    display_data_priority = List(
+        NbGraderPreprocessor.display_data_priority.default_value).tag(config=True)
+
+
+class QuietClearHiddenTests(FeedbackPreprocessor, ClearHiddenTests):
+    """nbgrader's ClearHiddenTests, without the config warning."""
+
+
+class QuietClearMarkScheme(FeedbackPreprocessor, ClearMarkScheme):
+    """nbgrader's ClearMarkScheme, without the config warning."""
 
 
 class RubricsNeedNoGrade(NbGraderPreprocessor):
@@ -33,7 +56,7 @@ class RubricsNeedNoGrade(NbGraderPreprocessor):
         return nb, resources
 
 
-class ShowOnlyCheckMessages(NbGraderPreprocessor):
+class ShowOnlyCheckMessages(FeedbackPreprocessor):
     """Replace each test-cell traceback by its last line: ``CheckFailed: <message>``."""
 
     def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
@@ -45,8 +68,9 @@ class ShowOnlyCheckMessages(NbGraderPreprocessor):
         return cell, resources
 
 
-class RenderMathOffline(NbGraderPreprocessor):
-    """Turn ``$...$`` and ``$$...$$`` in markdown into MathML, which browsers render natively.
+class RenderMathOffline(FeedbackPreprocessor):
+    """Turn ``$...$`` and ``$$...$$`` into MathML, which browsers render natively: in markdown
+    (headings included), in TA comments, and in math outputs (sympy's ``text/latex``).
 
     nbconvert's feedback pages would load MathJax from a CDN; a student reading feedback
     offline (or on a network that blocks it) would see raw LaTeX. Inline code is left alone.
@@ -54,25 +78,102 @@ class RenderMathOffline(NbGraderPreprocessor):
 
     def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
         if cell.cell_type == "markdown":
-            pieces = _CODE_SPAN.split(cell.source)
-            cell.source = "".join(piece if piece.startswith("`") else _to_mathml(piece)
-                                  for piece in pieces)
+            cell.source = markdown_math(cell.source)
+        grading = cell.get("metadata", {}).get("nbgrader", {})
+        if grading.get("comment"):
+            grading["comment"] = markdown_math(str(grading["comment"]))
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/latex" in data and "text/html" not in data:
+                rendered = latex_to_mathml(_bare_latex(data["text/latex"]), display=True)
+                if rendered is not None:
+                    data["text/html"] = rendered
         return cell, resources
 
 
-_CODE_SPAN = re.compile(r"(```.*?```|`[^`]*`)", re.S)
-_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
-_INLINE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$(?!\$)", re.S)
+class TidyFeedback(FeedbackPreprocessor):
+    """What a student reads under each graded part: the check's own words and nothing else.
+
+    A test cell's outputs become one short text per check (correct, partial credit with the
+    message, or the message), an error the checks did not explain (a visible check that
+    failed, a name never defined) keeps its last line, and the raw verdict tags, the points a
+    check returned (``Out[5]: 0.5``) and the visible check's form notes go. Rubric cells (0-point
+    tasks, for TAs) leave the page, long message lines wrap instead of running off the box, and
+    charts get alternative text.
+    """
+
+    def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
+        pending = _pending_grades(resources.get("nbgrader", {}))
+        cells = []
+        for cell in nb.cells:
+            if _is_rubric(cell):
+                continue
+            cells.append(cell)
+            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") in pending:
+                points = float(cell.metadata.nbgrader.get("points", 0))
+                cells.append(nbformat.v4.new_markdown_cell(
+                    f"*A TA has not graded this answer yet: its {points:g} points are not in "
+                    "your score until they have.*"))
+        nb.cells = cells
+        inlining = resources.setdefault("inlining", {})
+        inlining["css"] = [*inlining.get("css", []), _FEEDBACK_CSS]
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
+        if cell.cell_type == "code" and is_grade(cell) and not is_solution(cell):
+            cell.outputs = _tidy_outputs(cell.get("outputs", []))
+        if cell.cell_type == "code" and "alt" not in cell.metadata and any(
+                "image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
+            cell.metadata["alt"] = "the chart drawn by the code above"
+        return cell, resources
 
 
-def _to_mathml(text: str) -> str:
-    from latex2mathml.converter import convert
+_FEEDBACK_CSS = """
+div.output_area pre, div.output_subarea pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+div.output_subarea { max-width: 100%; }
+"""
 
-    def render(match: re.Match, display: str) -> str:
-        try:
-            return convert(match.group(1).strip(), display=display)
-        except Exception:  # leave text the converter cannot read as it was
-            return match.group(0)
 
-    text = _DISPLAY.sub(lambda m: render(m, "block"), text)
-    return _INLINE.sub(lambda m: render(m, "inline"), text)
+def _pending_grades(info: dict) -> set[str]:
+    """grade_ids of this notebook's parts still waiting for a TA's score."""
+    if not info.get("db_url"):
+        return set()
+    with Gradebook(info["db_url"]) as gradebook:
+        notebook = gradebook.find_submission_notebook(info["notebook"], info["assignment"],
+                                                      info["student"])
+        return {grade.name for grade in notebook.grades
+                if grade.needs_manual_grade and grade.manual_score is None and grade.max_score}
+
+
+def _is_rubric(cell: Any) -> bool:
+    return is_task(cell) and float(cell.metadata.nbgrader.get("points", 0) or 0) == 0
+
+
+def _tidy_outputs(outputs: list) -> list:
+    """One stream per verdict; an error only when no verdict explains it."""
+    verdicts = [o["data"][VERDICT_MIME] for o in outputs
+                if VERDICT_MIME in o.get("data", {})]
+    texts = [_verdict_text(v) for v in verdicts]
+    if not any(not v.get("passed") for v in verdicts):
+        texts.extend(f"{o.get('ename', 'Error')}: {o.get('evalue', '')}"
+                     for o in outputs if o.get("output_type") == "error")
+    return [nbformat.v4.new_output("stream", name="stdout", text=text + "\n")
+            for text in texts]
+
+
+def _verdict_text(record: dict) -> str:
+    part = record.get("part", "this part")
+    if record.get("passed"):
+        return f"{part}: correct."
+    message = str(record.get("message", "")).strip()
+    points, score = float(record.get("points", 0) or 0), float(record.get("score", 0) or 0)
+    if 0 < score < 1 and points:
+        return f"{part}: partial credit, {points * score:g} of {points:g} points.\n{message}"
+    return message
+
+
+def _bare_latex(latex: Any) -> str:
+    """sympy's ``$\\displaystyle ...$`` as a bare formula."""
+    text = "".join(latex) if isinstance(latex, list) else str(latex)
+    text = text.strip().strip("$").strip()
+    return text.removeprefix("\\displaystyle").strip()
