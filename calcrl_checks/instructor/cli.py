@@ -124,8 +124,12 @@ def _feedback(course: Course, options: argparse.Namespace) -> int:
 
 
 def _report(course: Course, options: argparse.Namespace) -> int:
+    from .grades import class_grades, pending_warning
     from .report import ReportError, build_report, text_summary
 
+    waiting = pending_warning(class_grades(course, options.assignment))
+    if waiting:
+        print(f"calcrl: warning: {waiting}", file=sys.stderr)
     try:
         summary, csv, page = build_report(course, options.assignment)
     except ReportError as error:

@@ -14,6 +14,18 @@ class StudentGrades:
     #: notebook name -> (score, max score)
     notebooks: dict[str, tuple[float, float]] = field(default_factory=dict)
     needs_manual_grade: bool = False
+    #: notebook name -> points of written answers no TA has graded yet (counted 0 in score)
+    pending: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def pending_points(self) -> float:
+        return sum(self.pending.values())
+
+    def notebook_fraction(self, notebook: str) -> float | None:
+        """Share of the notebook's graded points earned; None while nothing is graded."""
+        score, top = self.notebooks[notebook]
+        graded = top - self.pending.get(notebook, 0.0)
+        return score / graded if graded > 0 else None
 
 
 def class_grades(course: Course, assignment: str) -> dict[str, StudentGrades]:
@@ -33,5 +45,19 @@ def class_grades(course: Course, assignment: str) -> dict[str, StudentGrades]:
             for notebook in submission.notebooks:
                 grades.notebooks[notebook.name] = (float(notebook.score),
                                                    float(notebook.max_score))
+                waiting = sum(float(g.max_score or 0) for g in notebook.grades
+                              if g.needs_manual_grade and g.manual_score is None)
+                if waiting:
+                    grades.pending[notebook.name] = waiting
             found[grades.student] = grades
     return found
+
+
+def pending_warning(grades: dict[str, StudentGrades]) -> str:
+    """One sentence naming written answers no TA has graded yet, or "" when there are none."""
+    waiting = {g.student: g.pending_points for g in grades.values() if g.pending_points}
+    if not waiting:
+        return ""
+    return (f"{len(waiting)} of {len(grades)} students have written answers awaiting TA "
+            f"grading ({sum(waiting.values()):g} points in all); exported grades count them "
+            "as 0 until a TA grades them in the formgrader.")

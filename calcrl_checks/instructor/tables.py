@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .autograde import Outcome
 from .course import Course
-from .grades import class_grades
+from .grades import class_grades, pending_warning
 
 
 def summary_table(course: Course, assignment: str, outcomes: list[Outcome]) -> str:
@@ -16,6 +16,8 @@ def summary_table(course: Course, assignment: str, outcomes: list[Outcome]) -> s
         score = f"{graded.score:g} / {graded.max_score:g}" if graded and \
             outcome.status != "failed" else "-"
         note = outcome.status + (f": {outcome.reason}" if outcome.reason else "")
+        if graded and graded.pending_points and outcome.status != "failed":
+            note += f"; {graded.pending_points:g} points await TA grading"
         lines.append(f"{outcome.student:<{width}}  {score:>11}  {note}")
         lines.extend(f"{'':<{width}}  {'':>11}  ! {problem}" for problem in outcome.problems)
         lines.extend(f"{'':<{width}}  {'':>11}  - {note}" for note in outcome.notes)
@@ -23,6 +25,10 @@ def summary_table(course: Course, assignment: str, outcomes: list[Outcome]) -> s
     flagged = sum(bool(o.problems) for o in outcomes)
     lines.append(f"{len(outcomes)} submissions: {len(outcomes) - failed} graded or up to date, "
                  f"{failed} failed, {flagged} with unreadable notebooks.")
+    waiting = pending_warning({o.student: grades[o.student] for o in outcomes
+                               if o.student in grades})
+    if waiting:
+        lines.append(f"Not final: {waiting}")
     return "\n".join(lines)
 
 
