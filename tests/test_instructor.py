@@ -84,12 +84,13 @@ def test_the_report_counts_each_diagnosis(graded_class):
                 direct[(mistake.notebook, mistake.test_cell, mistake.feedback)] += 1
                 for cell in mistake.also_fails:
                     knock_on[(mistake.notebook, cell)] += 1
+    # The report was written by the demo, before other tests added students; every count is
+    # out of all graded students (an unreadable notebook is counted apart, not left out).
+    graded = len(demo_students())
     for (notebook, cell, code), count in direct.items():
-        # The report was written by the demo, before other tests added students.
-        submitted = sum(notebook not in student.raw for student in demo_students())
         section = page.split(f'<h3 id="{cell}">')[1].split("<h3")[0]
-        found = re.search(rf"<code>{code}</code>: \d+% \((\d+) of {submitted}\)", section)
-        assert found, f"{cell}: {code} is not counted (of {submitted})"
+        found = re.search(rf"<code>{code}</code>: (\d+) of {graded} ", section)
+        assert found, f"{cell}: {code} is not counted (of {graded})"
         # A wrong answer earlier in the notebook may cause the same diagnosis here too.
         assert count <= int(found.group(1)) <= count + knock_on[(notebook, cell)], section
 
@@ -153,3 +154,62 @@ def test_unanswered_parts_are_not_answered_and_kept_apart_from_mistakes(graded_c
     section = page.split('<h3 id="q10-df-test">')[1].split("<h3")[0]
     assert re.search(r"not answered: 2 of \d+", section), section
     assert "<code>not_answered</code>" not in page
+    assert re.search(r"notebook missing or unreadable: 1 of \d+", section), section
+
+
+def test_the_report_describes_each_diagnosis_and_links_the_students_who_made_it(graded_class):
+    page = (graded_class.root / "reports" / "calculus" / "report.html").read_text()
+    section = page.split('<h3 id="q09-semi-gradient-test">')[1].split("<h3")[0]
+    assert "TD: differentiated through the target" in section
+    assert 'href="../../feedback/mistakes02/calculus/q09_td_semi_gradient.html' \
+           '#q09-semi-gradient-test"' in section
+    students = page.split('<h2 id="students">')[1]
+    assert 'href="../../feedback/perfect/calculus/index.html"' in students
+    assert "Written answers awaiting TA grading" in page
+    q07 = page.split("Written answers awaiting TA grading")[1].split("</ul>")[0]
+    assert re.search(r"q07_log_derivative_trick: \d+ of \d+", q07) and "perfect" in q07
+
+
+def test_pending_ta_points_are_named_in_the_summary_and_before_export(graded_class):
+    out = graded_class.demo.stdout
+    assert re.search(r"^perfect\s+93 / 100\s+graded; 7 points await TA grading", out, re.M)
+    assert "Not final:" in out and "awaiting TA grading" in out
+    report = calcrl(graded_class.root, "report", course.ASSIGNMENT)
+    assert "warning:" in report.stderr and "awaiting TA grading" in report.stderr
+
+
+def test_every_student_gets_an_index_with_the_total_and_each_lost_point(graded_class):
+    root = graded_class.root
+    for student in demo_students():
+        page = root / "feedback" / student.name / "calculus" / "index.html"
+        assert page.exists(), f"no feedback index for {student.name}"
+    perfect = (root / "feedback" / "perfect" / "calculus" / "index.html").read_text()
+    assert "93 / 100 points so far" in perfect
+    assert "7 points for written answers are waiting for a TA" in perfect
+    assert "No points lost" in perfect and "<script" not in perfect
+    mistakes = (root / "feedback" / "mistakes02" / "calculus" / "index.html").read_text()
+    lost = mistakes.split("Where points were lost")[1].split("</ul>")[0]
+    assert 'href="q09_td_semi_gradient.html#q09-semi-gradient-test"' in lost
+    assert "differentiated through the target" in lost  # the check's own hint, not a code
+    assert "full_gradient" not in mistakes
+    corrupt = (root / "feedback" / "corrupt" / "calculus" / "index.html").read_text()
+    assert re.search(r"<b>q10_chain_rule_power</b> could not be graded: the file is not valid "
+                     r"JSON \(line \d+, column \d+\)", corrupt)
+    assert "q10 · q10-df-test" not in corrupt  # the reason stands for that notebook's parts
+
+
+def test_feedback_pages_show_each_part_in_the_checks_own_words(graded_class):
+    root = graded_class.root
+    for student in ("perfect", "mistakes02", "blank"):
+        for page in (root / "feedback" / student / "calculus").glob("q*.html"):
+            text = page.read_text()
+            for noise in ("Run the tests", "BEGIN MARK SCHEME", "Score: 0.0 / 0.0", "<script",
+                          "ns0:math", "cdnjs"):
+                assert noise not in text, f"{student}/{page.name} shows {noise!r}"
+            assert not re.search(r"\[[\w.]+: [a-z_]+\]", text), f"{student}/{page.name}: a tag"
+    q02 = (root / "feedback" / "perfect" / "calculus" / "q02_chain_rule.html").read_text()
+    heading = re.search(r"<h2[^>]*>Part 5 — the slope at (.*?)</h2>", q02).group(1)
+    assert heading.startswith("<math") and "<mfrac>" in heading
+    assert "slope_at_half: correct." in q02
+    q07 = (root / "feedback" / "mistakes02" / "calculus" / "q07_log_derivative_trick.html")
+    assert "A TA has not graded this answer yet: its 4 points" in q07.read_text()
