@@ -11,7 +11,8 @@ import sys
 
 from .autograde import autograde_class
 from .course import Course, nbgrader_command, remove_tree
-from .demo_class import ASSIGNMENT, demo_students, expected_scores, write_submissions
+from .demo_class import (ASSIGNMENT, demo_students, expected_scores, register_names,
+                         write_submissions)
 from .feedback import generate_feedback
 from .report import build_report, text_summary
 from .tables import score_table, summary_table
@@ -49,6 +50,7 @@ def run_demo(course: Course) -> int:
           ", ".join(f"{s.name} ({s.about})" for s in students))
     _step(f"Autograding with {os.cpu_count() or 1} parallel jobs")
     outcomes = autograde_class(course, ASSIGNMENT)
+    register_names(course, students)
     print(summary_table(course, ASSIGNMENT, outcomes))
     _step("Generating feedback")
     generate_feedback(course, ASSIGNMENT)

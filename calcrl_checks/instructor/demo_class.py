@@ -33,6 +33,22 @@ class DemoStudent:
     losses: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
+#: Names the demo class carries in the gradebook (what the formgrader and reports show).
+NAMES = {"perfect": ("Ada", "Lovelace"), "mistakes01": ("Alan", "Turing"),
+         "mistakes02": ("Grace", "Hopper"), "mistakes03": ("Emmy", "Noether"),
+         "blank": ("Kurt", "Gödel"), "syntax": ("John", "Backus"),
+         "loop": ("Edsger", "Dijkstra"), "noisy": ("Claude", "Shannon"),
+         "corrupt": ("Barbara", "Liskov")}
+
+
+def register_names(course: Any, students: list[DemoStudent]) -> None:
+    """Give the demo students first and last names in the course's gradebook."""
+    with course.gradebook() as gradebook:
+        for student in students:
+            first, last = NAMES.get(student.name, ("Demo", student.name))
+            gradebook.update_or_create_student(student.name, first_name=first, last_name=last)
+
+
 def solutions(source: Path) -> dict[str, dict[str, str]]:
     """Every answer cell's reference solution (code and written), per notebook: the source
     cell with the solution markers removed."""
