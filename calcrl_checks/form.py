@@ -13,11 +13,13 @@ import numpy as np
 from .adapt import describe_type
 
 
-def expression(answer: Any, symbols: Iterable[str], name: str = "your answer") -> None:
-    """The answer is an expression (sympy, text or LaTeX) in the given symbols only.
+def expression(answer: Any, symbols: Iterable[str], name: str = "your answer",
+               later: bool = True) -> None:
+    """The answer is an expression (sympy, text or LaTeX) in the given symbols only. With
+    ``later`` (the default) it also says the value is graded after submission.
 
     >>> expression("2x e^x", ["x"], "df")
-    df reads as 2*x*exp(x): an expression in x. Run the tests to check its value.
+    df reads as 2*x*exp(x): an expression in x. Its value is graded after you submit.
     """
     import sympy as sp
 
@@ -39,8 +41,8 @@ def expression(answer: Any, symbols: Iterable[str], name: str = "your answer") -
     extra = sorted(s.name for s in expr.free_symbols if s.name not in allowed)
     if extra:
         raise AssertionError(f"{name} uses {', '.join(extra)}; use only {', '.join(allowed)}")
-    print(f"{name} reads as {sp.sstr(expr)}: an expression in {', '.join(allowed)}. "
-          "Run the tests to check its value.")
+    print(f"{name} reads as {sp.sstr(expr)}: an expression in {', '.join(allowed)}."
+          + (" Its value is graded after you submit." if later else ""))
 
 
 def number(answer: Any, name: str = "your answer") -> None:
@@ -79,10 +81,11 @@ def array(answer: Any, shape: Sequence[int], name: str = "your answer") -> None:
 
 
 def function(answer: Any, arguments: Sequence[Any], shape: Sequence[int] | None = None,
-             name: str = "your function") -> Any:
+             name: str = "your function") -> None:
     """The answer is a function (as the hidden tests accept one) that runs on the sample
     arguments and returns finite values of ``shape``. It is called on copies, so the sample
-    arguments are never changed; a function that changes them in place is told so.
+    arguments are never changed; a function that changes them in place is told so. Returns
+    None: a test cell ending on it leaves no value nbgrader could read as a score.
 
     Warnings and output from the call are silenced, as in the hidden tests.
     """
@@ -116,7 +119,6 @@ def function(answer: Any, arguments: Sequence[Any], shape: Sequence[int] | None 
               "give no points for a function that changes its inputs. Return a new value "
               "instead.")
     print(f"{name} runs and returns {'a number' if values.ndim == 0 else f'shape {values.shape}'}.")
-    return result
 
 
 def _adapted(answer: Any, name: str) -> Any:

@@ -13,7 +13,8 @@ MODULES = ["calcrl_checks", "calcrl_checks.api", "calcrl_checks.verdict", "calcr
            "calcrl_checks.scenarios", "calcrl_checks.autograd_checks", "calcrl_checks.functions",
            "calcrl_checks.tolerance", "calcrl_checks.guard", "calcrl_checks.consistency",
            "calcrl_checks.adapt", "calcrl_checks.messages", "calcrl_checks.tensor_facts",
-           "calcrl_checks.mathtext", "calcrl_checks.instructor.standing"]
+           "calcrl_checks.mathtext", "calcrl_checks.instructor.standing",
+           "calcrl_checks.formative", "calcrl_checks.instructor.descriptions"]
 
 
 @pytest.mark.parametrize("name", MODULES)

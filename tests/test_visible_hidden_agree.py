@@ -133,3 +133,16 @@ def test_the_visible_function_check_calls_on_copies_and_names_a_changed_input(ca
     assert _visible(form.function, doubles_in_place, [theta, np.zeros(2), 0.1], (2,))
     assert theta.tolist() == [1.0, 2.0]
     assert "changed its argument 1 in place" in capsys.readouterr().out
+
+
+def test_a_formative_check_names_the_mistake_and_passes_the_right_answer(capsys):
+    from calcrl_checks import formative
+
+    with pytest.raises(formative.FormativeCheckFailed, match="inner derivative"):
+        formative.derivative("3(2x+1)^2", "(2x+1)^3", "x", "df")
+    formative.derivative("6(2x+1)^2", "(2x+1)^3", "x", "df")
+    assert "df: correct" in capsys.readouterr().out
+
+
+def test_visible_function_checks_leave_no_value_nbgrader_could_read_as_a_score():
+    assert form.function(lambda v: 2 * v, [np.ones(3)], (3,), "double") is None

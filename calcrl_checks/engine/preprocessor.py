@@ -95,8 +95,9 @@ class GradeInSandbox(NbGraderPreprocessor):
         """Run a test cell: its visible parts in the sandbox, its hidden regions here.
 
         The cell's outputs end with what nbgrader reads as its score: an error (a visible
-        check or a hidden region that failed), or the trusted verdicts' score. An answer still
-        holding its stub is ``not_answered``, its hidden tests not run.
+        check or a hidden region that failed), or the trusted verdicts' score. A formative
+        check's failure (``calcrl_checks.formative``) is not a score: the hidden tests decide.
+        An answer still holding its stub is ``not_answered``, its hidden tests not run.
         """
         points = float(cell.metadata.nbgrader.get("points", 0))
         parts = segments(cell.source)
@@ -115,7 +116,7 @@ class GradeInSandbox(NbGraderPreprocessor):
             else:
                 visible, ran, _ = runner.run(part.code, test_cell=True)
                 count = ran if ran is not None else count
-                shown += visible
+                shown += [o for o in visible if not _formative(o)]
             if not unanswered and any(o.output_type == "error" for o in shown):
                 break
         names = [name for part in parts if part.hidden for name in answer_names(part.code)]
@@ -148,6 +149,13 @@ class GradeInSandbox(NbGraderPreprocessor):
         shown += outputs.verdicts(hidden.graded)
         if hidden.error:
             shown.append(outputs.error(*hidden.error))
+
+
+def _formative(output: NotebookNode) -> bool:
+    """A formative visible check's failure: shown to students before they submit, never a
+    score. The hidden tests after it decide (a student who raises it on purpose only gets
+    their answer graded by them)."""
+    return output.get("output_type") == "error" and output.get("ename") == "FormativeCheckFailed"
 
 
 class Stubs:
