@@ -9,7 +9,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetG
 import calcrl_checks
 from calcrl_checks.engine import GradeInSandbox, require_sandbox
 from calcrl_checks.preprocessors import (QuietClearHiddenTests, QuietClearMarkScheme,
-                                         RenderMathOffline, RubricsNeedNoGrade,
+                                         RenderMathOffline, RubricInPlace, RubricsNeedNoGrade,
                                          ShowOnlyCheckMessages, TidyFeedback)
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
@@ -39,9 +39,11 @@ c.IgnorePattern.pattern = r"(?s)."
 c.OverwriteCells.add_missing_cells = True
 
 # A TA rubric lives in a 0-point task cell; it must not leave submissions waiting for a grade.
+# In the autograded notebook TAs grade, it becomes plain text just above the written answer
+# (no gradable panel of its own) and math is MathML (readable offline).
 c.Autograde.autograde_preprocessors = [
     GradeInSandbox, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-    RubricsNeedNoGrade, AssignLatePenalties, CheckCellMetadata,
+    RubricsNeedNoGrade, AssignLatePenalties, CheckCellMetadata, RubricInPlace,
 ]
 
 # Feedback shows the check's message only: no hidden tests, no rubric, no traceback through

@@ -43,6 +43,8 @@ def derivative(answer: Any, of: Any, wrt: str, name: str = "your answer",
     import sympy as sp
 
     from . import form
+
+    __tracebackhide__ = True  # IPython shows the student their cell and the message, not ours
     from .calculus import check_derivative
     from .parsing import parse
 

@@ -56,6 +56,48 @@ class RubricsNeedNoGrade(NbGraderPreprocessor):
         return nb, resources
 
 
+class RubricInPlace(NbGraderPreprocessor):
+    """In the autograded notebook (what TAs grade in the formgrader): each rubric stands just
+    above the written answer it grades, as plain text, and math reads right offline.
+
+    A rubric is a 0-point task cell holding a ``### BEGIN MARK SCHEME`` region. As a task the
+    formgrader gave it a gradable panel of its own (score, Full/No credit buttons) and showed
+    the region's markers as headings. Here it becomes a plain markdown cell headed "Rubric"
+    (marked ``metadata.calcrl.rubric``, so feedback drops it), placed before the answer's
+    panel, and every markdown cell's formulas become MathML. Runs after
+    :class:`RubricsNeedNoGrade`, which still sees the task cell.
+    """
+
+    def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
+        cells: list = []
+        for cell in nb.cells:
+            if _is_rubric(cell) and _MARK_BEGIN in cell.source:
+                rubric = nbformat.v4.new_markdown_cell(markdown_math(_rubric_text(cell.source)))
+                rubric.metadata["calcrl"] = {"rubric": True}
+                answer = next((i for i in range(len(cells) - 1, -1, -1)
+                               if _is_written_answer(cells[i])), len(cells))
+                cells.insert(answer, rubric)
+                continue
+            if cell.cell_type == "markdown":
+                cell.source = markdown_math(cell.source)
+            cells.append(cell)
+        nb.cells = cells
+        return nb, resources
+
+
+_MARK_BEGIN, _MARK_END = "### BEGIN MARK SCHEME", "### END MARK SCHEME"
+
+
+def _rubric_text(source: str) -> str:
+    """The mark scheme region under a "Rubric" heading, without its markers."""
+    region = source.split(_MARK_BEGIN, 1)[1].split(_MARK_END, 1)[0].strip()
+    return f"#### Rubric for the written answer below (TAs only; students never see it)\n\n{region}"
+
+
+def _is_written_answer(cell: Any) -> bool:
+    return cell.cell_type == "markdown" and is_grade(cell) and is_solution(cell)
+
+
 class ShowOnlyCheckMessages(FeedbackPreprocessor):
     """Replace each test-cell traceback by its last line: ``CheckFailed: <message>``."""
 
@@ -146,6 +188,9 @@ def _pending_grades(info: dict) -> set[str]:
 
 
 def _is_rubric(cell: Any) -> bool:
+    """A TA rubric: a 0-point task cell, or one :class:`RubricInPlace` already moved."""
+    if cell.get("metadata", {}).get("calcrl", {}).get("rubric"):
+        return True
     return is_task(cell) and float(cell.metadata.nbgrader.get("points", 0) or 0) == 0
 
 
