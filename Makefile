@@ -7,7 +7,8 @@ INSTALLED := $(VENV)/.installed
 # nbgrader runs helper commands (alembic) by name: the venv must come first on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: demo test test-fast lint bench release clean-venv sandbox-tools test-services
+.PHONY: demo test test-fast lint bench release clean-venv sandbox-tools test-services \
+	browser-tools
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,12 +39,23 @@ test-services:
 	    exit 1; \
 	  fi; }
 
+# The browser tests drive Debian's Chromium (headless, no downloads): installed here when
+# missing and we are root.
+browser-tools:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "the browser tests drive Chromium: sudo apt-get install chromium" >&2; \
+	    exit 1; \
+	  fi; }
+
 # The instructor pipeline end to end on the bundled demo class.
 demo: $(INSTALLED) sandbox-tools
 	$(BIN)/calcrl demo
 
 # make test sets up, lints, runs the whole suite.
-test: lint sandbox-tools test-services
+test: lint sandbox-tools test-services browser-tools
 	$(BIN)/python -m pytest
 
 # Ruff (pinned in constraints.txt, rules in pyproject.toml): undefined names, unused imports...
@@ -52,7 +64,7 @@ lint: $(INSTALLED)
 
 # The checker's unit tests only (under a minute): no nbgrader runs, no sandbox.
 FAST_SKIP := test_assignment test_engine test_instructor test_sandbox_required test_tampering \
-	test_odd_answers test_scale test_postgres
+	test_odd_answers test_scale test_postgres test_browser
 test-fast: $(INSTALLED)
 	$(BIN)/python -m pytest -q $(addprefix --ignore=tests/,$(addsuffix .py,$(FAST_SKIP)))
 

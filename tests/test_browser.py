@@ -1,0 +1,211 @@
+"""What students, TAs and instructors see, in a real browser (Debian's Chromium, headless).
+
+A student answers a release notebook in JupyterLab and reads the formative check; a TA grades
+a written answer in the formgrader with the rubric in view and generates feedback; the
+feedback index, a feedback page and the class report render with typeset math. Screenshots
+go to tests/artifacts/ (not committed): look at them.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import course
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "make test installs chromium (apt-get install chromium)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _jupyter_lab(root: Path) -> Iterator[str]:
+    """A token-less JupyterLab (with the formgrader) serving ``root`` on a free local port."""
+    port = _free_port()
+    env = course.nbgrader_env()
+    env["JUPYTER_CONFIG_DIR"] = str(root / ".jupyter-config")
+    env["HOME"] = str(root)
+    # No "get notified about Jupyter news?" question over the notebook.
+    settings = root / ".jupyter-settings"
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
+    news = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    news.parent.mkdir(parents=True, exist_ok=True)
+    news.write_text(json.dumps({"fetchNews": "false"}))
+    log = (root / "jupyter.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+         "--IdentityProvider.token=", "--ServerApp.password=",
+         f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError((root / "jupyter.log").read_text()[-3000:]) from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def _wait_for_text(locator, text: str, seconds: float = 90) -> str:
+    """The locator's text once it holds ``text`` (JupyterLab may render off-screen cells
+    lazily, so "visible" is not the test)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        shown = locator.inner_text() if locator.count() else ""
+        if text in shown:
+            return shown
+        assert time.monotonic() < deadline, f"{text!r} never appeared; last: {shown[-800:]!r}"
+        time.sleep(0.5)
+
+
+def _answer(page, cells, index: int, code: str) -> None:
+    """Replace answer cell ``index``'s code, then run it and the test cell below it."""
+    editor = cells.nth(index).locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(code)
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Shift+Enter")
+
+
+def test_a_student_sees_the_formative_message_before_submitting(browser, tmp_path):
+    folder = tmp_path / "student"
+    folder.mkdir()
+    shutil.copy(course.REPO / "release" / course.ASSIGNMENT / "q08_power_rule.ipynb", folder)
+    with _jupyter_lab(folder) as url:
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(f"{url}/lab/tree/q08_power_rule.ipynb")
+        cells = page.locator(".jp-Notebook .jp-Cell")
+        cells.nth(9).wait_for(timeout=90_000)
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+            timeout=90_000)
+        cells.nth(1).locator(".cm-content").click()
+        page.keyboard.press("Shift+Enter")  # define x and f
+        test_output = cells.nth(4).locator(".jp-OutputArea")
+        _answer(page, cells, 3, 'df = "3x^2 + 2x"')
+        shown = _wait_for_text(test_output, "Not yet")
+        assert "FormativeCheckFailed" in shown
+        cells.nth(4).scroll_into_view_if_needed()
+        page.screenshot(path=ARTIFACTS / "student_wrong_answer.png")
+        _answer(page, cells, 3, 'df = "3x^2 + 2"')
+        assert "Not yet" not in _wait_for_text(test_output, "df: correct")
+        cells.nth(4).scroll_into_view_if_needed()
+        page.screenshot(path=ARTIFACTS / "student_right_answer.png")
+        page.close()
+
+
+def _mathml_is_typeset(page, selector: str) -> bool:
+    """A fraction in ``selector`` is laid out as one (numerator above denominator)."""
+    return page.evaluate(
+        """(selector) => {
+            const frac = document.querySelector(selector + ' mfrac');
+            if (!frac || frac.children.length < 2) return false;
+            const [top, bottom] = [...frac.children].map(c => c.getBoundingClientRect());
+            return top.bottom <= bottom.top + 1 && top.height > 0;
+        }""", selector)
+
+
+def test_feedback_index_pages_and_report_render_with_typeset_math(browser, graded_class):
+    root = graded_class.root
+    page = browser.new_page(viewport={"width": 1100, "height": 1000})
+    feedback = root / "feedback" / "mistakes02" / course.ASSIGNMENT
+    page.goto((feedback / "index.html").as_uri())
+    assert "61 / 100 points so far" in page.inner_text("body")
+    assert "$" not in page.inner_text("body")
+    page.screenshot(path=ARTIFACTS / "feedback_index.png", full_page=True)
+    page.get_by_role("link", name="q02_chain_rule").click()
+    heading = page.locator("h2", has_text="Part 5")
+    heading.scroll_into_view_if_needed()
+    assert _mathml_is_typeset(page, "h2#Part-5-the-slope-at")
+    assert "$" not in heading.inner_text()
+    page.screenshot(path=ARTIFACTS / "feedback_q02_heading.png")
+    page.goto((root / "reports" / course.ASSIGNMENT / "report.html").as_uri())
+    text = page.inner_text("body")
+    assert "TD: differentiated through the target" in text and "$" not in text
+    assert page.evaluate("[...document.images].every(i => i.naturalWidth > 0)")
+    page.screenshot(path=ARTIFACTS / "report.png")
+    page.locator("h3#q09-semi-gradient-test").scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / "report_diagnoses.png")
+    page.close()
+
+
+def test_a_ta_grades_a_written_answer_with_the_rubric_in_view(browser, graded_class, tmp_path):
+    root = tmp_path / "ta-course"
+    shutil.copytree(graded_class.root, root, symlinks=True)
+    from nbgrader.api import Gradebook
+
+    db = f"sqlite:///{root / 'gradebook.db'}"
+    with Gradebook(db, "calcrl") as gradebook:
+        notebook = gradebook.find_submission_notebook("q07_log_derivative_trick",
+                                                      course.ASSIGNMENT, "mistakes02")
+        submission = notebook.id
+    with _jupyter_lab(root) as url:
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(f"{url}/formgrader/submissions/{submission}/")
+        score = page.locator("input#q07-explain")
+        score.wait_for(timeout=90_000)
+        rubric = page.get_by_text("Rubric for the written answer below")
+        assert rubric.count() == 1 and page.locator("input#q07-explain-rubric").count() == 0
+        assert rubric.bounding_box()["y"] < score.bounding_box()["y"]
+        assert "BEGIN MARK SCHEME" not in page.inner_text("body")
+        rubric.scroll_into_view_if_needed()
+        page.screenshot(path=ARTIFACTS / "formgrader_rubric.png")
+        score.fill("3")
+        score.press("Tab")
+        page.locator(".score-saved").first.wait_for(state="visible", timeout=30_000)
+        xsrf = next((c["value"] for c in page.context.cookies() if c["name"] == "_xsrf"), "")
+        generated = page.request.post(
+            f"{url}/formgrader/api/assignment/{course.ASSIGNMENT}/mistakes02/generate_feedback",
+            headers={"X-XSRFToken": xsrf}, timeout=300_000)
+        assert generated.ok and json.loads(generated.text())["success"], generated.text()[:2000]
+        page.close()
+    with Gradebook(db, "calcrl") as gradebook:
+        grade = gradebook.find_grade("q07-explain", "q07_log_derivative_trick",
+                                     course.ASSIGNMENT, "mistakes02")
+        assert grade.manual_score == 3
+    index = (root / "feedback" / "mistakes02" / course.ASSIGNMENT / "index.html").read_text()
+    assert "written answer</a></td><td class=\"n\">3 / 4" in index
+    assert os.path.getmtime(root / "feedback" / "mistakes02" / course.ASSIGNMENT /
+                            "q07_log_derivative_trick.html") > 0
