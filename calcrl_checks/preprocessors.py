@@ -213,7 +213,7 @@ def _verdict_text(record: dict) -> str:
     message = str(record.get("message", "")).strip()
     points, score = float(record.get("points", 0) or 0), float(record.get("score", 0) or 0)
     if 0 < score < 1 and points:
-        return f"{part}: partial credit, {points * score:g} of {points:g} points.\n{message}"
+        return f"Partial credit: {points * score:g} of {points:g} points.\n{message}"
     return message
 
 

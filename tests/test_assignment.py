@@ -93,8 +93,24 @@ def test_a_catalogued_mistake_loses_points_and_is_named(graded_class, mistake):
     points = _max_points(graded_class.root, mistake.notebook)[mistake.test_cell]
     assert course.scores(graded_class.root, student)[mistake.test_cell] == \
         pytest.approx(points * mistake.credit)
+    # The check named the mistake (its verdict code), and the student reads its words.
+    verdicts = _verdicts(graded_class.root, student, mistake.notebook, mistake.test_cell)
+    named = [v for v in verdicts if v["code"] == mistake.feedback]
+    assert named, f"{mistake.test_cell}: {[v['code'] for v in verdicts]}, not {mistake.feedback}"
     text = course.feedback_text(graded_class.root, student, mistake.notebook)
-    assert mistake.feedback in text, f"feedback does not name {mistake.feedback}"
+    for line in named[0]["message"].splitlines()[:1] + [
+            ln for ln in named[0]["message"].splitlines() if ln.startswith("Hint:")]:
+        assert line in text, f"feedback does not show {line!r}"
+
+
+def _verdicts(root, student: str, notebook: str, cell_id: str) -> list[dict]:
+    """The verdict records a test cell left in the student's autograded notebook."""
+    from calcrl_checks.notebook import VERDICT_MIME
+
+    graded = course.load(root / "autograded" / student / course.ASSIGNMENT / notebook)
+    cell = course.cell_by_id(graded, cell_id)
+    return [o["data"][VERDICT_MIME] for o in cell.get("outputs", [])
+            if VERDICT_MIME in o.get("data", {})]
 
 
 def test_feedback_shows_the_message_and_nothing_of_the_hidden_tests(graded_class):
