@@ -25,6 +25,10 @@ from .startup import skip_unused_imports
 from .tables import summary_table
 
 
+#: Commands that write to the course folder: one at a time per course (``lock.py``).
+WRITING = ("autograde", "feedback", "report", "demo")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     skip_unused_imports()
     # nbgrader runs helper commands (alembic) by name: this environment's come first.
@@ -36,7 +40,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if needs_course and not (course.root / "nbgrader_config.py").exists():
         parser.error(f"{course.root} has no nbgrader_config.py; run calcrl in the course folder "
                      "or pass --course")
-    return options.run(course, options)
+    if options.command not in WRITING:
+        return options.run(course, options)
+    from .lock import CourseBusy, course_lock
+
+    try:
+        with course_lock(course.root, " ".join(filter(None, (options.command, getattr(
+                options, "assignment", None))))):
+            return options.run(course, options)
+    except CourseBusy as busy:
+        print(f"calcrl: {busy}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -83,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _autograde(course: Course, options: argparse.Namespace) -> int:
     from ..engine.bubblewrap import UNSANDBOXED_VARIABLE, SandboxUnavailable
-    from .autograde import AutogradeError
+    from .autograde import AutogradeError, RunInterrupted
 
     if options.jobs < 1:
         print("calcrl: --jobs must be at least 1", file=sys.stderr)
@@ -99,6 +113,14 @@ def _autograde(course: Course, options: argparse.Namespace) -> int:
     except (SandboxUnavailable, AutogradeError) as error:
         print(error, file=sys.stderr)
         return 2
+    except RunInterrupted as stop:
+        print(summary_table(course, options.assignment, stop.outcomes))
+        graded = sum(o.status == "graded" for o in stop.outcomes)
+        print(f"Interrupted: {graded} graded in this run, "
+              f"{sum(o.status == 'not graded' for o in stop.outcomes)} not graded (their "
+              "earlier grades, if any, are kept). Run the same command again to finish.",
+              file=sys.stderr)
+        return 130
     if not outcomes:
         print(f"No submissions of '{options.assignment}' match '{options.student}' in "
               f"{course.root / 'submitted'}.")

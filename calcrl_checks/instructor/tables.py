@@ -14,15 +14,17 @@ def summary_table(course: Course, assignment: str, outcomes: list[Outcome]) -> s
     for outcome in outcomes:
         graded = grades.get(outcome.student)
         score = f"{graded.score:g} / {graded.max_score:g}" if graded and \
-            outcome.status != "failed" else "-"
+            outcome.status in ("graded", "up to date") else "-"
         note = outcome.status + (f": {outcome.reason}" if outcome.reason else "")
         lines.append(f"{outcome.student:<{width}}  {score:>11}  {note}")
         lines.extend(f"{'':<{width}}  {'':>11}  ! {problem}" for problem in outcome.problems)
         lines.extend(f"{'':<{width}}  {'':>11}  - {note}" for note in outcome.notes)
     failed = sum(o.status == "failed" for o in outcomes)
+    waiting = sum(o.status == "not graded" for o in outcomes)
     flagged = sum(bool(o.problems) for o in outcomes)
-    lines.append(f"{len(outcomes)} submissions: {len(outcomes) - failed} graded or up to date, "
-                 f"{failed} failed, {flagged} with unreadable notebooks.")
+    lines.append(f"{len(outcomes)} submissions: {len(outcomes) - failed - waiting} graded or up "
+                 f"to date, {failed} failed, {flagged} with unreadable notebooks"
+                 + (f", {waiting} not graded." if waiting else "."))
     return "\n".join(lines)
 
 
