@@ -8,6 +8,7 @@ half-replaced graded folder.
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -304,6 +305,18 @@ def test_broken_submissions_and_odd_names_are_graded_or_refused_with_a_reason(ba
                for line in lines)
     assert any(re.match(r"all-bad\s+-\s+failed: no readable notebook", line) for line in lines)
     _assert_nothing_left(root)
+
+    report = calcrl(root, "report", A)
+    assert report.returncode == 0, report.stdout + report.stderr
+    assert "all-bad: failed: no readable notebook" in report.stdout
+    assert f"{len(grades) - 1} students graded" in report.stdout
+    with (root / "reports" / A / "grades.csv").open() as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert set(rows) == set(grades)  # every submission has a row
+    assert rows["all-bad"]["score"] == "" and rows["all-bad"]["calcrl_status"].startswith(
+        "failed: no readable notebook")
+    assert "q10_chain_rule_power.ipynb is not a valid notebook" in rows["dee"]["calcrl_status"]
+    assert rows["ana"]["calcrl_status"] == "graded"
 
 
 HOSTILE = {

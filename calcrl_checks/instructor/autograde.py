@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine.files import LinkInSubmission, data_files, submission_files
+from . import accounts
 from .course import Course, remove_tree
 from .grading import Bundle, Graded, Submission
 from .interrupts import Interrupted, protected, stoppable
@@ -139,7 +140,9 @@ def autograde_class(course: Course, assignment: str, jobs: int | None = None,
                                student_seconds, show_progress)
         except RunInterrupted as stop:
             stop.outcomes = sorted(outcomes + stop.outcomes, key=lambda o: o.student)
+            accounts.record(course, assignment, stop.outcomes)
             raise
+    accounts.record(course, assignment, outcomes)
     return sorted(outcomes, key=lambda o: o.student)
 
 

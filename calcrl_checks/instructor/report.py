@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..verdict import CORRECT, INTERNAL_ERROR, NOT_ANSWERED
+from . import accounts
 from .course import Course
 from .grades import StudentGrades, class_grades
 from .verdict_records import Record, class_records
@@ -48,6 +49,8 @@ class ClassSummary:
     assignment: str
     grades: dict[str, StudentGrades]
     parts: list[PartSummary]
+    #: students who submitted without a current grade -> why (failed, never graded)
+    without_grade: dict[str, str] = field(default_factory=dict)
 
     def notebook_fractions(self) -> dict[str, list[float]]:
         fractions: dict[str, list[float]] = defaultdict(list)
@@ -71,6 +74,7 @@ def build_report(course: Course, assignment: str) -> tuple[ClassSummary, Path, P
     exported = nbgrader_command(course, "export", "--to", str(csv))
     if exported.returncode != 0:
         raise ReportError(exported.output[-4000:])
+    accounts.complete_csv(course, assignment, csv)
     summary = summarize(course, assignment)
     return summary, csv, write_html(summary, folder / "report.html")
 
@@ -78,7 +82,8 @@ def build_report(course: Course, assignment: str) -> tuple[ClassSummary, Path, P
 def summarize(course: Course, assignment: str) -> ClassSummary:
     grades = class_grades(course, assignment)
     records = class_records(course, assignment)
-    return ClassSummary(assignment, grades, _parts(records))
+    return ClassSummary(assignment, grades, _parts(records),
+                        accounts.without_grade(course, assignment, set(grades)))
 
 
 def _parts(records: list[Record]) -> list[PartSummary]:
@@ -96,9 +101,11 @@ def _parts(records: list[Record]) -> list[PartSummary]:
 
 def text_summary(summary: ClassSummary, top: int = 8) -> str:
     """A few lines for the terminal: class size, scores, the most common mistakes."""
-    scores = [g.score for g in summary.grades.values()]
+    scores = [g.score for student, g in summary.grades.items()
+              if student not in summary.without_grade]
     if not scores:
-        return f"No graded submissions for '{summary.assignment}' yet."
+        return f"No graded submissions for '{summary.assignment}' yet." + "".join(
+            f"\n  {student}: {why}" for student, why in sorted(summary.without_grade.items()))
     best = max(g.max_score for g in summary.grades.values())
     mean = statistics.mean(scores)
     lines = [f"{summary.assignment}: {len(scores)} students graded; mean {mean:.1f}"
@@ -109,6 +116,11 @@ def text_summary(summary: ClassSummary, top: int = 8) -> str:
         lines.append("Most common mistakes:")
         lines.extend(f"  {notebook} · {part}: {code} {share:.0%}"
                      for share, notebook, part, code in common)
+    if summary.without_grade:
+        lines.append(f"{len(summary.without_grade)} submission(s) without a current grade "
+                     "(not counted above):")
+        lines.extend(f"  {student}: {why}"
+                     for student, why in sorted(summary.without_grade.items()))
     failures = sum(part.codes[INTERNAL_ERROR] for part in summary.parts)
     if failures:
         lines.append(f"{failures} check(s) failed inside the checker, not in a student's answer: "
