@@ -8,7 +8,9 @@
     calcrl sandbox-check
 
 Run it in the course folder (the one with nbgrader_config.py), or pass --course PATH.
-Plain `nbgrader ...` commands keep working on the same folder.
+Plain `nbgrader ...` commands keep working on the same folder. Exit status: 0 done, 1 some
+submission failed or had an unreadable notebook, 2 refused before any work (the message says
+why), 75 another calcrl command is writing to this course, 130 interrupted.
 """
 from __future__ import annotations
 
