@@ -52,7 +52,7 @@ lint: $(INSTALLED)
 
 # The checker's unit tests only (under a minute): no nbgrader runs, no sandbox.
 FAST_SKIP := test_assignment test_engine test_instructor test_sandbox_required test_tampering \
-	test_odd_answers test_scale test_postgres
+	test_odd_answers test_scale test_postgres test_specs_engine
 test-fast: $(INSTALLED)
 	$(BIN)/python -m pytest -q $(addprefix --ignore=tests/,$(addsuffix .py,$(FAST_SKIP)))
 
@@ -61,12 +61,10 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_notebooks.py
 	$(BIN)/python benchmarks/bench_autograde.py
 
-# Regenerate the committed student version from source/ (nbgrader generate_assignment).
+# Write what the question specs derive (hidden tests, points, README table) into source/ and
+# README.md, then regenerate the committed student version (nbgrader generate_assignment).
 release: $(INSTALLED)
-	rm -rf release/calculus
-	$(BIN)/nbgrader generate_assignment calculus --force \
-		--CourseDirectory.db_url=sqlite:///$(CURDIR)/.release-gradebook.db
-	rm -f .release-gradebook.db
+	$(BIN)/calcrl specs --write
 
 clean-venv:
 	rm -rf $(VENV)
