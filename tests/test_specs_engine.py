@@ -19,7 +19,7 @@ from calcrl_checks.instructor.generate import generated_notebook, problems
 from calcrl_checks.instructor.specs import Mistake, Part, Question
 from calcrl_checks.notebook import VERDICT_MIME
 
-# The worked example of README "How to add a question": q99, the chain rule on sin(3x).
+# The worked example of README "How to add a question" (q16 there), the chain rule on sin(3x).
 x = sp.Symbol("x")
 Q99 = Question("q99", "q99_chain_rule_sine.ipynb", (
     Part("df", 2, check_derivative, of=sp.sin(3 * x), wrt=x, domain={"x": (-2, 2)},
@@ -95,6 +95,8 @@ def test_a_new_question_without_its_notebook_cells_is_reported(tmp_path):
     nb.cells = nb.cells[:3]
     nbformat.write(nb, tmp_path / "source" / "calculus" / Q99.notebook)
     assert problems(tmp_path, [Q99]) == [f"{Q99.notebook}: {Q99.notebook} has no cell q99-df-test"]
+    (tmp_path / "source" / "calculus" / Q99.notebook).unlink()
+    assert "is not in" in problems(tmp_path, [Q99])[0]
 
 
 def test_student_code_in_the_sandbox_cannot_import_the_specs():

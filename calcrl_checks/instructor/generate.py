@@ -102,6 +102,9 @@ def problems(root: Path, specs: Iterable[Question] | None = None) -> list[str]:
             found.append(f"{path.name} has no question spec")
     for spec in specs:
         path = source / spec.notebook
+        if not path.exists():
+            found.append(f"{spec.notebook}, the notebook of {spec.id}, is not in {source}")
+            continue
         notebook = json.loads(path.read_text())
         graded = {meta["grade_id"] for cell in notebook["cells"]
                   for meta in [cell.get("metadata", {}).get("nbgrader", {})] if meta.get("grade")}
