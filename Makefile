@@ -47,8 +47,10 @@ test: lint sandbox-tools test-services
 	$(BIN)/python -m pytest
 
 # Ruff (pinned in constraints.txt, rules in pyproject.toml): undefined names, unused imports...
+# then mypy (pinned too) over the package's type hints.
 lint: $(INSTALLED)
 	$(BIN)/ruff check calcrl_checks tests benchmarks nbgrader_config.py
+	$(BIN)/mypy calcrl_checks
 
 # The checker's unit tests only (under a minute): no nbgrader runs, no sandbox.
 FAST_SKIP := test_assignment test_engine test_instructor test_sandbox_required test_tampering \

@@ -285,7 +285,7 @@ def _compare(answer: Any, expected: Any, setup: Setup, reading: list[str | None]
     tolerance = _tolerance(setup, answer_side, expected_side, expected_values, digits)
     context = _context(setup, len(points), reading[0], tolerance)
     point_ok = _per_point(tolerance.close(answer_values, expected_values))
-    mutated = getattr(answer_side, "mutated", set())
+    mutated: set[str] = getattr(answer_side, "mutated", set())
     if point_ok.all() and not (setup.forbid_mutation and mutated):
         if unsubstituted:
             return _verdict(setup, codes.UNSUBSTITUTED,
@@ -378,7 +378,8 @@ def _increment_base(setup: Setup, points: list[dict[str, Any]], shape: tuple[int
 def _regime_note(setup: Setup, points: list[dict[str, Any]], point_ok: np.ndarray) -> str:
     if not setup.regimes:
         return ""
-    failing, passing = [], []
+    failing: list[str] = []
+    passing: list[str] = []
     for name, condition in setup.regimes.items():
         inside = np.array([holds(condition, p) for p in points])
         if not inside.any():
@@ -433,7 +434,7 @@ def _relational_gaps(condition: Any) -> list[sp.Expr]:
 
 
 def _per_point(mask: np.ndarray) -> np.ndarray:
-    return mask.reshape(len(mask), -1).all(axis=1) if mask.ndim > 1 else mask
+    return np.asarray(mask.reshape(len(mask), -1).all(axis=1)) if mask.ndim > 1 else mask
 
 
 def _tolerance(setup: Setup, answer_side: Any, expected_side: Any,

@@ -57,7 +57,8 @@ def _replace_region(source: str, pattern: re.Pattern[str], code: str, append: bo
 def _indent_like(region_source: str, pattern: re.Pattern[str], code: str) -> str:
     """``code`` indented as the region's marker is (a solution inside a ``def``)."""
     match = pattern.search(region_source)
-    indent = re.match(r"[ \t]*", match.group(1)).group(0) if match else ""
+    marker = match.group(1) if match else ""
+    indent = marker[:len(marker) - len(marker.lstrip(" \t"))]
     return "".join(f"{indent}{line}" if line.strip() else line
                    for line in code.splitlines(keepends=True))
 

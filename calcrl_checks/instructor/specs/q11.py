@@ -1,6 +1,8 @@
 """q11 · the score function d log pi(a=0) / d theta of a two-action softmax policy."""
 from __future__ import annotations
 
+from typing import Any
+
 import sympy as sp
 import torch  # noqa: F401  (loaded with the spec, outside the check's time budget)
 
@@ -13,7 +15,7 @@ Z = sp.exp(theta0) + sp.exp(theta1)
 PI0, PI1 = sp.exp(theta0) / Z, sp.exp(theta1) / Z
 LOG_PI0 = theta0 - sp.log(Z)
 # Answers may be written in the probabilities pi0, pi1, sampled through theta.
-SCALAR = {"domain": {"theta0": (-3, 3), "theta1": (-3, 3)},
+SCALAR: dict[str, Any] = {"domain": {"theta0": (-3, 3), "theta1": (-3, 3)},
           "derived": {"pi0": PI0, "pi1": PI1}}
 WRONG_ACTION = ("This is the derivative of log pi for the other action, log pi(a=1). The "
                 "question asks about log pi(a=0) = theta0 - log(exp(theta0) + exp(theta1)).")
