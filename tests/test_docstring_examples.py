@@ -12,7 +12,10 @@ MODULES = ["calcrl_checks", "calcrl_checks.api", "calcrl_checks.verdict", "calcr
            "calcrl_checks.rl", "calcrl_checks.form", "calcrl_checks.notebook",
            "calcrl_checks.scenarios", "calcrl_checks.autograd_checks", "calcrl_checks.functions",
            "calcrl_checks.tolerance", "calcrl_checks.guard", "calcrl_checks.consistency",
-           "calcrl_checks.adapt", "calcrl_checks.messages", "calcrl_checks.tensor_facts"]
+           "calcrl_checks.adapt", "calcrl_checks.messages", "calcrl_checks.tensor_facts",
+           "calcrl_checks.codes", "calcrl_checks.instructor.specs",
+           "calcrl_checks.instructor.generate",
+           "calcrl_checks.instructor.mistakes"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -6,6 +6,7 @@
     calcrl report ASSIGNMENT
     calcrl demo
     calcrl sandbox-check
+    calcrl specs [--write | --check]
 
 Run it in the course folder (the one with nbgrader_config.py), or pass --course PATH.
 Plain `nbgrader ...` commands keep working on the same folder. Exit status: 0 done, 1 some
@@ -38,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     options = parser.parse_args(argv)
     course = Course(Path(options.course).resolve())
-    needs_course = options.command not in ("demo", "sandbox-check")
+    needs_course = options.command not in ("demo", "sandbox-check", "specs")
     if needs_course and not (course.root / "nbgrader_config.py").exists():
         parser.error(f"{course.root} has no nbgrader_config.py; run calcrl in the course folder "
                      "or pass --course")
@@ -94,6 +95,15 @@ def _parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox-check",
                                   help="check that student code is sandboxed on this machine")
     sandbox.set_defaults(run=_sandbox_check)
+
+    specs = commands.add_parser("specs", help="write what the question specs give (hidden "
+                                "tests, points, README table, release), or check it")
+    mode = specs.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--write", action="store_true",
+                      help="write source/ and README.md from the specs, then regenerate release/")
+    mode.add_argument("--check", action="store_true",
+                      help="say what differs from the specs (exit status 1 if anything does)")
+    specs.set_defaults(run=_specs)
     return parser
 
 
@@ -175,6 +185,25 @@ def _sandbox_check(course: Course, options: argparse.Namespace) -> int:
     print("The sandbox holds on this machine." if not failed else
           f"{len(failed)} check(s) failed: do not grade untrusted submissions here.")
     return 1 if failed else 0
+
+
+def _specs(course: Course, options: argparse.Namespace) -> int:
+    from .generate import problems, write
+
+    if not (course.root / "source").is_dir():
+        print(f"calcrl: {course.root} has no source/ folder", file=sys.stderr)
+        return 2
+    if options.write:
+        for path in write(course.root):
+            print(f"wrote {path.relative_to(course.root)}")
+        print(f"release/ regenerated in {course.root}")
+        return 0
+    found = problems(course.root)
+    for problem in found:
+        print(problem)
+    print("Everything the specs derive is written." if not found else
+          f"{len(found)} difference(s): run `calcrl specs --write`.")
+    return 1 if found else 0
 
 
 def _demo(course: Course, options: argparse.Namespace) -> int:
