@@ -12,7 +12,7 @@ from __future__ import annotations
 import queue
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from .grading import Bundle, Graded, Submission
@@ -32,7 +32,7 @@ class LocalPool:
             grader.start()
 
     def run(self, bundle: Bundle, submissions: list[Submission], seconds: float
-            ) -> Iterator[Graded]:
+            ) -> Generator[Graded, None, None]:
         free: queue.Queue[WarmGrader] = queue.Queue()
         for grader in self.graders:
             free.put(grader)
@@ -82,7 +82,7 @@ class DaskPool:
         self._futures: dict = {}
 
     def run(self, bundle: Bundle, submissions: list[Submission], seconds: float
-            ) -> Iterator[Graded]:
+            ) -> Generator[Graded, None, None]:
         from distributed import as_completed as finished
 
         shared = self.client.scatter(bundle, broadcast=True)
