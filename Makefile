@@ -59,12 +59,15 @@ test: lint sandbox-tools test-services browser-tools
 	$(BIN)/python -m pytest
 
 # Ruff (pinned in constraints.txt, rules in pyproject.toml): undefined names, unused imports...
+# then mypy (pinned too) over the package's type hints.
 lint: $(INSTALLED)
 	$(BIN)/ruff check calcrl_checks tests benchmarks nbgrader_config.py
+	$(BIN)/mypy calcrl_checks
 
 # The checker's unit tests only (under a minute): no nbgrader runs, no sandbox.
 FAST_SKIP := test_assignment test_engine test_instructor test_sandbox_required test_tampering \
-	test_odd_answers test_scale test_postgres test_browser
+	test_odd_answers test_scale test_postgres test_browser test_specs_engine \
+	test_faults
 test-fast: $(INSTALLED)
 	$(BIN)/python -m pytest -q $(addprefix --ignore=tests/,$(addsuffix .py,$(FAST_SKIP)))
 
@@ -73,12 +76,10 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_notebooks.py
 	$(BIN)/python benchmarks/bench_autograde.py
 
-# Regenerate the committed student version from source/ (nbgrader generate_assignment).
+# Write what the question specs derive (hidden tests, points, README table) into source/ and
+# README.md, then regenerate the committed student version (nbgrader generate_assignment).
 release: $(INSTALLED)
-	rm -rf release/calculus
-	$(BIN)/nbgrader generate_assignment calculus --force \
-		--CourseDirectory.db_url=sqlite:///$(CURDIR)/.release-gradebook.db
-	rm -f .release-gradebook.db
+	$(BIN)/calcrl specs --write
 
 clean-venv:
 	rm -rf $(VENV)

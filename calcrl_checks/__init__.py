@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .codes import CODES
 from .errors import ParseError
-from .verdict import CODES, CheckFailed, Verdict
+from .verdict import CheckFailed, Verdict
 
 __all__ = ["compare", "check", "parse", "Verdict", "CheckFailed", "ParseError", "CODES", "Hint",
            "check_derivative", "check_partial", "check_gradient", "check_update_rule",

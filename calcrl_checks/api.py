@@ -275,8 +275,7 @@ def _compare(answer: Any, expected: Any, setup: Setup, reading: list[str | None]
     leftover: set[str] = set()
     answer_side = _side(answer, setup, trusted=False, reading=reading, leftover=leftover)
     unsubstituted = ", ".join(sorted(leftover))
-    points = _sample(setup, expected_side, answer_side)
-    expected_values = expected_side.values(points)
+    points, expected_values = _sample(setup, expected_side, answer_side)
     answer_values = answer_side.values(points)
     context = _context(setup, len(points), reading[0])
     if answer_values.shape != expected_values.shape:
@@ -285,7 +284,7 @@ def _compare(answer: Any, expected: Any, setup: Setup, reading: list[str | None]
     tolerance = _tolerance(setup, answer_side, expected_side, expected_values, digits)
     context = _context(setup, len(points), reading[0], tolerance)
     point_ok = _per_point(tolerance.close(answer_values, expected_values))
-    mutated = getattr(answer_side, "mutated", set())
+    mutated: set[str] = getattr(answer_side, "mutated", set())
     if point_ok.all() and not (setup.forbid_mutation and mutated):
         if unsubstituted:
             return _verdict(setup, codes.UNSUBSTITUTED,
@@ -378,7 +377,8 @@ def _increment_base(setup: Setup, points: list[dict[str, Any]], shape: tuple[int
 def _regime_note(setup: Setup, points: list[dict[str, Any]], point_ok: np.ndarray) -> str:
     if not setup.regimes:
         return ""
-    failing, passing = [], []
+    failing: list[str] = []
+    passing: list[str] = []
     for name, condition in setup.regimes.items():
         inside = np.array([holds(condition, p) for p in points])
         if not inside.any():
@@ -395,13 +395,21 @@ def _regime_note(setup: Setup, points: list[dict[str, Any]], point_ok: np.ndarra
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def _sample(setup: Setup, expected_side: Any, answer_side: Any) -> list[dict[str, Any]]:
+def _sample(setup: Setup, expected_side: Any, answer_side: Any
+            ) -> tuple[list[dict[str, Any]], np.ndarray]:
+    """The test points, and the expected side's values there (each point evaluated once).
+
+    Points are drawn from the domain until there are enough where the expected answer is
+    defined and finite, away from kinks; the values computed to decide that are the ones
+    compared.
+    """
     if not setup.domain:
-        return [{}]
+        return [{}], expected_side.values([{}])
     rng = np.random.default_rng(setup.seed)
     kinks = list(getattr(expected_side, "kinks", [])) + list(getattr(answer_side, "kinks", []))
     kinks += [k for condition in setup.regimes.values() for k in _relational_gaps(condition)]
     chosen: list[dict[str, Any]] = []
+    rows: list[np.ndarray] = []
     for _ in range(setup.samples * _DRAWS_PER_POINT):
         point = draw_point(setup.domain, rng)
         try:
@@ -411,19 +419,25 @@ def _sample(setup: Setup, expected_side: Any, answer_side: Any) -> list[dict[str
             continue
         if kinks and near_kink(kinks, point):
             continue
-        if isinstance(expected_side, ExpressionSide) and \
-                not np.isfinite(expected_side.values([point])).all():
-            continue
+        if isinstance(expected_side, ExpressionSide):
+            row = expected_side.values([point])
+            if not np.isfinite(row).all():
+                continue
+            rows.append(row)
         chosen.append(point)
         if len(chosen) == setup.samples:
             break
-    if isinstance(expected_side, (FunctionSide, ConstantSide)) and chosen:
-        finite = _per_point(np.isfinite(expected_side.values(chosen)))
+    if isinstance(expected_side, ExpressionSide):
+        values = np.concatenate(rows) if rows else expected_side.values([])
+    else:
+        values = expected_side.values(chosen) if chosen else np.empty(0)
+        finite = _per_point(np.isfinite(values))
         chosen = [p for p, ok in zip(chosen, finite) if ok]
+        values = values[finite]
     if len(chosen) < min(setup.samples, 10):
         raise AuthorError(f"the expected answer is defined at only {len(chosen)} sampled points of "
                          "the domain; give a domain where it is defined")
-    return chosen
+    return chosen, values
 
 
 def _relational_gaps(condition: Any) -> list[sp.Expr]:
@@ -433,7 +447,7 @@ def _relational_gaps(condition: Any) -> list[sp.Expr]:
 
 
 def _per_point(mask: np.ndarray) -> np.ndarray:
-    return mask.reshape(len(mask), -1).all(axis=1) if mask.ndim > 1 else mask
+    return np.asarray(mask.reshape(len(mask), -1).all(axis=1)) if mask.ndim > 1 else mask
 
 
 def _tolerance(setup: Setup, answer_side: Any, expected_side: Any,

@@ -259,8 +259,8 @@ def check_grad(x: Any, value: float, output: Any = None, name: str = "x",
         return _fail("wrong_shape", f"{name}.grad has shape {tuple(grad.shape)}; one number is "
                      "expected.", None)
     got = float(grad.detach().reshape(()))
-    at_x, value = _at_input(formula, x, name, value, value)
-    value = float(value)
+    at_x, slope = _at_input(formula, x, name, value, value)
+    value = float(value if slope is None else slope)
     if _close(got, value, RTOL, ATOL):
         return Verdict(True, 1.0, "correct", f"Correct: {name}.grad holds dy/d{name} from one "
                        "backward pass.")
@@ -331,7 +331,10 @@ def check_autograd_derivative(fn: Any, functions: Sequence[Callable[[Any], Any]]
 
 def _judge_derivative(torch: Any, fn: Any, cases: list[tuple[Callable, float]],
                       scores: Mapping[str, float], compared: str) -> Verdict:
-    answers, expected, values, tensors = [], [], [], 0
+    answers: list[Any] = []
+    expected: list[Any] = []
+    values: list[Any] = []
+    tensors = 0
     spies = []
     for f, x0 in cases:
         spy = Spy(f)

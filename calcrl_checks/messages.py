@@ -10,53 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import verdict as codes
-
-#: Advice per diagnosis, written for the student who made that mistake.
-ADVICE: dict[str, str] = {
-    codes.NOT_FINITE: "Some test inputs give NaN or inf: look for a step that overflows (exp "
-                      "of a large number), divides by zero or takes log or sqrt of a negative "
-                      "number, and rewrite that step so it stays finite.",
-    codes.SWAPPED_COMPONENTS: "Entry i should belong to variable i: check the order of your "
-                              "components.",
-    codes.SIGN_FLIP: "Check the sign. If this is an update: descent subtracts the gradient step, "
-                     "ascent adds it.",
-    codes.CONSTANT_FACTOR: "Look for a missing or extra constant factor, such as the 2 that a "
-                           "power or an inner function brings in.",
-    codes.ADDITIVE_CONSTANT: "Look for a term that should have vanished, such as the derivative "
-                             "of a constant.",
-    codes.MISSING_INNER_DERIVATIVE: "Chain rule: after differentiating the outer function, "
-                                    "multiply by the derivative of the inner one.",
-    codes.PRODUCT_RULE: "Product rule: (uv)' = u'v + uv' needs both terms, and it is not u'v'.",
-    codes.EXPONENT_NOT_LOWERED: "Power rule: d/dx x^n = n x^(n-1); the exponent goes down by one.",
-    codes.CONSTANT_DIFFERENTIATED: "The derivative of a constant term is 0.",
-    codes.OTHER_VARIABLE_DIFFERENTIATED: "In a partial derivative the other variables are held "
-                                         "fixed: treat them like constants.",
-    codes.WRONG_VARIABLE: "Check which variable you differentiate with respect to.",
-    codes.INPUTS_MUTATED: "Return a new value instead of changing an argument in place: avoid "
-                          "+=, -= and item assignment on the inputs, or work on a copy.",
-    codes.GRADIENT_WHERE_CLIPPED: "Where the clipped term is the minimum it does not depend on r, "
-                                  "so the gradient there is 0.",
-    codes.TIMEOUT: "Simplify your answer (or make your function faster) and run the check again.",
-}
-
-_HEADLINES: dict[str, str] = {
-    codes.NOT_FINITE: "your answer is not finite everywhere it should be",
-    codes.SWAPPED_COMPONENTS: "your components are swapped",
-    codes.SIGN_FLIP: "your answer has the wrong sign",
-    codes.CONSTANT_FACTOR: "your answer is off by a constant factor",
-    codes.ADDITIVE_CONSTANT: "your answer is off by a constant",
-    codes.MISSING_INNER_DERIVATIVE: "it looks like the inner derivative of the chain rule is "
-                                    "missing",
-    codes.PRODUCT_RULE: "it looks like the product rule was not applied fully",
-    codes.EXPONENT_NOT_LOWERED: "it looks like the exponent was not lowered",
-    codes.CONSTANT_DIFFERENTIATED: "it looks like a constant term did not vanish",
-    codes.OTHER_VARIABLE_DIFFERENTIATED: "it looks like another variable was differentiated too",
-    codes.WRONG_VARIABLE: "it looks like you differentiated with respect to another variable",
-    codes.INPUTS_MUTATED: "your function changes its inputs",
-    codes.GRADIENT_WHERE_CLIPPED: "your gradient is not zero where the objective is clipped",
-    codes.INCONSISTENT: "your value does not agree with the answer it is computed from",
-}
-
+from .codes import REGISTRY
 
 #: What each generated mal-answer did, for the evidence line.
 _MISTAKES: dict[str, str] = {
@@ -102,8 +56,9 @@ def correct(context: Context, proved: bool) -> str:
 
 def mismatch(context: Context, code: str, evidence: str, bad: int, first_input: str,
              your_value: str, hint: str | None = None) -> str:
-    if code in _HEADLINES:
-        headline = _HEADLINES[code]
+    entry = REGISTRY.get(code)
+    if entry is not None and entry.headline:
+        headline = entry.headline
     elif code == codes.WRONG:
         headline = f"your {context.what} does not match"
     else:
@@ -116,7 +71,7 @@ def mismatch(context: Context, code: str, evidence: str, bad: int, first_input: 
         lines.append(f"Your value: {your_value}.")
     if evidence:
         lines.append(f"Evidence: {evidence}.")
-    advice = hint or ADVICE.get(code)
+    advice = hint or (entry.advice if entry is not None else None)
     if advice:
         lines.append(f"Hint: {advice}")
     lines.append(_compared(context))
@@ -152,7 +107,7 @@ def refused(code: str, text: str, context: Context | None = None) -> str:
               }.get(code, "Not yet")
     lines = [f"{opener}: {text}"]
     if code == codes.TIMEOUT:
-        lines.append(f"Hint: {ADVICE[codes.TIMEOUT]}")
+        lines.append(f"Hint: {REGISTRY[codes.TIMEOUT].advice}")
     if context is not None and context.reading:
         lines.append(_reading(context))
     return _join(*lines)

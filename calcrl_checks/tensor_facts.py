@@ -114,7 +114,8 @@ def _reachable(node: Any) -> set[int]:
     """Identities of the graph nodes below ``node`` and of the leaf tensors they accumulate
     into (so a named tensor is reached through its own ``grad_fn``, or as a leaf)."""
     found: set[int] = set()
-    seen, stack = set(), [node]
+    seen: set[int] = set()
+    stack = [node]
     while stack and len(seen) < MAX_GRAPH_NODES:
         current = stack.pop()
         if current is None or id(current) in seen:

@@ -126,8 +126,8 @@ def typed_digits(value: Any) -> int | None:
     if isinstance(value, float):
         return _significant(repr(abs(value))) if np.isfinite(value) and value != 0 else None
     if isinstance(value, sp.Basic):
-        found = [typed_digits(float(f)) for f in value.atoms(sp.Float)]
-        found = [d for d in found if d is not None]
+        found = [d for d in (typed_digits(float(f)) for f in value.atoms(sp.Float))
+                 if d is not None]
         return min(found) if found else None
     return None
 

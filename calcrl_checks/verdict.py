@@ -1,6 +1,7 @@
 """The result of one check: what passed, the score, a machine-readable code and the message.
 
-Codes are the *answer notes* instructors count across a class, so they are stable strings.
+Codes are the *answer notes* instructors count across a class, so they are stable strings;
+what each means is registered in :mod:`calcrl_checks.codes`.
 """
 from __future__ import annotations
 
@@ -59,12 +60,6 @@ HARD_CODED = "hard_coded"
 IGNORES_X0 = "ignores_x0"
 RETURNED_VALUE = "returned_value"
 NO_AUTOGRAD = "no_autograd"
-
-#: Every code the package's checks (and the grading engine) may give: the one registry.
-#: Question-specific codes that authors give their hints come on top.
-CODES = frozenset(value for name, value in list(globals().items())
-                  if name.isupper() and isinstance(value, str))
-
 
 @dataclass(frozen=True)
 class Verdict:

@@ -141,7 +141,7 @@ def _digits(text: Any) -> int:
     return int(text)
 
 
-def _float_text(text: str) -> str:
+def _float_text(text: Any) -> str:
     if not isinstance(text, str) or len(text) > 60:
         raise ValueError("malformed float")
     value = float(text)  # raises ValueError on anything but a number
@@ -395,11 +395,11 @@ def decode_value(data: Any, extra: Callable[[dict[str, Any]], Any] | None = None
         if kind == "tensor":
             return _decode_tensor(item)
         if kind == "matrix":
-            rows, cols, items = item.get("rows"), item.get("cols"), item.get("items")
-            if not (isinstance(rows, int) and isinstance(cols, int) and isinstance(items, list)
-                    and rows * cols == len(items)):
+            rows, cols, entries = item.get("rows"), item.get("cols"), item.get("items")
+            if not (isinstance(rows, int) and isinstance(cols, int) and isinstance(entries, list)
+                    and rows * cols == len(entries)):
                 raise ValueError("malformed matrix")
-            return sp.Matrix(rows, cols, [build(v, depth + 1) for v in items])
+            return sp.Matrix(rows, cols, [build(v, depth + 1) for v in entries])
         if kind == "expression":
             return decode_expr(item.get("tree"))
         if kind == "fraction":

@@ -14,7 +14,11 @@ MODULES = ["calcrl_checks", "calcrl_checks.api", "calcrl_checks.verdict", "calcr
            "calcrl_checks.tolerance", "calcrl_checks.guard", "calcrl_checks.consistency",
            "calcrl_checks.adapt", "calcrl_checks.messages", "calcrl_checks.tensor_facts",
            "calcrl_checks.mathtext", "calcrl_checks.instructor.standing",
-           "calcrl_checks.formative", "calcrl_checks.instructor.descriptions"]
+           "calcrl_checks.formative", "calcrl_checks.instructor.descriptions",
+           "calcrl_checks.codes", "calcrl_checks.instructor.specs",
+           "calcrl_checks.instructor.generate", "calcrl_checks.instructor.mistakes",
+           "calcrl_checks.instructor.preflight", "calcrl_checks.instructor.accounts",
+           "calcrl_checks.instructor.lock", "calcrl_checks.instructor.submissions"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -18,23 +18,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine.files import LinkInSubmission, data_files, submission_files
+from . import accounts
 from .course import Course, remove_tree
 from .grading import Bundle, Graded, Submission
+from .interrupts import Interrupted, protected, stoppable
+from .leftovers import clean_scratch, restore_graded_folders
+from .preflight import (GRADEBOOK_WAIT, AutogradeError, check_gradebook, check_known,
+                        check_release, check_students, stale_notebooks)
 from .progress import Progress
 from .records import apply_records, assignment_template, manual_scores
-from .submissions import HandedIn, inspect, is_up_to_date, mark_graded
+from .submissions import HandedIn, repair_metadata, inspect, is_up_to_date, mark_graded
 
 #: Default time limit for grading one student's whole submission, in seconds.
 STUDENT_SECONDS = 900
-#: Attempts when the gradebook reports it is busy (another grader is writing).
-BUSY_RETRIES = 6
 _BUSY = re.compile(r"database is locked|database table is locked|could not obtain lock|"
                    r"deadlock detected|could not serialize", re.I)
 _TIMED_OUT_CELL = "ran past the per-cell time limit"
 
 
-class AutogradeError(RuntimeError):
-    """Grading cannot start (the assignment is not in the gradebook, for example)."""
+__all__ = ["AutogradeError", "Outcome", "RunInterrupted", "autograde_class", "build_bundle",
+           "replace_folder"]
+
+
+class RunInterrupted(Exception):
+    """Ctrl-C or SIGTERM stopped the run; ``outcomes`` says what was and was not graded."""
+
+    def __init__(self, outcomes: list[Outcome]):
+        super().__init__("interrupted")
+        self.outcomes = outcomes
 
 
 @dataclass
@@ -44,6 +55,7 @@ class Pending:
     job: Submission
     problems: list[str]          # unreadable notebooks, reported with the outcome
     handed_in: HandedIn          # the submission as inspected (for the stamp)
+    notes: list[str] = field(default_factory=list)  # what was repaired to read it
 
 
 @dataclass
@@ -51,7 +63,7 @@ class Outcome:
     """What happened to one student's submission."""
 
     student: str
-    status: str                      # "graded", "up to date" or "failed"
+    status: str                      # "graded", "up to date", "failed" or "not graded"
     reason: str = ""
     seconds: float = 0.0
     #: Notebooks that could not be read (scored 0): these make the run exit non-zero.
@@ -63,7 +75,7 @@ class Outcome:
 
     @property
     def failed(self) -> bool:
-        return self.status == "failed" or bool(self.problems)
+        return self.status in ("failed", "not graded") or bool(self.problems)
 
 
 def autograde_class(course: Course, assignment: str, jobs: int | None = None,
@@ -73,19 +85,34 @@ def autograde_class(course: Course, assignment: str, jobs: int | None = None,
     """Grade every matching submission of ``assignment``; one :class:`Outcome` per student.
 
     Raises :class:`~calcrl_checks.engine.SandboxUnavailable` (local grading) or
-    :class:`AutogradeError` before any grading when grading cannot start.
+    :class:`AutogradeError` before any grading when grading cannot start, and
+    :class:`RunInterrupted` when Ctrl-C or SIGTERM stops it (with what was graded so far).
     """
     from ..engine.bubblewrap import preflight
 
-    students = [s for s in course.students_submitted(assignment)
-                if fnmatch.fnmatchcase(s, student_glob)]
-    if not students:
+    submitted = course.students_submitted(assignment)
+    if not submitted:
+        check_known(course, assignment)
         return []
+    students = [s for s in submitted if fnmatch.fnmatchcase(s, student_glob)]
+    check_gradebook(course, assignment)
+    settings = course.settings()
+    check_release(course, assignment, _gradebook(_assignments_in_gradebook, settings.db_url,
+                                                 settings.course_id))
+    stale = _gradebook(stale_notebooks, course, assignment)
+    if stale:
+        raise AutogradeError(
+            f"source/{assignment} changed since its release was generated ({', '.join(stale)}): "
+            f"grading would use the old tests. Run `nbgrader generate_assignment {assignment} "
+            "--force` (and hand the new release out), then grade.")
+    check_students(student_glob, submitted, students, assignment)
     if scheduler is None:
         preflight()
-    settings = course.settings()
+    clean_scratch()
+    restore_graded_folders(course.root / "autograded")
     bundle = build_bundle(course, assignment)
-    graded_before = _students_in_gradebook(settings.db_url, settings.course_id, assignment)
+    graded_before = _gradebook(_students_in_gradebook, settings.db_url, settings.course_id,
+                               assignment)
     outcomes: list[Outcome] = []
     todo: dict[str, Pending] = {}
     for student in students:
@@ -101,14 +128,21 @@ def autograde_class(course: Course, assignment: str, jobs: int | None = None,
                                     "no readable notebook: " + "; ".join(problems)))
             continue
         try:
-            job = _job(handed_in, settings, assignment)
+            notes: list[str] = []
+            job = _job(handed_in, settings, assignment, notes)
         except LinkInSubmission as refusal:
             outcomes.append(Outcome(student, "failed", str(refusal)))
             continue
-        todo[student] = Pending(job, problems, handed_in)
+        todo[student] = Pending(job, problems, handed_in, notes)
     if todo:
-        outcomes += _grade(course, assignment, bundle, todo, jobs, scheduler,
-                           student_seconds, show_progress)
+        try:
+            outcomes += _grade(course, assignment, bundle, todo, jobs, scheduler,
+                               student_seconds, show_progress)
+        except RunInterrupted as stop:
+            stop.outcomes = sorted(outcomes + stop.outcomes, key=lambda o: o.student)
+            accounts.record(course, assignment, stop.outcomes)
+            raise
+    accounts.record(course, assignment, outcomes)
     return sorted(outcomes, key=lambda o: o.student)
 
 
@@ -118,7 +152,8 @@ def build_bundle(course: Course, assignment: str) -> Bundle:
 
     settings = course.settings()
     try:
-        template = assignment_template(settings.db_url, settings.course_id, assignment)
+        template = _gradebook(assignment_template, settings.db_url, settings.course_id,
+                              assignment)
     except MissingEntry:
         raise AutogradeError(
             f"The gradebook has no assignment '{assignment}': generate it first with "
@@ -130,12 +165,18 @@ def build_bundle(course: Course, assignment: str) -> Bundle:
                   data_files(course.root / "release" / assignment))
 
 
-def _job(handed_in: HandedIn, settings, assignment: str) -> Submission:
+def _job(handed_in: HandedIn, settings, assignment: str, notes: list[str]) -> Submission:
     """The submission as plain data: its readable files (a linked one raises
-    ``LinkInSubmission``) and the manual scores a TA already gave."""
+    ``LinkInSubmission``) and the manual scores a TA already gave. What had to be changed for
+    nbgrader to read it is added to ``notes``."""
     files = {name: content for name, content in submission_files(handed_in.folder).items()
              if name not in handed_in.unreadable}
-    scores = manual_scores(settings.db_url, settings.course_id, assignment, handed_in.student)
+    for name, content in files.items():
+        if name.endswith(".ipynb"):
+            files[name], dropped = repair_metadata(name, content)
+            notes.extend(dropped)
+    scores = _gradebook(manual_scores, settings.db_url, settings.course_id, assignment,
+                        handed_in.student)
     return Submission(handed_in.student, files, scores)
 
 
@@ -145,18 +186,33 @@ def _grade(course: Course, assignment: str, bundle: Bundle, todo: dict[str, Pend
     from .pools import DaskPool, LocalPool
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    pool = DaskPool(scheduler) if scheduler else LocalPool(workers)
-    progress = Progress(len(todo), "students") if show_progress else None
-    outcomes = []
-    try:
-        for result in pool.run(bundle, [pending.job for pending in todo.values()], seconds):
-            outcome = _record(course, assignment, result, todo[result.student])
-            outcomes.append(outcome)
-            if progress:
-                progress.advance(f"{outcome.student}: {outcome.status}")
-    finally:
-        pool.close()
+    outcomes: list[Outcome] = []
+    with stoppable():
+        try:
+            pool = DaskPool(scheduler) if scheduler else LocalPool(workers)
+        except Interrupted:
+            raise RunInterrupted(_not_graded(todo)) from None
+        progress = Progress(len(todo), "students") if show_progress else None
+        results = pool.run(bundle, [pending.job for pending in todo.values()], seconds)
+        try:
+            for result in results:
+                with protected():
+                    outcome = _record(course, assignment, result, todo.pop(result.student))
+                outcomes.append(outcome)
+                if progress:
+                    progress.advance(f"{outcome.student}: {outcome.status}")
+        except Interrupted:
+            pool.close(now=True)
+            results.close()
+            raise RunInterrupted(outcomes + _not_graded(todo)) from None
+        finally:
+            pool.close()
     return outcomes
+
+
+def _not_graded(todo: dict[str, Pending]) -> list[Outcome]:
+    return [Outcome(student, "not graded", "the run was interrupted before this student was "
+                    "graded; earlier grades are kept") for student in todo]
 
 
 def _record(course: Course, assignment: str, result: Graded, pending: Pending) -> Outcome:
@@ -169,22 +225,18 @@ def _record(course: Course, assignment: str, result: Graded, pending: Pending) -
         return Outcome(result.student, "failed", result.reason or "grading failed",
                        result.seconds, problems, timing=timing)
     settings = course.settings()
-    for attempt in range(BUSY_RETRIES + 1):
-        try:
-            apply_records(settings.db_url, settings.course_id, assignment, result.student,
-                          result.records)
-            break
-        except Exception as error:  # SQLAlchemy wraps the driver's "busy" in many types
-            if not _BUSY.search(str(error)) or attempt == BUSY_RETRIES:
-                return Outcome(result.student, "failed", f"the gradebook refused the grades: "
-                               f"{str(error).splitlines()[0][:200]}", result.seconds, problems)
-            time.sleep(0.2 * 2 ** attempt)
+    try:
+        _gradebook(apply_records, settings.db_url, settings.course_id, assignment,
+                   result.student, result.records)
+    except Exception as error:  # SQLAlchemy wraps driver errors in many types
+        return Outcome(result.student, "failed", f"the gradebook refused the grades: "
+                       f"{str(error).splitlines()[0][:200]}", result.seconds, problems)
     graded = course.folder("autograded", result.student, assignment)
     replace_folder(graded, result.files)
     mark_graded(pending.handed_in, graded)
     count = result.log.count(_TIMED_OUT_CELL)
-    notes = [f"{count} cell(s) ran past the per-cell time limit and were interrupted (scored 0)"
-             ] if count else []
+    notes = pending.notes + ([f"{count} cell(s) ran past the per-cell time limit and were "
+                              "interrupted (scored 0)"] if count else [])
     return Outcome(result.student, "graded", "", result.seconds, problems, notes, timing)
 
 
@@ -204,6 +256,28 @@ def replace_folder(target: Path, files: dict[str, bytes]) -> None:
         target.rename(old)
     fresh.rename(target)
     remove_tree(old)
+
+
+def _gradebook(call, *args):
+    """``call(*args)``, waiting (up to ``GRADEBOOK_WAIT`` seconds) while another program holds
+    the gradebook locked."""
+    deadline = time.monotonic() + GRADEBOOK_WAIT
+    pause = 0.2
+    while True:
+        try:
+            return call(*args)
+        except Exception as error:  # SQLAlchemy wraps the driver's "busy" in many types
+            if not _BUSY.search(str(error)) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 5.0)
+
+
+def _assignments_in_gradebook(db_url: str, course_id: str) -> set[str]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url, course_id) as gradebook:
+        return {assignment.name for assignment in gradebook.assignments}
 
 
 def _students_in_gradebook(db_url: str, course_id: str, assignment: str) -> set[str]:

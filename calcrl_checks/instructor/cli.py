@@ -6,9 +6,12 @@
     calcrl report ASSIGNMENT
     calcrl demo
     calcrl sandbox-check
+    calcrl specs [--write | --check]
 
 Run it in the course folder (the one with nbgrader_config.py), or pass --course PATH.
-Plain `nbgrader ...` commands keep working on the same folder.
+Plain `nbgrader ...` commands keep working on the same folder. Exit status: 0 done, 1 some
+submission failed or had an unreadable notebook, 2 refused before any work (the message says
+why), 75 another calcrl command is writing to this course, 130 interrupted.
 """
 from __future__ import annotations
 
@@ -25,6 +28,10 @@ from .startup import skip_unused_imports
 from .tables import summary_table
 
 
+#: Commands that write to the course folder: one at a time per course (``lock.py``).
+WRITING = ("autograde", "feedback", "report", "demo")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     skip_unused_imports()
     # nbgrader runs helper commands (alembic) by name: this environment's come first.
@@ -32,11 +39,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     options = parser.parse_args(argv)
     course = Course(Path(options.course).resolve())
-    needs_course = options.command not in ("demo", "sandbox-check")
+    needs_course = options.command not in ("demo", "sandbox-check", "specs")
     if needs_course and not (course.root / "nbgrader_config.py").exists():
         parser.error(f"{course.root} has no nbgrader_config.py; run calcrl in the course folder "
                      "or pass --course")
-    return options.run(course, options)
+    if options.command not in WRITING:
+        return options.run(course, options)
+    from .lock import CourseBusy, course_lock
+
+    try:
+        with course_lock(course.root, " ".join(filter(None, (options.command, getattr(
+                options, "assignment", None))))):
+            return options.run(course, options)
+    except CourseBusy as busy:
+        print(f"calcrl: {busy}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,12 +95,21 @@ def _parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox-check",
                                   help="check that student code is sandboxed on this machine")
     sandbox.set_defaults(run=_sandbox_check)
+
+    specs = commands.add_parser("specs", help="write what the question specs give (hidden "
+                                "tests, points, README table, release), or check it")
+    mode = specs.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--write", action="store_true",
+                      help="write source/ and README.md from the specs, then regenerate release/")
+    mode.add_argument("--check", action="store_true",
+                      help="say what differs from the specs (exit status 1 if anything does)")
+    specs.set_defaults(run=_specs)
     return parser
 
 
 def _autograde(course: Course, options: argparse.Namespace) -> int:
     from ..engine.bubblewrap import UNSANDBOXED_VARIABLE, SandboxUnavailable
-    from .autograde import AutogradeError
+    from .autograde import AutogradeError, RunInterrupted
 
     if options.jobs < 1:
         print("calcrl: --jobs must be at least 1", file=sys.stderr)
@@ -99,6 +125,14 @@ def _autograde(course: Course, options: argparse.Namespace) -> int:
     except (SandboxUnavailable, AutogradeError) as error:
         print(error, file=sys.stderr)
         return 2
+    except RunInterrupted as stop:
+        print(summary_table(course, options.assignment, stop.outcomes))
+        graded = sum(o.status == "graded" for o in stop.outcomes)
+        print(f"Interrupted: {graded} graded in this run, "
+              f"{sum(o.status == 'not graded' for o in stop.outcomes)} not graded (their "
+              "earlier grades, if any, are kept). Run the same command again to finish.",
+              file=sys.stderr)
+        return 130
     if not outcomes:
         print(f"No submissions of '{options.assignment}' match '{options.student}' in "
               f"{course.root / 'submitted'}.")
@@ -155,6 +189,25 @@ def _sandbox_check(course: Course, options: argparse.Namespace) -> int:
     print("The sandbox holds on this machine." if not failed else
           f"{len(failed)} check(s) failed: do not grade untrusted submissions here.")
     return 1 if failed else 0
+
+
+def _specs(course: Course, options: argparse.Namespace) -> int:
+    from .generate import problems, write
+
+    if not (course.root / "source").is_dir():
+        print(f"calcrl: {course.root} has no source/ folder", file=sys.stderr)
+        return 2
+    if options.write:
+        for path in write(course.root):
+            print(f"wrote {path.relative_to(course.root)}")
+        print(f"release/ regenerated in {course.root}")
+        return 0
+    found = problems(course.root)
+    for problem in found:
+        print(problem)
+    print("Everything the specs derive is written." if not found else
+          f"{len(found)} difference(s): run `calcrl specs --write`.")
+    return 1 if found else 0
 
 
 def _demo(course: Course, options: argparse.Namespace) -> int:

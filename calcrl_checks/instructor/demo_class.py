@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .mistakes import MISTAKES, Mistake
+from .mistakes import MISTAKES, CatalogueEntry
 
 ASSIGNMENT = "calculus"
 _MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
@@ -94,17 +94,17 @@ def demo_students() -> list[DemoStudent]:
     return students
 
 
-def _spread(mistakes: list[Mistake]) -> list[list[Mistake]]:
+def _spread(mistakes: list[CatalogueEntry]) -> list[list[CatalogueEntry]]:
     """As few groups as possible in which no two mistakes touch the same cells.
 
     A mistake touches its answer cell and every test cell it makes fail; keeping those apart
     means each feedback names exactly one mistake and each expected score is exact.
     """
-    def touched(mistake: Mistake) -> set[tuple[str, str]]:
+    def touched(mistake: CatalogueEntry) -> set[tuple[str, str]]:
         cells = {mistake.answer_cell, mistake.test_cell, *mistake.also_fails}
         return {(mistake.notebook, cell) for cell in cells}
 
-    groups: list[list[Mistake]] = []
+    groups: list[list[CatalogueEntry]] = []
     for mistake in mistakes:
         for group in groups:
             if not any(touched(mistake) & touched(other) for other in group):

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .leftovers import scratch_prefix
 from .records import Records, seed_manual_scores, student_records
 
 #: The private course's student folder name: nbgrader matches student ids as globs, and this
@@ -84,7 +85,7 @@ def grade(bundle: Bundle, submission: Submission) -> Graded:
 
     started = time.monotonic()
     runner.NOTEBOOK_TIMES.clear()
-    with tempfile.TemporaryDirectory(prefix="calcrl-grade-", dir=_scratch_folder()) as scratch:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix(), dir=_scratch_folder()) as scratch:
         root = Path(scratch)
         db_url = _private_course(root, bundle, submission)
         log, error = _autograde(root, bundle, db_url)

@@ -12,11 +12,14 @@ from __future__ import annotations
 import queue
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from .grading import Bundle, Graded, Submission
-from .warm import WarmGrader
+from .warm import CRASHED, WarmGrader
+
+#: Further attempts for a student whose grading process died (killed, or out of memory).
+RETRIES = 1
 
 
 class LocalPool:
@@ -24,11 +27,12 @@ class LocalPool:
 
     def __init__(self, workers: int):
         self.graders = [WarmGrader() for _ in range(max(1, workers))]
+        self._stopping = threading.Event()
         for grader in self.graders:  # from this (the main) thread, which outlives the run
             grader.start()
 
     def run(self, bundle: Bundle, submissions: list[Submission], seconds: float
-            ) -> Iterator[Graded]:
+            ) -> Generator[Graded, None, None]:
         free: queue.Queue[WarmGrader] = queue.Queue()
         for grader in self.graders:
             free.put(grader)
@@ -36,18 +40,36 @@ class LocalPool:
         def one(submission: Submission) -> Graded:
             grader = free.get()
             try:
-                return grader.grade(bundle, submission, seconds)
+                for _attempt in range(1 + RETRIES):
+                    if self._stopping.is_set():
+                        return Graded(submission.student, ok=False,
+                                      reason="the run was stopped")
+                    result = grader.grade(bundle, submission, seconds)
+                    if result.ok or not result.reason.startswith(CRASHED):
+                        break
+                return result
             finally:
                 free.put(grader)
 
-        with ThreadPoolExecutor(max_workers=len(self.graders)) as threads:
+        threads = ThreadPoolExecutor(max_workers=len(self.graders))
+        finished = False
+        try:
             futures = [threads.submit(one, submission) for submission in submissions]
             for future in as_completed(futures):
                 yield future.result()
+            finished = True
+        finally:
+            # Stopped early (Ctrl-C): kill the graders now rather than wait for their students.
+            if not finished:
+                self.close(now=True)
+            threads.shutdown(wait=finished, cancel_futures=True)
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
+        """Stop the graders: at once (killed) with ``now``, else after their current work."""
+        if now:
+            self._stopping.set()
         for grader in self.graders:
-            grader.stop()
+            grader.stop(now)
 
 
 class DaskPool:
@@ -57,15 +79,17 @@ class DaskPool:
         from distributed import Client
 
         self.client = Client(address, timeout="30s")
+        self._futures: dict = {}
 
     def run(self, bundle: Bundle, submissions: list[Submission], seconds: float
-            ) -> Iterator[Graded]:
+            ) -> Generator[Graded, None, None]:
         from distributed import as_completed as finished
 
         shared = self.client.scatter(bundle, broadcast=True)
         futures = {self.client.submit(grade_on_dask_worker, shared, submission, seconds,
                                       key=f"calcrl-{uuid.uuid4().hex}", pure=False,
                                       retries=1): submission for submission in submissions}
+        self._futures = futures
         for future in finished(futures):
             try:
                 yield future.result()
@@ -73,7 +97,10 @@ class DaskPool:
                 yield Graded(futures[future].student, ok=False,
                              reason=f"the Dask worker failed: {type(error).__name__}: {error}")
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
+        """Disconnect; with ``now``, first cancel the students not yet graded."""
+        if now and self._futures:
+            self.client.cancel(list(self._futures))
         self.client.close()
 
 

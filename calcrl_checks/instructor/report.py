@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..verdict import CORRECT, INTERNAL_ERROR, NOT_ANSWERED
+from . import accounts
 from .course import Course
 from .descriptions import describe
 from .grades import StudentGrades, class_grades, pending_warning
@@ -54,6 +55,8 @@ class ClassSummary:
     grades: dict[str, StudentGrades]
     parts: list[PartSummary]
     names: dict[str, str] = field(default_factory=dict)   # student id -> "First Last"
+    #: students who submitted without a current grade -> why (failed, never graded)
+    without_grade: dict[str, str] = field(default_factory=dict)
 
     def notebook_fractions(self) -> dict[str, list[float]]:
         """Per notebook, each student's share of its *graded* points (TA-pending left out)."""
@@ -88,6 +91,7 @@ def build_report(course: Course, assignment: str) -> tuple[ClassSummary, Path, P
     exported = nbgrader_command(course, "export", "--to", str(csv))
     if exported.returncode != 0:
         raise ReportError(exported.output[-4000:])
+    accounts.complete_csv(course, assignment, csv)
     summary = summarize(course, assignment)
     return summary, csv, write_html(summary, folder / "report.html")
 
@@ -96,7 +100,8 @@ def summarize(course: Course, assignment: str) -> ClassSummary:
     grades = class_grades(course, assignment)
     records = class_records(course, assignment)
     names = {s.student: s.name for s in class_standings(course, assignment).values()}
-    return ClassSummary(assignment, grades, _parts(records, sorted(grades)), names)
+    return ClassSummary(assignment, grades, _parts(records, sorted(grades)), names,
+                        accounts.without_grade(course, assignment, set(grades)))
 
 
 def _parts(records: list[Record], students: list[str]) -> list[PartSummary]:
@@ -121,9 +126,11 @@ def _parts(records: list[Record], students: list[str]) -> list[PartSummary]:
 
 def text_summary(summary: ClassSummary, top: int = 8) -> str:
     """A few lines for the terminal: class size, scores, the most common mistakes."""
-    scores = [g.score for g in summary.grades.values()]
+    scores = [g.score for student, g in summary.grades.items()
+              if student not in summary.without_grade]
     if not scores:
-        return f"No graded submissions for '{summary.assignment}' yet."
+        return f"No graded submissions for '{summary.assignment}' yet." + "".join(
+            f"\n  {student}: {why}" for student, why in sorted(summary.without_grade.items()))
     best = max(g.max_score for g in summary.grades.values())
     mean = statistics.mean(scores)
     lines = [f"{summary.assignment}: {len(scores)} students graded; mean {mean:.1f}"
@@ -137,6 +144,11 @@ def text_summary(summary: ClassSummary, top: int = 8) -> str:
         lines.append("Most common mistakes:")
         lines.extend(f"  {notebook} · {part}: {describe(code)} ({code}) {share:.0%}"
                      for share, notebook, part, code in common)
+    if summary.without_grade:
+        lines.append(f"{len(summary.without_grade)} submission(s) without a current grade "
+                     "(not counted above):")
+        lines.extend(f"  {student}: {why}"
+                     for student, why in sorted(summary.without_grade.items()))
     failures = sum(part.codes[INTERNAL_ERROR] for part in summary.parts)
     if failures:
         lines.append(f"{failures} check(s) failed inside the checker, not in a student's answer: "

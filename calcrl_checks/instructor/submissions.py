@@ -68,3 +68,43 @@ def is_up_to_date(submission: HandedIn, graded: Path) -> bool:
 
 def mark_graded(submission: HandedIn, graded: Path) -> None:
     (graded / STAMP).write_text(submission.fingerprint() + "\n")
+
+
+def repair_metadata(name: str, content: bytes) -> tuple[bytes, list[str]]:
+    """The notebook with its cells' nbgrader metadata made readable, and a note for each
+    change: keys nbgrader does not know are dropped (which cell, which key); metadata nbgrader
+    would still refuse is dropped whole, leaving a plain cell. nbgrader refuses the whole
+    notebook otherwise; the cells the assignment defines are restored from the gradebook when
+    grading, so nothing the student needed is lost.
+
+    >>> cell = {"cell_type": "code", "source": "", "metadata": {"nbgrader": {"grade_id": "a",
+    ...         "grade": False, "locked": False, "solution": True, "schema_version": 3,
+    ...         "colour": "red"}}}
+    >>> repair_metadata("q.ipynb", json.dumps({"cells": [cell]}).encode())[1]
+    ["q.ipynb: cell 'a' had an unknown nbgrader metadata key 'colour'; it was ignored"]
+    """
+    from nbformat import from_dict
+    from nbgrader.nbgraderformat import MetadataValidator
+
+    validator = MetadataValidator()
+    known = set(validator.schema["properties"])
+    notebook = json.loads(content)
+    notes = []
+    for number, cell in enumerate(notebook.get("cells", []), start=1):
+        metadata = cell.get("metadata")
+        if not isinstance(metadata, dict) or "nbgrader" not in metadata:
+            continue
+        meta = metadata["nbgrader"]
+        label = meta.get("grade_id", f"#{number}") if isinstance(meta, dict) else f"#{number}"
+        for key in sorted(set(meta) - known) if isinstance(meta, dict) else []:
+            del meta[key]
+            notes.append(f"{name}: cell '{label}' had an unknown nbgrader metadata key "
+                         f"'{key}'; it was ignored")
+        try:
+            validator.validate_cell(from_dict(cell))
+        except Exception as error:  # nbgrader raises several types (and KeyError) here
+            del metadata["nbgrader"]
+            notes.append(f"{name}: cell '{label}' had nbgrader metadata nbgrader cannot read "
+                         f"({type(error).__name__}: {str(error)[:80]}); it was read as a "
+                         "plain cell")
+    return (json.dumps(notebook, indent=1).encode() if notes else content), notes

@@ -14,17 +14,19 @@ def summary_table(course: Course, assignment: str, outcomes: list[Outcome]) -> s
     for outcome in outcomes:
         graded = grades.get(outcome.student)
         score = f"{graded.score:g} / {graded.max_score:g}" if graded and \
-            outcome.status != "failed" else "-"
+            outcome.status in ("graded", "up to date") else "-"
         note = outcome.status + (f": {outcome.reason}" if outcome.reason else "")
-        if graded and graded.pending_points and outcome.status != "failed":
+        if graded and graded.pending_points and outcome.status in ("graded", "up to date"):
             note += f"; {graded.pending_points:g} points await TA grading"
         lines.append(f"{outcome.student:<{width}}  {score:>11}  {note}")
         lines.extend(f"{'':<{width}}  {'':>11}  ! {problem}" for problem in outcome.problems)
         lines.extend(f"{'':<{width}}  {'':>11}  - {note}" for note in outcome.notes)
     failed = sum(o.status == "failed" for o in outcomes)
+    not_graded = sum(o.status == "not graded" for o in outcomes)
     flagged = sum(bool(o.problems) for o in outcomes)
-    lines.append(f"{len(outcomes)} submissions: {len(outcomes) - failed} graded or up to date, "
-                 f"{failed} failed, {flagged} with unreadable notebooks.")
+    lines.append(f"{len(outcomes)} submissions: {len(outcomes) - failed - not_graded} graded "
+                 f"or up to date, {failed} failed, {flagged} with unreadable notebooks"
+                 + (f", {not_graded} not graded." if not_graded else "."))
     waiting = pending_warning({o.student: grades[o.student] for o in outcomes
                                if o.student in grades})
     if waiting:

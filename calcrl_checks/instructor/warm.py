@@ -30,6 +30,10 @@ from .grading import Bundle, Graded, Submission
 _PR_SET_PDEATHSIG = 1
 
 
+#: How a result starts when the grading process died under a student (worth one more try).
+CRASHED = "the grading process ended unexpectedly"
+
+
 class WarmGrader:
     """Hands submissions to a warm grading process; restarts it if it dies or hangs."""
 
@@ -52,7 +56,10 @@ class WarmGrader:
         self._connection = Connection(here.detach())
         self._bundle_key = None
 
-    def stop(self) -> None:
+    def stop(self, now: bool = False) -> None:
+        """Ask the grading process to finish (killed after 15 s), or kill it ``now``."""
+        if self._process is not None and now:
+            self._process.kill()
         if self._connection is not None:
             with contextlib.suppress(OSError):
                 self._connection.send(None)
@@ -86,7 +93,7 @@ class WarmGrader:
             reason = f"grading took longer than {seconds:g} s and was stopped"
             self._process.kill()
         except (EOFError, OSError) as error:
-            reason = f"the grading process ended unexpectedly ({type(error).__name__})"
+            reason = f"{CRASHED} ({type(error).__name__})"
         self.stop()
         return Graded(submission.student, ok=False, reason=reason,
                       seconds=time.monotonic() - started)

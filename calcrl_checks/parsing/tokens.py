@@ -68,7 +68,7 @@ def tokenize(text: str, origin: list[int], symbols: frozenset[str], original: st
     """Tokens of normalised ``text``, with implicit multiplication made explicit."""
     raw: list[Token] = []
     for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
+        kind = match.lastgroup or "other"  # every alternative of _TOKEN is a named group
         piece = match.group()
         column = origin[match.start()] if match.start() < len(origin) else len(original)
         if kind == "space":

@@ -1,0 +1,381 @@
+"""Nothing lost, whatever happens during a class run: faults injected into real `calcrl` runs.
+
+A small course (two notebooks, three students) is graded once cleanly; each test copies it,
+injects one fault (a killed parent or worker, Ctrl-C, a second run, a locked, deleted or
+damaged gradebook, broken or hostile submissions) and checks that the final grades equal the
+clean run's and that nothing is left behind: no process of the run, no staging folder, no
+half-replaced graded folder.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import course
+from conftest import calcrl
+
+
+A = course.ASSIGNMENT
+NOTEBOOKS = ("q08_power_rule.ipynb", "q10_chain_rule_power.ipynb")
+CORRECT = "ana"
+
+
+def _solutions(notebook: str) -> dict[str, str]:
+    """The source's answer cells with the solution markers removed."""
+    source = course.load(course.REPO / "source" / A / notebook)
+    answers = {}
+    for cell in source["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and cell["cell_type"] == "code":
+            text = "".join(cell["source"])
+            answers[meta["grade_id"]] = "\n".join(
+                line for line in text.splitlines() if "SOLUTION" not in line)
+    return answers
+
+
+def _submit_correct(root: Path, student: str, **changes: str) -> None:
+    for notebook in NOTEBOOKS:
+        answers = _solutions(notebook)
+        answers.update({k: v for k, v in changes.items() if k in answers})
+        course.submit(root, student, notebook, answers)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    """A course of two notebooks, generated, with three submissions and nothing graded."""
+    root = tmp_path_factory.mktemp("faults") / "course"
+    (root / "source" / A).mkdir(parents=True)
+    shutil.copy(course.REPO / "nbgrader_config.py", root)
+    for notebook in NOTEBOOKS:
+        shutil.copy(course.REPO / "source" / A / notebook, root / "source" / A)
+    course.nbgrader(root, "generate_assignment", A, "--force")
+    _submit_correct(root, CORRECT)
+    _submit_correct(root, "ben", **{"q10-df": "df = 3 * (2 * x + 1) ** 2"})
+    for notebook in NOTEBOOKS:
+        course.submit(root, "cy", notebook)
+    return root
+
+
+@pytest.fixture(scope="module")
+def clean(base, tmp_path_factory) -> dict[str, dict]:
+    """Every student's scores after an undisturbed run."""
+    root = _copy(base, tmp_path_factory.mktemp("clean"))
+    run = calcrl(root, "autograde", A)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return _grades(root)
+
+
+def _copy(base: Path, where: Path) -> Path:
+    root = where / "course"
+    shutil.copytree(base, root, symlinks=True)
+    return root
+
+
+def _grades(root: Path) -> dict[str, dict]:
+    students = sorted(p.name for p in (root / "submitted").iterdir())
+    found = {}
+    for student in students:
+        try:
+            found[student] = course.scores(root, student)
+        except Exception:  # MissingEntry: no gradebook row
+            found[student] = None
+    return found
+
+
+def _start(root: Path, *args: str) -> subprocess.Popen:
+    """Start `calcrl ARGS` as its own session (as a terminal would: Ctrl-C goes to the group)."""
+    return subprocess.Popen([sys.executable, "-m", "calcrl_checks.instructor.cli", *args],
+                            cwd=root, env=course.nbgrader_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            tree.setdefault(parent, []).append(int(entry.name))
+    return tree
+
+
+def _family(pid: int) -> set[int]:
+    """``pid`` and every process descended from it now."""
+    tree, found, todo = _children(), set(), [pid]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(tree.get(current, []))
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _wait_for_grading(run: subprocess.Popen, seconds: float = 120) -> set[int]:
+    """Wait until a notebook runs in a sandbox; return the run's processes then."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert run.poll() is None, run.communicate()
+        family = _family(run.pid)
+        if any("bwrap" in _cmdline(pid) for pid in family):
+            return family
+        time.sleep(0.1)
+    raise AssertionError("grading never started")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _assert_gone(pids: set[int], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.2)
+    assert not [(pid, _cmdline(pid)) for pid in pids if _alive(pid)]
+
+
+def _assert_nothing_left(root: Path, pids: set[int] = frozenset()) -> None:
+    half_done = [p for p in (root / "autograded").glob("*/.*") if "calcrl-" in p.name]
+    assert not half_done
+    staged = [p for base in (Path("/dev/shm"), Path("/tmp")) for pid in pids
+              for p in base.glob(f"calcrl-grade-{pid}-*")]
+    assert not staged
+
+
+def _graded_bytes(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes()
+            for p in sorted((root / "autograded").rglob("*")) if p.is_file()}
+
+
+def test_kill_9_of_the_parent_leaves_nothing_and_a_rerun_grades_as_cleanly(base, clean,
+                                                                            tmp_path):
+    root = _copy(base, tmp_path)
+    run = _start(root, "autograde", A, "--jobs", "2")
+    family = _wait_for_grading(run)
+    run.kill()
+    run.communicate()
+    _assert_gone(family)
+    again = calcrl(root, "autograde", A)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _grades(root) == clean
+    _assert_nothing_left(root, family)
+
+
+def test_ctrl_c_stops_soon_says_what_was_graded_and_a_rerun_finishes(base, clean, tmp_path):
+    root = _copy(base, tmp_path)
+    run = _start(root, "autograde", A, "--jobs", "1")
+    family = _wait_for_grading(run)
+    os.killpg(run.pid, signal.SIGINT)
+    stopped = time.monotonic()
+    out, err = run.communicate(timeout=60)
+    assert time.monotonic() - stopped < 10
+    assert run.returncode == 130, out + err
+    assert "not graded" in out and "Interrupted" in err
+    assert "Traceback" not in err
+    _assert_gone(family)
+    _assert_nothing_left(root, family)
+    again = calcrl(root, "autograde", A)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _grades(root) == clean
+
+
+def test_a_killed_worker_is_replaced_and_its_student_graded(base, clean, tmp_path):
+    root = _copy(base, tmp_path)
+    run = _start(root, "autograde", A, "--jobs", "2")
+    family = _wait_for_grading(run)
+    workers = [pid for pid in family if "calcrl_checks.instructor.warm" in _cmdline(pid)]
+    assert workers
+    os.kill(workers[0], signal.SIGKILL)
+    out, err = run.communicate(timeout=600)
+    assert run.returncode == 0, out + err
+    assert _grades(root) == clean
+    _assert_nothing_left(root, family)
+
+
+def test_a_second_run_is_refused_naming_the_first_and_the_first_finishes(base, clean, tmp_path):
+    root = _copy(base, tmp_path)
+    first = _start(root, "autograde", A)
+    _wait_for_grading(first)
+    second = calcrl(root, "autograde", A)
+    assert second.returncode == 75
+    assert f"pid {first.pid}" in second.stderr and "calcrl autograde calculus" in second.stderr
+    out, err = first.communicate(timeout=600)
+    assert first.returncode == 0, out + err
+    assert _grades(root) == clean
+    feedback = calcrl(root, "feedback", A)  # the lock is free again
+    assert feedback.returncode == 0, feedback.stdout + feedback.stderr
+
+
+def test_a_gradebook_locked_for_60_seconds_is_waited_for(base, clean, tmp_path):
+    root = _copy(base, tmp_path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3, sys, time\n"
+         "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+         "db.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(60)\n"
+         "db.execute('COMMIT')", str(root / "gradebook.db")], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    run = calcrl(root, "autograde", A)
+    holder.wait(timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert _grades(root) == clean
+
+
+@pytest.mark.parametrize("damage", ["deleted", "truncated"])
+def test_a_lost_or_damaged_gradebook_is_refused_before_any_work_and_recovered(
+        base, clean, tmp_path, damage):
+    root = _copy(base, tmp_path)
+    assert calcrl(root, "autograde", A).returncode == 0
+    graded = _graded_bytes(root)
+    gradebook = root / "gradebook.db"
+    if damage == "deleted":
+        gradebook.unlink()
+    else:
+        gradebook.write_bytes(gradebook.read_bytes()[:len(gradebook.read_bytes()) // 2])
+    for attempt in (("autograde", A), ("autograde", A, "--force")):
+        refused = calcrl(root, *attempt)
+        assert refused.returncode == 2
+        assert ("missing" if damage == "deleted" else "damaged") in refused.stderr
+        assert "generate_assignment" in refused.stderr and "Traceback" not in refused.stderr
+        assert _graded_bytes(root) == graded  # the last copy of every grade is kept
+    if damage == "truncated":
+        gradebook.rename(root / "gradebook.db.damaged")
+    course.nbgrader(root, "generate_assignment", A, "--force")
+    again = calcrl(root, "autograde", A)
+    assert again.returncode == 0, again.stdout + again.stderr
+    statuses = {line.split()[0]: line.split()[-1] for line in again.stdout.splitlines()
+                if line.split() and line.split()[0] in clean}
+    assert statuses == {student: "graded" for student in clean}  # never "up to date"
+    assert _grades(root) == clean
+    _assert_nothing_left(root)
+
+
+def test_broken_submissions_and_odd_names_are_graded_or_refused_with_a_reason(base, clean,
+                                                                              tmp_path):
+    root = _copy(base, tmp_path)
+    _submit_correct(root, "dee")
+    course.submit(root, "dee", NOTEBOOKS[1], raw=json.dumps({"hello": 1}))
+    _submit_correct(root, "eve")
+    notebook = root / "submitted" / "eve" / A / NOTEBOOKS[0]
+    content = course.load(notebook)
+    content["cells"][1]["metadata"].setdefault("nbgrader", {"grade_id": "x"})["colour"] = "red"
+    for cell in content["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "q08-df":
+            cell["metadata"]["nbgrader"]["favourite"] = True
+    notebook.write_text(json.dumps(content))
+    for odd in ("-dash", "with space"):
+        _submit_correct(root, odd)
+    for notebook in NOTEBOOKS:
+        course.submit(root, "all-bad", notebook, raw="{not json")
+    run = calcrl(root, "autograde", A)
+    assert run.returncode == 1  # some notebooks were unreadable
+    grades = _grades(root)
+    for student in clean:
+        assert grades[student] == clean[student]
+    for odd in ("-dash", "with space", "eve"):
+        assert grades[odd] == clean[CORRECT], odd
+    q08 = {cell: score for cell, score in clean[CORRECT].items() if cell.startswith("q08")}
+    assert {c: s for c, s in grades["dee"].items() if c.startswith("q08")} == q08
+    assert all(s == 0 for c, s in grades["dee"].items() if c.startswith("q10"))
+    lines = run.stdout.splitlines()
+    assert any("q10_chain_rule_power.ipynb is not a valid notebook" in line for line in lines)
+    assert any("cell 'q08-df' had an unknown nbgrader metadata key 'favourite'" in line
+               for line in lines)
+    assert any(re.match(r"all-bad\s+-\s+failed: no readable notebook", line) for line in lines)
+    _assert_nothing_left(root)
+
+    report = calcrl(root, "report", A)
+    assert report.returncode == 0, report.stdout + report.stderr
+    assert "all-bad: failed: no readable notebook" in report.stdout
+    assert f"{len(grades) - 1} students graded" in report.stdout
+    with (root / "reports" / A / "grades.csv").open() as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert set(rows) == set(grades)  # every submission has a row
+    assert rows["all-bad"]["score"] == "" and rows["all-bad"]["calcrl_status"].startswith(
+        "failed: no readable notebook")
+    assert "q10_chain_rule_power.ipynb is not a valid notebook" in rows["dee"]["calcrl_status"]
+    assert rows["ana"]["calcrl_status"] == "graded"
+
+
+HOSTILE = {
+    "h-sigint": "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n"
+                "    pass",
+    "h-output": "import sys\nchunk = 'x' * 2 ** 20\nfor _ in range(1024):\n"
+                "    sys.stdout.write(chunk)",
+    "h-memory": "hog = bytearray(6 * 2 ** 30)",
+    "h-forks": "import os, time\nfor _ in range(400):\n    if os.fork() == 0:\n"
+               "        time.sleep(600)\n        os._exit(0)",
+    "h-setsid": "import subprocess\nsubprocess.Popen(['setsid', 'sleep', '617'])\n"
+                "df = 6 * (2 * x + 1) ** 2",
+}
+
+
+def test_a_hostile_cell_costs_only_itself(base, clean, tmp_path):
+    root = _copy(base, tmp_path)
+    for student, code in HOSTILE.items():
+        _submit_correct(root, student, **{"q10-df": code})
+    run = _start(root, "autograde", A, "--jobs", "2")
+    family = _wait_for_grading(run)
+    out, err = run.communicate(timeout=900)
+    assert run.returncode == 0, out + err
+    grades = _grades(root)
+    for student in clean:
+        assert grades[student] == clean[student]
+    for student in HOSTILE:
+        for cell, score in clean[CORRECT].items():
+            expected = score if (cell != "q10-df-test" or student == "h-setsid") else 0
+            assert grades[student][cell] == expected, (student, cell)
+    assert "cell(s) ran past the per-cell time limit" in out
+    _assert_gone(family)
+    assert not [pid for pid in _family(1) if "sleep 617" in _cmdline(pid)]
+    _assert_nothing_left(root, family)
+
+
+def test_preflight_refusals_name_the_fix(base, tmp_path):
+    never = tmp_path / "never"
+    never.mkdir()
+    shutil.copy(base / "nbgrader_config.py", never)
+    shutil.copytree(base / "source", never / "source")
+    shutil.copytree(base / "submitted", never / "submitted")
+    refused = calcrl(never, "autograde", A)
+    assert refused.returncode == 2 and "generate_assignment" in refused.stderr
+    assert not (never / "autograded").exists()
+
+    root = _copy(base, tmp_path)
+    typo = calcrl(root, "autograde", "calculs")
+    assert typo.returncode == 2 and "Did you mean 'calculus'?" in typo.stderr
+    nobody = calcrl(root, "autograde", A, "--student", "anna")
+    assert nobody.returncode == 2 and "Did you mean 'ana'?" in nobody.stderr
+    shutil.rmtree(root / "release")
+    unreleased = calcrl(root, "autograde", A)
+    assert unreleased.returncode == 2 and "release/calculus is missing" in unreleased.stderr
+    course.nbgrader(root, "generate_assignment", A, "--force")
+    source = root / "source" / A / NOTEBOOKS[1]
+    edited = course.load(source)
+    edited["cells"][0]["source"] = "# q10, reworded\n"
+    source.write_text(json.dumps(edited))
+    stale = calcrl(root, "autograde", A)
+    assert stale.returncode == 2 and NOTEBOOKS[1] in stale.stderr
+    assert not (root / "autograded").exists()

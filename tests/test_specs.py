@@ -1,0 +1,53 @@
+"""Question specs: what they derive is what the course holds, and none of it reaches students."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import course
+import notebooks
+from calcrl_checks.hints import as_hints
+from calcrl_checks.instructor.generate import problems
+from calcrl_checks.instructor.mistakes import MISTAKES
+from calcrl_checks.instructor.specs import question, questions
+
+
+def test_the_course_holds_what_the_specs_derive():
+    assert problems(course.REPO) == []
+
+
+def test_every_hidden_region_is_one_call_that_reads_the_answers_the_part_grades():
+    cells = {cell.grade_id: cell for cell in notebooks.test_cells()}
+    parts = {grade_id: (spec, part) for spec in questions()
+             for grade_id, part in spec.cells.items()}
+    assert sorted(cells) == sorted(parts)
+    for grade_id, cell in cells.items():
+        spec, part = parts[grade_id]
+        assert cell.hidden == part.hidden_code(spec.id)
+        assert len(cell.hidden.splitlines()) == 2
+        assert cell.names == sorted(part.answers)
+
+
+def test_the_catalogue_names_only_cells_its_notebooks_have():
+    for mistake in MISTAKES:
+        nb = course.load(course.REPO / "source" / course.ASSIGNMENT / mistake.notebook)
+        for grade_id in (mistake.answer_cell, mistake.test_cell, *mistake.also_fails):
+            course.cell_by_id(nb, grade_id)
+
+
+def test_no_spec_text_reaches_the_release():
+    released = "\n".join(path.read_text() for path in
+                         course.notebooks(course.REPO / "release"))
+    for marker in ("grade_part", "instructor.specs", "HIDDEN TESTS"):
+        assert marker not in released
+    for spec in questions():
+        for part in spec.parts:
+            for hint in as_hints(part.options.get("hints", ())):
+                assert json.dumps(hint.message)[1:-1] not in released, \
+                    f"{spec.id} {part.key}: a hint is in the release"
+
+
+def test_a_part_given_the_wrong_number_of_answers_is_an_authoring_error():
+    with pytest.raises(TypeError, match="grades df"):
+        question("q10").part("df").run("q10", ())
