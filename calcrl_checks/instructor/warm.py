@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from multiprocessing.connection import Connection
 
 from .grading import Bundle, Graded, Submission
@@ -151,6 +152,9 @@ def main(argv: list[str]) -> None:
     if os.getppid() != parent:  # the parent died before we could ask to die with it
         return
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
+    # nbgrader's own submission code trips SQLAlchemy autoflush warnings on every student's
+    # private gradebook: noise for the instructor, not something they can act on.
+    warnings.filterwarnings("ignore", message=r"Object of type <Submitted\w+> not in session")
     serve(Connection(descriptor))
 
 
