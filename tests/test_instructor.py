@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import csv
+import html
 import re
 from collections import Counter
 
 import pytest
 
 import course
+from calcrl_checks.codes import describe
 from calcrl_checks.instructor.demo_class import demo_students, expected_scores
 from calcrl_checks.instructor.mistakes import MISTAKES
 from conftest import calcrl, course_copy
@@ -160,7 +162,7 @@ def test_unanswered_parts_are_not_answered_and_kept_apart_from_mistakes(graded_c
 def test_the_report_describes_each_diagnosis_and_links_the_students_who_made_it(graded_class):
     page = (graded_class.root / "reports" / "calculus" / "report.html").read_text()
     section = page.split('<h3 id="q09-semi-gradient-test">')[1].split("<h3")[0]
-    assert "TD: differentiated through the target" in section
+    assert html.escape(describe("full_gradient")) in section
     assert 'href="../../feedback/mistakes02/calculus/q09_td_semi_gradient.html' \
            '#q09-semi-gradient-test"' in section
     students = page.split('<h2 id="students">')[1]
