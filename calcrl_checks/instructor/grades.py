@@ -1,9 +1,26 @@
 """Scores from the gradebook, per student and per notebook."""
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from .course import Course
+
+
+@contextlib.contextmanager
+def submissions(course: Course, assignment: str) -> Iterator[list[Any]]:
+    """The gradebook's submissions of ``assignment`` (none when it does not hold the
+    assignment), readable while the block runs: the gradebook stays open until it ends."""
+    from nbgrader.api import MissingEntry
+
+    with course.gradebook() as gradebook:
+        try:
+            found = gradebook.find_assignment(assignment).submissions
+        except MissingEntry:
+            found = []
+        yield found
 
 
 @dataclass
@@ -30,15 +47,9 @@ class StudentGrades:
 
 def class_grades(course: Course, assignment: str) -> dict[str, StudentGrades]:
     """Every graded student's total and per-notebook scores for ``assignment``."""
-    from nbgrader.api import MissingEntry
-
     found: dict[str, StudentGrades] = {}
-    with course.gradebook() as gradebook:
-        try:
-            submissions = gradebook.find_assignment(assignment).submissions
-        except MissingEntry:
-            return {}
-        for submission in submissions:
+    with submissions(course, assignment) as graded:
+        for submission in graded:
             grades = StudentGrades(submission.student.id, float(submission.score),
                                    float(submission.max_score),
                                    needs_manual_grade=bool(submission.needs_manual_grade))

@@ -16,6 +16,7 @@ import nbformat
 from ..notebook import VERDICT_MIME
 from ..verdict import NOT_ANSWERED
 from .course import Course
+from .grades import submissions
 
 
 @dataclass
@@ -83,15 +84,9 @@ def standing(course: Course, assignment: str, student: str) -> Standing | None:
 def class_standings(course: Course, assignment: str,
                     students: list[str] | None = None) -> dict[str, Standing]:
     """Every graded student's standing (or only ``students``), by student id."""
-    from nbgrader.api import MissingEntry
-
     found: dict[str, Standing] = {}
-    with course.gradebook() as gradebook:
-        try:
-            submissions = gradebook.find_assignment(assignment).submissions
-        except MissingEntry:
-            return {}
-        for submission in submissions:
+    with submissions(course, assignment) as graded:
+        for submission in graded:
             student = submission.student
             if students is not None and student.id not in students:
                 continue
