@@ -27,6 +27,7 @@ from .preflight import (GRADEBOOK_WAIT, AutogradeError, check_gradebook, check_k
                         check_release, check_students, stale_notebooks)
 from .progress import Progress
 from .records import apply_records, assignment_template, manual_scores
+from .startup import check_metadata_schema_once
 from .submissions import HandedIn, repair_metadata, inspect, is_up_to_date, mark_graded
 
 #: Default time limit for grading one student's whole submission, in seconds.
@@ -90,6 +91,7 @@ def autograde_class(course: Course, assignment: str, jobs: int | None = None,
     """
     from ..engine.bubblewrap import preflight
 
+    check_metadata_schema_once()
     submitted = course.students_submitted(assignment)
     if not submitted:
         check_known(course, assignment)

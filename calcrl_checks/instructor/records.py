@@ -9,6 +9,7 @@ gradebook (SQLite or PostgreSQL), applies it (:func:`apply_records`).
 """
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -26,26 +27,45 @@ def assignment_template(db_url: str, course_id: str, assignment: str) -> bytes:
 
     with tempfile.TemporaryDirectory(prefix="calcrl-template-") as scratch:
         path = Path(scratch) / "gradebook.db"
-        with Gradebook(db_url, course_id) as real, \
-                Gradebook(f"sqlite:///{path}", course_id) as copy:
-            source = real.find_assignment(assignment)
-            copy.update_or_create_assignment(source.name, duedate=source.duedate)
-            for notebook in source.notebooks:
-                copy.update_or_create_notebook(notebook.name, source.name)
-                where = (notebook.name, source.name)
-                for cell in notebook.source_cells:
-                    copy.update_or_create_source_cell(
-                        cell.name, *where, cell_type=cell.cell_type, locked=cell.locked,
-                        source=cell.source, checksum=cell.checksum)
-                for cell in notebook.grade_cells:
-                    copy.update_or_create_grade_cell(cell.name, *where, max_score=cell.max_score,
-                                                     cell_type=cell.cell_type)
-                for cell in notebook.solution_cells:
-                    copy.update_or_create_solution_cell(cell.name, *where)
-                for cell in notebook.task_cells:
-                    copy.update_or_create_task_cell(cell.name, *where, max_score=cell.max_score,
-                                                    cell_type=cell.cell_type)
+        with Gradebook(db_url, course_id) as real:
+            _stamp_schema_version(path, real)
+            with Gradebook(f"sqlite:///{path}", course_id) as copy:
+                source = real.find_assignment(assignment)
+                copy.update_or_create_assignment(source.name, duedate=source.duedate)
+                for notebook in source.notebooks:
+                    copy.update_or_create_notebook(notebook.name, source.name)
+                    where = (notebook.name, source.name)
+                    for cell in notebook.source_cells:
+                        copy.update_or_create_source_cell(
+                            cell.name, *where, cell_type=cell.cell_type, locked=cell.locked,
+                            source=cell.source, checksum=cell.checksum)
+                    for cell in notebook.grade_cells:
+                        copy.update_or_create_grade_cell(
+                            cell.name, *where, max_score=cell.max_score, cell_type=cell.cell_type)
+                    for cell in notebook.solution_cells:
+                        copy.update_or_create_solution_cell(cell.name, *where)
+                    for cell in notebook.task_cells:
+                        copy.update_or_create_task_cell(
+                            cell.name, *where, max_score=cell.max_score, cell_type=cell.cell_type)
         return path.read_bytes()
+
+
+def _stamp_schema_version(path: Path, real: Any) -> None:
+    """Start the copy with the real gradebook's schema version: nbgrader would otherwise ask
+    a fresh ``alembic`` process for it (about 1 s of CPU for one line of text)."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    try:
+        version = real.db.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception:  # no version table (a hand-made gradebook): let nbgrader find it
+        real.db.rollback()
+        return
+    if version:
+        with contextlib.closing(sqlite3.connect(path)) as database, database:
+            database.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+            database.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (version,))
 
 
 def manual_scores(db_url: str, course_id: str, assignment: str, student: str

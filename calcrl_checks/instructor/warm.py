@@ -134,7 +134,9 @@ def _warm_up() -> str:
 
     from .. import api, calculus, rl, scenarios  # noqa: F401
     from ..engine import bubblewrap, host
+    from .startup import check_metadata_schema_once
 
+    check_metadata_schema_once()
     if not bubblewrap.unsandboxed_requested():
         try:
             host.shared_sandbox()
