@@ -196,9 +196,19 @@ def test_a_ta_grades_a_written_answer_with_the_rubric_in_view(browser, graded_cl
         submission = notebook.id
     with _jupyter_lab(root) as url:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        outside = []
+        page.on("request", lambda request: outside.append(request.url)
+                if not request.url.startswith((url, "data:")) else None)
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(f"{url}/formgrader/submissions/{submission}/")
         score = page.locator("input#q07-explain")
         score.wait_for(timeout=90_000)
+        # MathJax comes from this server (formgrade.js sets MathJax.loaded once it has run),
+        # nothing from a CDN, and the page's own scripts run without an error.
+        page.wait_for_function("window.MathJax && MathJax.loaded === true", timeout=90_000)
+        assert outside == [] and errors == [], (outside, errors)
+        assert page.locator("#notebook math").count() > 0
         rubric = page.get_by_text("Rubric for the written answer below")
         assert rubric.count() == 1 and page.locator("input#q07-explain-rubric").count() == 0
         assert rubric.bounding_box()["y"] < score.bounding_box()["y"]
