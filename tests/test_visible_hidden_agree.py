@@ -146,3 +146,73 @@ def test_a_formative_check_names_the_mistake_and_passes_the_right_answer(capsys)
 
 def test_visible_function_checks_leave_no_value_nbgrader_could_read_as_a_score():
     assert form.function(lambda v: 2 * v, [np.ones(3)], (3,), "double") is None
+
+
+def _formative_cells():
+    """(test cell, its visible code) for each test cell whose visible check is formative."""
+    import json
+
+    from calcrl_checks.engine.hidden import segments
+    from notebooks import SOURCE, test_cells
+
+    visible = {}
+    for path in sorted(SOURCE.glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            code = "".join(s.code for s in segments("".join(cell["source"])) if not s.hidden)
+            if "formative." in code:
+                visible[grade_id] = code
+    return [(cell, visible[cell.grade_id]) for cell in test_cells() if cell.grade_id in visible]
+
+
+FORMATIVE = _formative_cells()
+
+
+def test_the_readme_tells_students_which_answers_get_a_formative_check():
+    from notebooks import SOURCE
+
+    where = sorted({cell.notebook[:3] for cell, _ in FORMATIVE})
+    said = f"{len(FORMATIVE)} answers in {', '.join(where[:-1])} and {where[-1]}"
+    readme = " ".join((SOURCE.parents[1] / "README.md").read_text().split())
+    assert said in readme
+
+
+@pytest.mark.parametrize("cell, visible", FORMATIVE, ids=[c.grade_id for c, _ in FORMATIVE])
+def test_a_formative_check_passes_exactly_what_the_hidden_tests_give_full_points(cell, visible):
+    """The solution, each catalogued mistake and a few other wrong answers: the visible check
+    fails a student exactly when the hidden tests would not give the cell's points (the
+    solution's functions call each other through the notebook's namespace, so a catalogued
+    mistake is tried where it replaces this answer itself)."""
+    import re
+
+    from calcrl_checks.formative import FormativeCheckFailed
+    from calcrl_checks.instructor.specs import question
+    from notebooks import run, solutions
+
+    question_id, key = re.search(r'grade_part\("(\w+)", "(\w+)"', cell.hidden).groups()
+    part = next(p for p in question(question_id).parts if p.key == key)
+    solved = solutions(cell.notebook)
+    right = solved[part.answer]
+    candidates = {"solution": right}
+    for other in question(question_id).parts:
+        for mistake in other.mistakes:
+            if other is part or cell.grade_id in mistake.also_fails:
+                namespace = dict(solved)
+                exec(mistake.source, namespace)  # instructor code from the spec
+                if namespace[part.answer] is not right:
+                    candidates[mistake.code] = namespace[part.answer]
+    if callable(right):
+        candidates["does nothing"] = lambda first, *rest: first
+    elif not isinstance(right, str):
+        candidates |= {"doubled": 2 * right, "plus one": right + 1, "negated": -right}
+    results = {}
+    for label, answer in candidates.items():
+        try:
+            exec(visible, {part.answer: answer})  # instructor code from source/
+            shown = True
+        except FormativeCheckFailed:
+            shown = False
+        graded = run(cell, **{part.answer: answer}).graded
+        results[label] = (shown, len(graded) == 1 and graded[0].verdict.passed)
+    assert results.pop("solution") == (True, True)
+    assert results and all(shown == full for shown, full in results.values()), results

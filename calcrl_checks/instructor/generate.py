@@ -2,11 +2,11 @@
 
 From each spec (:mod:`calcrl_checks.instructor.specs`) it writes, in ``source/``: each test
 cell's hidden region (one :func:`~calcrl_checks.instructor.specs.grade_part` call), the
-points of test cells and written answers, and the solution region of answer cells whose part
-gives one. Nothing else of a notebook is touched: markdown, set-up and chart cells and the
-visible lines of test cells stay as they are. It also writes the points table in README.md,
-then regenerates ``release/`` as ``make release`` always did (``nbgrader
-generate_assignment``).
+visible check of formative parts, the points of test cells and written answers, and the
+solution region of answer cells whose part gives one. Nothing else of a notebook is touched:
+markdown, set-up and chart cells and the other test cells' visible lines stay as they are. It
+also writes the points table in README.md, then regenerates ``release/`` as ``make release``
+always did (``nbgrader generate_assignment``).
 
 >>> from calcrl_checks.instructor.specs import question
 >>> print(readme_table([question("q10")]).splitlines()[2])
@@ -76,6 +76,10 @@ def generated_notebook(question: Question, notebook: dict[str, Any]) -> dict[str
         if grade_id in question.cells:
             part = question.cells[grade_id]
             source = _replace_region(source, _HIDDEN, part.hidden_code(question.id), True)
+            visible = part.visible_code(question.id)
+            hidden = _HIDDEN.search(source)  # there is one: written just above
+            if visible is not None and hidden is not None:
+                source = visible + source[hidden.start():]
             meta["points"] = part.points
             seen.add(grade_id)
         elif grade_id in written:

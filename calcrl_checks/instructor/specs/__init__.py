@@ -7,6 +7,8 @@ the catalogued mistakes a demo student makes. Everything else derives from the s
 - each test cell's hidden region is one call, ``grade_part("q10", "df", df)``, that names the
   part and passes the answers it reads (the grading engine fetches them from the sandbox by
   those names); ``calcrl specs --write`` writes it, with the cell's points;
+- the visible check of a ``formative`` part (a derivative of the function the question
+  shows: :func:`calcrl_checks.formative.derivative` on the spec's own function and domain);
 - the mistakes catalogue (:mod:`calcrl_checks.instructor.mistakes`), the demo class and the
   README points table.
 
@@ -65,6 +67,9 @@ class Part:
     ``answer_cell`` are the grade ids of the test cell and of the answer cell it grades
     (default: from the question id and ``key``); ``solution`` (optional) is written into the
     answer cell's solution region; ``label`` names the part in the README table.
+    ``formative`` parts (a derivative or partial derivative of a function the question shows,
+    a learning scenario it describes) get a visible check that runs the real check before
+    submission (:meth:`visible_code`).
 
     >>> import sympy as sp
     >>> from calcrl_checks import check
@@ -78,7 +83,7 @@ class Part:
                  key: str | None = None, cell: str | None = None,
                  answer_cell: str | None = None, solution: str | None = None,
                  label: str | None = None, mistakes: Sequence[Mistake] = (),
-                 **options: Any) -> None:
+                 formative: bool = False, **options: Any) -> None:
         self.name = name
         self.points = points
         self.check = check
@@ -92,6 +97,7 @@ class Part:
         self.solution = solution
         self.label = label or name
         self.mistakes = tuple(mistakes)
+        self.formative = formative
 
     @property
     def answers(self) -> tuple[str, ...]:
@@ -104,6 +110,23 @@ class Part:
         return (f"from {__name__} import grade_part\n"
                 f'grade_part("{question}", "{self.key}"{names})\n')
 
+    def visible_code(self, question: str) -> str | None:
+        """The visible lines of a formative part's test cell (None for other parts: their
+        visible lines are the notebook's own).
+
+        >>> import sympy as sp
+        >>> from calcrl_checks import check_derivative
+        >>> x = sp.Symbol("x")
+        >>> print(Part("df", 3, check_derivative, of=x**3, wrt=x, formative=True,
+        ...            domain={"x": (-3, 3)}).visible_code("q99"), end="")
+        # Visible check: is df the derivative of x**3?
+        from calcrl_checks import formative
+        formative.derivative(df, "x**3", "x", "df", domain={"x": (-3, 3)})
+        """
+        if not self.formative:
+            return None
+        return _formative_code(self, question)
+
     def run(self, question: str, answers: Sequence[Any]) -> float | None:
         """Grade ``answers`` (in the order of :attr:`answers`) as nbgrader scores a cell."""
         if len(answers) != len(self.answers):
@@ -112,6 +135,78 @@ class Part:
         keywords = dict(zip(self.uses, answers[1:]))
         return grade(self.check, answers[0], *self.args, points=self.points, part=self.name,
                      question=question, **keywords, **self.options)
+
+
+def _formative_code(part: Part, question: str) -> str:
+    """A formative part's visible check, written from the part's function, variable and
+    domain (or its scenario's settings), so the question's facts stay in its spec."""
+    import json
+    import textwrap
+
+    import sympy as sp
+
+    from ...calculus import check_derivative, check_partial
+    from ...formative import SCENARIOS
+
+    if len(part.answers) == 1 and part.check.__name__ in SCENARIOS:
+        return _scenario_code(part, question)
+    if part.check not in (check_derivative, check_partial) or len(part.answers) != 1:
+        raise ValueError(f"{part.key}: only a derivative or a learning scenario of one answer "
+                         "can be formative")
+    function, wrt = part.options["of"], str(part.options["wrt"])
+    names = sorted({wrt, *(s.name for s in function.free_symbols)})
+    partial = part.check is check_partial
+    arguments = [part.answer, json.dumps(sp.sstr(function)), json.dumps(wrt),
+                 json.dumps(part.answer)]
+    if names != [wrt]:
+        arguments.append(f"symbols={json.dumps(names)}")
+    if partial:
+        arguments.append("partial=True")
+    domain = part.options.get("domain")
+    if domain:
+        if not all(isinstance(span, tuple) for span in domain.values()):
+            raise ValueError(f"{part.key}: a formative check samples intervals only")
+        spans = ", ".join(f'"{name}": ({low!r}, {high!r})' for name, (low, high) in domain.items())
+        arguments.append(f"domain={{{spans}}}")
+    what = f"partial derivative in {wrt}" if partial else "derivative"
+    comment = textwrap.fill(f"Visible check: is {part.answer} the {what} of "
+                            f"{sp.sstr(function)}?", 97, break_long_words=False)
+    return (textwrap.indent(comment, "# ") + "\nfrom calcrl_checks import formative\n"
+            + _wrapped("formative.derivative(", arguments) + "\n")
+
+
+def _scenario_code(part: Part, question: str) -> str:
+    """The visible check that runs a scenario part's learning run, seed included."""
+    import json
+
+    settings = {**part.options, "question": question, "part": part.name}
+    imports = sorted({type(value).__name__ for value in settings.values()
+                      if type(value).__module__ == "calcrl_checks.scenarios"})
+    def literal(value: Any) -> str:
+        return json.dumps(value) if isinstance(value, str) else repr(value)
+
+    arguments = [part.answer, *map(literal, (part.check.__name__, part.answer)),
+                 *(f"{key}={literal(value)}" for key, value in settings.items())]
+    return (f"# Visible check: does {part.answer} learn? It runs the hidden test's own "
+            "scenario.\nfrom calcrl_checks import formative\n"
+            + "".join(f"from calcrl_checks.scenarios import {name}\n" for name in imports)
+            + _wrapped("formative.scenario(", arguments) + "\n")
+
+
+def _wrapped(opening: str, arguments: list[str], width: int = 99) -> str:
+    """``opening`` and the arguments of a call, wrapped under the first one."""
+    lines, line = [], opening
+    for index, argument in enumerate(arguments):
+        text = argument + (")" if index == len(arguments) - 1 else ",")
+        if line == opening:
+            line += text
+        elif len(line) + 1 + len(text) > width:
+            lines.append(line)
+            line = " " * len(opening) + text
+        else:
+            line += " " + text
+    lines.append(line)
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

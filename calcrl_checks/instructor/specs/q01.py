@@ -18,7 +18,8 @@ SLOPE = np.gradient(np.log1p(np.exp(XS)), XS)
 GAP = np.abs(SLOPE - SIGMOID)
 
 QUESTION = Question("q01", "q01_softplus_derivative.ipynb", (
-    Part("dsoftplus", 2, check_derivative, of=SOFTPLUS, wrt=x, domain={"x": (-3, 3)},
+    Part("dsoftplus", 2, check_derivative, formative=True, of=SOFTPLUS, wrt=x,
+         domain={"x": (-3, 3)},
          mistakes=[Mistake("dsoftplus = 1 / (1 + sp.exp(x))", "missing_inner_derivative")]),
     Part("sigmoid", 3, check, 1 / (1 + sp.exp(-x)), domain={"x": (-1000, 1000)},
          vectorized=True, samples=200,

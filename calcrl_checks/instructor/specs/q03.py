@@ -16,9 +16,9 @@ AT_1_2 = {w1: 1, w2: 2}
 BOTH = sp.diff(F, w1) + sp.diff(F, w2)
 
 QUESTION = Question("q03", "q03_partial_derivatives.ipynb", (
-    Part("df_dw1", 1, check_partial, of=F, wrt=w1, domain=DOMAIN,
+    Part("df_dw1", 1, check_partial, formative=True, of=F, wrt=w1, domain=DOMAIN,
          mistakes=[Mistake("df_dw1 = 3 * w1 + 3 * w2", "other_variable_differentiated")]),
-    Part("df_dw2", 1, check_partial, of=F, wrt=w2, domain=DOMAIN),
+    Part("df_dw2", 1, check_partial, formative=True, of=F, wrt=w2, domain=DOMAIN),
     Part("grad_f", 3, check_against_autograd, F, wrt="w",
          domain={"w": Vector(2, -3, 3, names=("w1", "w2"))},
          hints=[Hint("Both of your components differentiate every variable at once. In a "

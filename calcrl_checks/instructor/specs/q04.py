@@ -36,6 +36,6 @@ QUESTION = Question("q04", "q04_gradient_ascent.ipynb", (
          mistakes=[Mistake("def ascent_step(theta, grad_J, alpha):\n"
                            "    return theta - alpha * grad_J", "sign_flip",
                            also_fails=("q04-bandit-test",))]),
-    Part("bandit", 2, check_bandit_learns, answer="ascent_step", rewards=(1.0, 0.25),
-         alpha=1.0, steps=50, label="bandit learns"),
+    Part("bandit", 2, check_bandit_learns, formative=True, answer="ascent_step",
+         rewards=(1.0, 0.25), alpha=1.0, steps=50, label="bandit learns"),
 ))

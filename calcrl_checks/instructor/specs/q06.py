@@ -12,7 +12,7 @@ F = x ** 2 * sp.exp(x)
 
 QUESTION = Question("q06", "q06_product_rule.ipynb", (
     # u'v' equals u'v here, since (e^x)' = e^x: one mistake, two ways to make it.
-    Part("df", 3, check_derivative, of=F, wrt=x,
+    Part("df", 3, check_derivative, formative=True, of=F, wrt=x,
          mistakes=[Mistake("df = 2 * x * sp.exp(x)", "product_rule"),
                    Mistake("df = x**2 * sp.exp(x)", "product_rule")]),
     Part("df_at_0", 1, check, int(sp.diff(F, x).subs(x, 0)), estimate=True),

@@ -15,7 +15,8 @@ KEPT = int((x * sp.diff(F, x)).subs(x, X0))
 SURVIVING = int((sp.diff(F, x) + F.subs(x, 0)).subs(x, X0))
 
 QUESTION = Question("q08", "q08_power_rule.ipynb", (
-    Part("df", 3, check_derivative, of=F, wrt=x, scores={"constant_differentiated": 1 / 3},
+    Part("df", 3, check_derivative, formative=True, of=F, wrt=x,
+         scores={"constant_differentiated": 1 / 3},
          mistakes=[Mistake("df = 3 * x**2 + 2 - 5", "constant_differentiated", credit=1 / 3,
                            also_fails=("q08-df-at-2-test",)),
                    Mistake("df = 3 * x**3 + 2 * x", "exponent_not_lowered",

@@ -73,7 +73,7 @@ QUESTION = Question("q09", "q09_td_semi_gradient.ipynb", (
          mistakes=[Mistake("def td_update(w, phi_s, r, phi_next, gamma, alpha):\n"
                            "    return w + alpha * semi_gradient(w, phi_s, r, phi_next, gamma)",
                            "sign_flip", also_fails=("q09-learns-test",))]),
-    Part("learns", 2, check_td_learns, answer="td_update",
+    Part("learns", 2, check_td_learns, formative=True, answer="td_update",
          mrp=ChainMRP(states=5, p_right=0.5, rewards=(0.0, 0.0, 0.0, 0.0, 1.0), gamma=0.8),
          steps=3000, tolerance=0.15, label="chain MRP learns"),
 ))

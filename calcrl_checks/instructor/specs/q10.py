@@ -24,7 +24,7 @@ INNER_FACTOR = sp.diff(INNER, x)
 OUTER_ONLY_AT_0 = int(OUTER_ONLY.subs(x, 0))
 
 QUESTION = Question("q10", "q10_chain_rule_power.ipynb", (
-    Part("df", 3, check_derivative, of=F, wrt=x, solution=f"df = {sp.sstr(DF)}",
+    Part("df", 3, check_derivative, formative=True, of=F, wrt=x, solution=f"df = {sp.sstr(DF)}",
          mistakes=[Mistake(f'df = "{sp.sstr(OUTER_ONLY)}"', "missing_inner_derivative")]),
     Part("df_at_0", 1, check, SLOPE_AT_0, estimate=True, solution=f"df_at_0 = {SLOPE_AT_0}",
          hints=[Hint(f"{OUTER_ONLY_AT_0} is the slope without the inner factor {INNER_FACTOR}: "

@@ -16,10 +16,10 @@ VALUES = tuple(int(sp.diff(F, v).subs(AT)) for v in (x, y))
 _VALUES_AFTER = ("q12-values-at-1-2-test",)
 
 QUESTION = Question("q12", "q12_partials_two_vars.ipynb", (
-    Part("df_dx", 2, check_partial, of=F, wrt=x,
+    Part("df_dx", 2, check_partial, formative=True, of=F, wrt=x,
          mistakes=[Mistake("df_dx = 3 * x**2 + 3 * x * y**2", "wrong_variable",
                            also_fails=_VALUES_AFTER)]),
-    Part("df_dy", 2, check_partial, of=F, wrt=y,
+    Part("df_dy", 2, check_partial, formative=True, of=F, wrt=y,
          hints=[Hint("Look at the term x y^3: the power rule lowers the exponent of y by "
                      "exactly one, and here it went down by two.", match=LOWERED_TWICE,
                      code="exponent_lowered_twice")],
