@@ -306,15 +306,20 @@ def test_broken_submissions_and_odd_names_are_graded_or_refused_with_a_reason(ba
     assert any(re.match(r"all-bad\s+-\s+failed: no readable notebook", line) for line in lines)
     _assert_nothing_left(root)
 
+    # The gradebook knows all-bad (from another assignment, say) and zed, who handed in
+    # nothing: nbgrader's export gives both a 0.0.
+    for student in ("all-bad", "zed"):
+        course.nbgrader(root, "db", "student", "add", student)
     report = calcrl(root, "report", A)
     assert report.returncode == 0, report.stdout + report.stderr
     assert "all-bad: failed: no readable notebook" in report.stdout
     assert f"{len(grades) - 1} students graded" in report.stdout
     with (root / "reports" / A / "grades.csv").open() as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
-    assert set(rows) == set(grades)  # every submission has a row
+    assert set(rows) == set(grades) | {"zed"}  # every submission has a row
     assert rows["all-bad"]["score"] == "" and rows["all-bad"]["calcrl_status"].startswith(
-        "failed: no readable notebook")
+        "failed: no readable notebook")  # not a 0 that reads as a grade
+    assert (rows["zed"]["score"], rows["zed"]["calcrl_status"]) == ("0.0", "not submitted")
     assert "q10_chain_rule_power.ipynb is not a valid notebook" in rows["dee"]["calcrl_status"]
     assert rows["ana"]["calcrl_status"] == "graded"
 

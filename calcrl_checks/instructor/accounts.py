@@ -19,6 +19,8 @@ from .course import Course
 FOLDER = ".calcrl-outcomes"
 #: The column ``calcrl report`` adds to nbgrader's grades CSV.
 STATUS_COLUMN = "calcrl_status"
+#: nbgrader's export columns that hold a score (0.0 for a student without a submission).
+_SCORE_COLUMNS = ("raw_score", "late_submission_penalty", "score")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class Account:
     @property
     def has_grade(self) -> bool:
         return self.status in ("graded", "up to date")
+
+
+_NEVER_GRADED = Account("not graded", "never autograded")
 
 
 def _path(course: Course, assignment: str) -> Path:
@@ -73,10 +78,17 @@ def record(course: Course, assignment: str, outcomes: list[Any]) -> None:
     os.replace(fresh, path)
 
 
-def complete_csv(course: Course, assignment: str, path: Path) -> None:
+def complete_csv(course: Course, assignment: str, path: Path, graded: set[str]) -> None:
     """Add a status column to nbgrader's grades CSV, and a row without a score for every
-    student who submitted but has no grade, so no submission is silently missing."""
+    student who submitted but has no grade, so no submission is silently missing.
+
+    ``graded`` are the students the gradebook holds a submission of ``assignment`` for. nbgrader
+    writes 0.0 for every other student it knows (from another assignment, say); a student who
+    handed in but could not be graded gets an empty score instead, never a 0 that reads as a
+    grade, and one who handed in nothing keeps nbgrader's 0 as "not submitted".
+    """
     accounts = load(course, assignment)
+    submitted = set(course.students_submitted(assignment))
     with path.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     columns = list(rows[0].keys()) if rows else ["assignment", "student_id", "score",
@@ -85,16 +97,21 @@ def complete_csv(course: Course, assignment: str, path: Path) -> None:
     for row in rows:
         if row.get("assignment") != assignment:
             continue
-        seen.add(row["student_id"])
-        account = accounts.get(row["student_id"])
-        row[STATUS_COLUMN] = account.describe() if account else "graded"
-        if account and not account.has_grade:
-            row[STATUS_COLUMN] += " (the score is from an earlier grading)"
-    for student in course.students_submitted(assignment):
-        if student not in seen:
-            account = accounts.get(student, Account("not graded", "never autograded"))
-            rows.append({"assignment": assignment, "student_id": student,
-                         STATUS_COLUMN: account.describe()})
+        student = row["student_id"]
+        seen.add(student)
+        account = accounts.get(student)
+        if student in graded:
+            row[STATUS_COLUMN] = account.describe() if account else "graded"
+            if account and not account.has_grade:
+                row[STATUS_COLUMN] += " (the score is from an earlier grading)"
+        elif student in submitted:
+            row.update({column: "" for column in _SCORE_COLUMNS if column in row})
+            row[STATUS_COLUMN] = (account or _NEVER_GRADED).describe()
+        else:
+            row[STATUS_COLUMN] = "not submitted"
+    for student in sorted(submitted - seen):
+        rows.append({"assignment": assignment, "student_id": student,
+                     STATUS_COLUMN: accounts.get(student, _NEVER_GRADED).describe()})
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, [*columns, STATUS_COLUMN], restval="")
         writer.writeheader()

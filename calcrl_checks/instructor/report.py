@@ -91,8 +91,8 @@ def build_report(course: Course, assignment: str) -> tuple[ClassSummary, Path, P
     exported = nbgrader_command(course, "export", "--to", str(csv))
     if exported.returncode != 0:
         raise ReportError(exported.output[-4000:])
-    accounts.complete_csv(course, assignment, csv)
     summary = summarize(course, assignment)
+    accounts.complete_csv(course, assignment, csv, set(summary.grades))
     return summary, csv, write_html(summary, folder / "report.html")
 
 
