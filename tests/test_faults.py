@@ -228,6 +228,31 @@ def test_a_second_run_is_refused_naming_the_first_and_the_first_finishes(base, c
     assert feedback.returncode == 0, feedback.stdout + feedback.stderr
 
 
+def test_ctrl_c_outside_grading_exits_130_without_a_traceback(base, tmp_path):
+    root = _copy(base, tmp_path)
+    run = _start(root, "report", A)
+    deadline = time.monotonic() + 120
+    while not any("nbgrader" in _cmdline(pid) and "export" in _cmdline(pid)
+                  for pid in _family(run.pid)):
+        assert run.poll() is None and time.monotonic() < deadline, run.communicate()
+        time.sleep(0.05)
+    family = _family(run.pid)
+    os.killpg(run.pid, signal.SIGINT)
+    out, err = run.communicate(timeout=60)
+    assert run.returncode == 130, out + err
+    assert "report interrupted; run the same command again" in err and "Traceback" not in err
+    _assert_gone(family)
+
+
+def test_specs_write_waits_for_a_running_command(tmp_path):
+    from calcrl_checks.instructor.lock import course_lock
+
+    with course_lock(tmp_path, "autograde calculus"):
+        refused = calcrl(tmp_path, "specs", "--write")
+    assert refused.returncode == 75, refused.stdout + refused.stderr
+    assert "autograde calculus" in refused.stderr and not (tmp_path / "release").exists()
+
+
 def test_a_gradebook_locked_for_60_seconds_is_waited_for(base, clean, tmp_path):
     root = _copy(base, tmp_path)
     holder = subprocess.Popen(
@@ -366,6 +391,7 @@ def test_preflight_refusals_name_the_fix(base, tmp_path):
     shutil.copytree(base / "submitted", never / "submitted")
     refused = calcrl(never, "autograde", A)
     assert refused.returncode == 2 and "generate_assignment" in refused.stderr
+    assert "no gradebook yet" in refused.stderr and "backup" not in refused.stderr
     assert not (never / "autograded").exists()
 
     root = _copy(base, tmp_path)

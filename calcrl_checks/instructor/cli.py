@@ -28,7 +28,8 @@ from .startup import skip_unused_imports
 from .tables import summary_table
 
 
-#: Commands that write to the course folder: one at a time per course (``lock.py``).
+#: Commands that write to the course folder: one at a time per course (``lock.py``), with
+#: ``specs --write``.
 WRITING = ("autograde", "feedback", "report", "demo")
 
 
@@ -43,17 +44,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if needs_course and not (course.root / "nbgrader_config.py").exists():
         parser.error(f"{course.root} has no nbgrader_config.py; run calcrl in the course folder "
                      "or pass --course")
-    if options.command not in WRITING:
-        return options.run(course, options)
-    from .lock import CourseBusy, course_lock
-
     try:
-        with course_lock(course.root, " ".join(filter(None, (options.command, getattr(
-                options, "assignment", None))))):
+        if not _writes(options):
             return options.run(course, options)
-    except CourseBusy as busy:
-        print(f"calcrl: {busy}", file=sys.stderr)
-        return 75  # EX_TEMPFAIL: try again later
+        from .lock import CourseBusy, course_lock
+
+        try:
+            with course_lock(course.root, " ".join(filter(None, (options.command, getattr(
+                    options, "assignment", None))))):
+                return options.run(course, options)
+        except CourseBusy as busy:
+            print(f"calcrl: {busy}", file=sys.stderr)
+            return 75  # EX_TEMPFAIL: try again later
+    except KeyboardInterrupt:
+        # Autograde stops its own graders and reports what it graded (exit 130 as well); a
+        # Ctrl-C anywhere else (pre-flight, feedback, report) ends here, without a traceback.
+        print(f"calcrl: {options.command} interrupted; run the same command again to finish.",
+              file=sys.stderr)
+        return 130
+
+
+def _writes(options: argparse.Namespace) -> bool:
+    """Whether the command writes into the course (and so holds the course lock)."""
+    return options.command in WRITING or (options.command == "specs" and options.write)
 
 
 def _parser() -> argparse.ArgumentParser:

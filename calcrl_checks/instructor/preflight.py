@@ -56,6 +56,10 @@ def check_gradebook(course: Course, assignment: str) -> None:
                   f"source/; then `calcrl autograde {assignment}` grades every student again "
                   "(graded notebooks in autograded/ are kept until each new grading completes; "
                   "points a TA gave by hand must be given again).")
+    if not path.exists() and not (course.root / "autograded").exists():
+        raise AutogradeError(f"There is no gradebook yet ({path}): `nbgrader "
+                             f"generate_assignment {assignment}` creates it, with release/, "
+                             f"before the first `calcrl autograde {assignment}`.")
     if not path.exists():
         raise AutogradeError(f"The gradebook {path} is missing. Restore it from a backup if you "
                              f"have one; otherwise {regenerate}")
