@@ -1,7 +1,8 @@
 """Visible checks: help a student get the *form* of an answer right without revealing it.
 
 Each function checks type, shape, symbols or a property, prints one friendly line when the form
-is fine, and raises AssertionError with a specific message when it is not.
+is fine, and raises :class:`VisibleCheckFailed` (an AssertionError) with a specific message when
+it is not.
 """
 from __future__ import annotations
 
@@ -11,6 +12,19 @@ from typing import Any
 import numpy as np
 
 from .adapt import describe_type
+
+
+class VisibleCheckFailed(AssertionError):
+    """A visible check found something to fix; its text says what."""
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows in place of a traceback: the message alone, not the checker's
+        code (IPython calls this hook on any exception that has it).
+
+        >>> VisibleCheckFailed("df should be an expression")._render_traceback_()
+        ['VisibleCheckFailed: df should be an expression']
+        """
+        return [f"{type(self).__name__}: {self}"]
 
 
 def expression(answer: Any, symbols: Iterable[str], name: str = "your answer",
@@ -32,15 +46,15 @@ def expression(answer: Any, symbols: Iterable[str], name: str = "your answer",
         try:
             expr = parse(kind.value, symbols=allowed)
         except ParseError as error:
-            raise AssertionError(f"{name} could not be read: {error}") from None
+            raise VisibleCheckFailed(f"{name} could not be read: {error}") from None
     elif kind.kind in ("expression", "number"):
         expr = sp.sympify(kind.value)
     else:
-        raise AssertionError(f"{name} should be an expression (sympy or text), not a "
+        raise VisibleCheckFailed(f"{name} should be an expression (sympy or text), not a "
                              f"{describe_type(answer)}")
     extra = sorted(s.name for s in expr.free_symbols if s.name not in allowed)
     if extra:
-        raise AssertionError(f"{name} uses {', '.join(extra)}; use only {', '.join(allowed)}")
+        raise VisibleCheckFailed(f"{name} uses {', '.join(extra)}; use only {', '.join(allowed)}")
     print(f"{name} reads as {sp.sstr(expr)}: an expression in {', '.join(allowed)}."
           + (" Its value is graded after you submit." if later else ""))
 
@@ -56,7 +70,7 @@ def number(answer: Any, name: str = "your answer") -> None:
     """
     value = _constant(_adapted(answer, name), answer, name)
     if not np.isfinite(value):
-        raise AssertionError(f"{name} is {value}; it should be finite")
+        raise VisibleCheckFailed(f"{name} is {value}; it should be finite")
     print(f"{name} is a finite number.")
 
 
@@ -71,12 +85,13 @@ def array(answer: Any, shape: Sequence[int], name: str = "your answer") -> None:
     elif kind.kind in ("number", "expression", "text"):
         values = np.asarray(_constant(kind, answer, name))
     else:
-        raise AssertionError(f"{name} should be numbers with shape {tuple(shape)}, not a "
+        raise VisibleCheckFailed(f"{name} should be numbers with shape {tuple(shape)}, not a "
                              f"{describe_type(answer)}")
     if values.shape != tuple(shape):
-        raise AssertionError(f"{name} has shape {values.shape}; shape {tuple(shape)} is expected")
+        raise VisibleCheckFailed(f"{name} has shape {values.shape}; shape {tuple(shape)} is "
+                                 "expected")
     if not np.isfinite(values).all():
-        raise AssertionError(f"{name} contains NaN or inf")
+        raise VisibleCheckFailed(f"{name} contains NaN or inf")
     print(f"{name} has shape {values.shape} and finite entries.")
 
 
@@ -96,22 +111,22 @@ def function(answer: Any, arguments: Sequence[Any], shape: Sequence[int] | None 
     from .errors import BudgetExceeded
 
     if not is_function(answer):
-        raise AssertionError(f"{name} should be a function (def or lambda), not a "
+        raise VisibleCheckFailed(f"{name} should be a function (def or lambda), not a "
                              f"{describe_type(answer)}")
     given = [copy.deepcopy(a) for a in arguments]
     with quiet():
         try:
             result = call_limited(answer, *given)
         except BudgetExceeded:
-            raise AssertionError(f"{name} did not finish within 2 seconds") from None
+            raise VisibleCheckFailed(f"{name} did not finish within 2 seconds") from None
         except Exception as error:
-            raise AssertionError(f"{name} raised {type(error).__name__}: {error}") from None
+            raise VisibleCheckFailed(f"{name} raised {type(error).__name__}: {error}") from None
     values = _as_float_array(result, name)
     if shape is not None and values.shape != tuple(shape):
-        raise AssertionError(f"{name} returned shape {values.shape}; shape {tuple(shape)} is "
+        raise VisibleCheckFailed(f"{name} returned shape {values.shape}; shape {tuple(shape)} is "
                              "expected")
     if not np.isfinite(values).all():
-        raise AssertionError(f"{name} returned NaN or inf for a simple input")
+        raise VisibleCheckFailed(f"{name} returned NaN or inf for a simple input")
     changed = [str(i + 1) for i, (before, after) in enumerate(zip(arguments, given))
                if not _same(before, after)]
     if changed:
@@ -129,7 +144,7 @@ def _adapted(answer: Any, name: str) -> Any:
     try:
         return adapt(answer)
     except Refused as refusal:
-        raise AssertionError(f"{name}: {refusal.message}") from None
+        raise VisibleCheckFailed(f"{name}: {refusal.message}") from None
 
 
 def _constant(kind: Any, answer: Any, name: str) -> float:
@@ -146,18 +161,18 @@ def _constant(kind: Any, answer: Any, name: str) -> float:
         try:
             value = parse(value, symbols=[])
         except ParseError as error:
-            raise AssertionError(f"{name} could not be read as a number: {error}") from None
+            raise VisibleCheckFailed(f"{name} could not be read as a number: {error}") from None
     elif kind.kind not in ("number", "expression"):
-        raise AssertionError(f"{name} should be one number, not a {describe_type(answer)}"
+        raise VisibleCheckFailed(f"{name} should be one number, not a {describe_type(answer)}"
                              + (f" of shape {np.shape(value)}" if kind.kind == "array" else ""))
     if isinstance(value, sp.Basic):
         if value.free_symbols:
-            raise AssertionError(f"{name} should be a number, but it uses "
+            raise VisibleCheckFailed(f"{name} should be a number, but it uses "
                                  f"{', '.join(sorted(s.name for s in value.free_symbols))}")
         value = complex(sp.N(value, 30))
     number = complex(value)
     if abs(number.imag) > 1e-12 * (1 + abs(number.real)):
-        raise AssertionError(f"{name} is a complex number; a real number is expected")
+        raise VisibleCheckFailed(f"{name} is a complex number; a real number is expected")
     return float(number.real) if abs(number.real) < 1e308 else float("inf")
 
 
@@ -174,4 +189,4 @@ def _as_float_array(value: Any, name: str) -> np.ndarray:
     try:
         return np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise AssertionError(f"{name} returned a {describe_type(value)}, not numbers") from None
+        raise VisibleCheckFailed(f"{name} returned a {describe_type(value)}, not numbers") from None

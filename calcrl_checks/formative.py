@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .form import VisibleCheckFailed
 from .verdict import CheckFailed
 
 
-class FormativeCheckFailed(AssertionError):
+class FormativeCheckFailed(VisibleCheckFailed):
     """A visible check found a mistake the question's own facts reveal.
 
     Its text is the check's message. The grading engine does not score it: the hidden tests
@@ -55,7 +56,6 @@ def derivative(answer: Any, of: Any, wrt: str, name: str = "your answer",
 
     from . import form
 
-    __tracebackhide__ = True  # IPython shows the student their cell and the message, not ours
     from .calculus import check_derivative, check_partial
     from .parsing import parse
 
@@ -95,7 +95,6 @@ def scenario(answer: Any, check: str, name: str = "your answer", **options: Any)
     ...
     calcrl_checks.formative.FormativeCheckFailed: Not yet: the expected return went down. ...
     """
-    __tracebackhide__ = True
     from . import scenarios
 
     if check not in SCENARIOS:

@@ -46,7 +46,7 @@ def _record(student: str, notebook: str, cell: str, outputs: list) -> Record:
                           str(verdict.get("code", "wrong")), float(verdict.get("score", 0.0))
                           if not verdict.get("passed") else 1.0)
     errors = [o for o in outputs if o.get("output_type") == "error"]
-    if errors and errors[0].get("ename") == "AssertionError":
+    if errors and errors[0].get("ename") in ("AssertionError", "VisibleCheckFailed"):
         return Record(student, notebook, cell, cell, "visible_check_failed", 0.0)
     if errors:
         return Record(student, notebook, cell, cell, "error", 0.0)
