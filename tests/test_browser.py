@@ -185,6 +185,8 @@ def test_feedback_index_pages_and_report_render_with_typeset_math(browser, grade
 
 
 def test_a_ta_grades_a_written_answer_with_the_rubric_in_view(browser, graded_class, tmp_path):
+    from playwright.sync_api import expect
+
     root = tmp_path / "ta-course"
     shutil.copytree(graded_class.root, root, symlinks=True)
     from nbgrader.api import Gradebook
@@ -214,6 +216,11 @@ def test_a_ta_grades_a_written_answer_with_the_rubric_in_view(browser, graded_cl
         assert rubric.bounding_box()["y"] < score.bounding_box()["y"]
         assert "BEGIN MARK SCHEME" not in page.inner_text("body")
         rubric.scroll_into_view_if_needed()
+        expect(rubric).to_be_in_viewport()
+        # Two animation frames: headless Chromium had not painted the scrolled page yet and
+        # the screenshot came out blank.
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => "
+                      "requestAnimationFrame(done)))")
         page.screenshot(path=ARTIFACTS / "formgrader_rubric.png")
         page.wait_for_load_state("networkidle")  # the grades are loaded and the boxes live
         deadline = time.monotonic() + 90
