@@ -215,12 +215,11 @@ def test_a_ta_grades_a_written_answer_with_the_rubric_in_view(browser, graded_cl
         assert rubric.count() == 1 and page.locator("input#q07-explain-rubric").count() == 0
         assert rubric.bounding_box()["y"] < score.bounding_box()["y"]
         assert "BEGIN MARK SCHEME" not in page.inner_text("body")
+        # Once MathJax has run, formgrade.js scrolls to the first score box in a 500 ms
+        # animation, which overrode our scroll (and gave a blank screenshot): let it end first.
+        page.wait_for_function("!window.jQuery('body, html').is(':animated')")
         rubric.scroll_into_view_if_needed()
         expect(rubric).to_be_in_viewport()
-        # Two animation frames: headless Chromium had not painted the scrolled page yet and
-        # the screenshot came out blank.
-        page.evaluate("() => new Promise(done => requestAnimationFrame(() => "
-                      "requestAnimationFrame(done)))")
         page.screenshot(path=ARTIFACTS / "formgrader_rubric.png")
         page.wait_for_load_state("networkidle")  # the grades are loaded and the boxes live
         deadline = time.monotonic() + 90
