@@ -77,9 +77,9 @@ def generated_notebook(question: Question, notebook: dict[str, Any]) -> dict[str
             part = question.cells[grade_id]
             source = _replace_region(source, _HIDDEN, part.hidden_code(question.id), True)
             visible = part.visible_code(question.id)
-            hidden = _HIDDEN.search(source)  # there is one: written just above
-            if visible is not None and hidden is not None:
-                source = visible + source[hidden.start():]
+            if visible is not None:  # the cell's own visible lines give way to the spec's
+                hidden = _HIDDEN.search(source)
+                source = visible + source[hidden.start() if hidden else len(source):]
             meta["points"] = part.points
             seen.add(grade_id)
         elif grade_id in written:

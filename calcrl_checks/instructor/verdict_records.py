@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import nbformat
 
+from ..form import VisibleCheckFailed
 from ..notebook import VERDICT_MIME
 from .course import Course
 
@@ -46,7 +47,7 @@ def _record(student: str, notebook: str, cell: str, outputs: list) -> Record:
                           str(verdict.get("code", "wrong")), float(verdict.get("score", 0.0))
                           if not verdict.get("passed") else 1.0)
     errors = [o for o in outputs if o.get("output_type") == "error"]
-    if errors and errors[0].get("ename") in ("AssertionError", "VisibleCheckFailed"):
+    if errors and errors[0].get("ename") in ("AssertionError", VisibleCheckFailed.__name__):
         return Record(student, notebook, cell, cell, "visible_check_failed", 0.0)
     if errors:
         return Record(student, notebook, cell, cell, "error", 0.0)

@@ -140,7 +140,6 @@ class Part:
 def _formative_code(part: Part, question: str) -> str:
     """A formative part's visible check, written from the part's function, variable and
     domain (or its scenario's settings), so the question's facts stay in its spec."""
-    import json
     import textwrap
 
     import sympy as sp
@@ -156,17 +155,16 @@ def _formative_code(part: Part, question: str) -> str:
     function, wrt = part.options["of"], str(part.options["wrt"])
     names = sorted({wrt, *(s.name for s in function.free_symbols)})
     partial = part.check is check_partial
-    arguments = [part.answer, json.dumps(sp.sstr(function)), json.dumps(wrt),
-                 json.dumps(part.answer)]
+    arguments = [part.answer, *map(_literal, (sp.sstr(function), wrt, part.answer))]
     if names != [wrt]:
-        arguments.append(f"symbols={json.dumps(names)}")
+        arguments.append(f"symbols={_literal(names)}")
     if partial:
         arguments.append("partial=True")
     domain = part.options.get("domain")
     if domain:
         if not all(isinstance(span, tuple) for span in domain.values()):
             raise ValueError(f"{part.key}: a formative check samples intervals only")
-        spans = ", ".join(f'"{name}": ({low!r}, {high!r})' for name, (low, high) in domain.items())
+        spans = ", ".join(f"{_literal(name)}: {span!r}" for name, span in domain.items())
         arguments.append(f"domain={{{spans}}}")
     what = f"partial derivative in {wrt}" if partial else "derivative"
     comment = textwrap.fill(f"Visible check: is {part.answer} the {what} of "
@@ -177,20 +175,23 @@ def _formative_code(part: Part, question: str) -> str:
 
 def _scenario_code(part: Part, question: str) -> str:
     """The visible check that runs a scenario part's learning run, seed included."""
-    import json
-
     settings = {**part.options, "question": question, "part": part.name}
     imports = sorted({type(value).__name__ for value in settings.values()
                       if type(value).__module__ == "calcrl_checks.scenarios"})
-    def literal(value: Any) -> str:
-        return json.dumps(value) if isinstance(value, str) else repr(value)
-
-    arguments = [part.answer, *map(literal, (part.check.__name__, part.answer)),
-                 *(f"{key}={literal(value)}" for key, value in settings.items())]
+    arguments = [part.answer, *map(_literal, (part.check.__name__, part.answer)),
+                 *(f"{key}={_literal(value)}" for key, value in settings.items())]
     return (f"# Visible check: does {part.answer} learn? It runs the hidden test's own "
             "scenario.\nfrom calcrl_checks import formative\n"
             + "".join(f"from calcrl_checks.scenarios import {name}\n" for name in imports)
             + _wrapped("formative.scenario(", arguments) + "\n")
+
+
+def _literal(value: Any) -> str:
+    """``value`` as Python source: strings and lists of them in double quotes, as the
+    notebooks write them; anything else as its repr."""
+    import json
+
+    return json.dumps(value) if isinstance(value, (str, list)) else repr(value)
 
 
 def _wrapped(opening: str, arguments: list[str], width: int = 99) -> str:
