@@ -61,6 +61,10 @@ _ENTRIES = (
          headline="your function changes its inputs",
          advice="Return a new value instead of changing an argument in place: avoid +=, -= "
                 "and item assignment on the inputs, or work on a copy."),
+    Code(v.NOT_REPEATABLE, "the student's function gave different results for the same inputs",
+         headline="your function gave different results for the same inputs",
+         advice="Make your function depend only on its arguments: no counters, random numbers "
+                "or values kept from one call to the next."),
     Code(v.INCONSISTENT, "a value computed from another answer disagrees with that answer",
          headline="your value does not agree with the answer it is computed from"),
     Code(v.UNSUBSTITUTED, "an intermediate variable (u) was left in the answer"),

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from . import verdict as codes
-from .adapt import describe_type
+from .adapt import StudentFunction, describe_type
 from .budget import SCENARIO_SECONDS, quiet, time_limit
 from .errors import BudgetExceeded, Refused
 from .guard import guarded
@@ -45,6 +45,10 @@ from .verdict import (
     CheckFailed,
     Verdict,
 )
+
+
+#: Steps of a run in the grading sandbox that are called again one by one to confirm it.
+CONFIRMED_STEPS = 40
 
 
 class ScenarioError(Exception):
@@ -141,7 +145,7 @@ def check_bandit_learns(ascent_step: Any, rewards: Sequence[float] = (0.2, 1.0),
     setup = (f"(A 2-armed softmax bandit with arm rewards {_fmt_list(rewards)}, trained for "
              f"{steps} updates with alpha = {alpha:g} and the exact gradient of J; start "
              f"seeded with {seed}.)")
-    outcome = _run(lambda: bandit_curve(_limited(ascent_step, "ascent_step"), rewards, alpha,
+    outcome = _run(lambda: bandit_curve(_Limited(ascent_step, "ascent_step"), rewards, alpha,
                                         steps, seed), "training", setup)
     if isinstance(outcome, Verdict):
         return outcome
@@ -217,26 +221,30 @@ def td_run(td_update: Callable[..., Any], mrp: ChainMRP = ChainMRP(), steps: int
     >>> bool(np.abs(w - ChainMRP().true_values()).max() < 0.2)
     True
     """
-    rng = np.random.default_rng(seed)
-    moves = rng.random(steps) < mrp.p_right
-    w = np.zeros(mrp.states)
-    visits = np.zeros(mrp.states)
-    snapshots = [w.copy()] if record_every else []
-    state = mrp.states // 2
+    start = np.zeros(mrp.states)
     with np.errstate(all="ignore"):
-        for t in range(steps):
-            nxt = min(state + 1, mrp.states - 1) if moves[t] else max(state - 1, 0)
-            visits[state] += 1
-            alpha = float(visits[state] ** -0.7)
-            w = _as_vector(td_update(w.copy(), mrp.features(state), float(mrp.rewards[nxt]),
-                                     mrp.features(nxt), float(mrp.gamma), alpha), mrp.states,
-                           "w", finite=False)
-            state = nxt
-            if record_every and (t + 1) % record_every == 0:
-                snapshots.append(w.copy())
-            if not np.isfinite(w).all():
-                break  # diverged: nothing more to learn from this run
-    return w, snapshots
+        path = _trajectory(td_update, start, _td_inputs(mrp, steps, seed),
+                           lambda value: _as_vector(value, mrp.states, "w", finite=False))
+    snapshots = [start] + path[record_every - 1::record_every] if record_every else []
+    return (path[-1] if path else start), snapshots
+
+
+def _td_inputs(mrp: ChainMRP, steps: int, seed: int) -> list[np.ndarray]:
+    """The columns of ``td_update``'s arguments after ``w``, one row per transition: they do
+    not depend on ``w``, so the whole run's inputs are known before it starts."""
+    moves = np.random.default_rng(seed).random(steps) < mrp.p_right
+    states = [mrp.states // 2]
+    for right in moves:
+        state = states[-1]
+        states.append(min(state + 1, mrp.states - 1) if right else max(state - 1, 0))
+    visits = np.zeros(mrp.states)
+    alphas = np.empty(steps)
+    for t, state in enumerate(states[:-1]):
+        visits[state] += 1
+        alphas[t] = visits[state] ** -0.7
+    one_hot = np.eye(mrp.states)
+    return [one_hot[states[:-1]], np.asarray(mrp.rewards, dtype=float)[states[1:]],
+            one_hot[states[1:]], np.full(steps, float(mrp.gamma)), alphas]
 
 
 @guarded(raises=True)
@@ -258,7 +266,7 @@ def check_td_learns(td_update: Any, mrp: ChainMRP = ChainMRP(), steps: int = 300
              f"gamma = {mrp.gamma:g}, {steps} transitions of one trajectory seeded with {seed}, "
              "step size N(s)^-0.7 for the N-th visit of s, w = 0 at the start.)")
     record = max(steps // 4, 1)
-    outcome = _run(lambda: td_run(_limited(td_update, "td_update"), mrp, steps, seed,
+    outcome = _run(lambda: td_run(_Limited(td_update, "td_update"), mrp, steps, seed,
                                   record_every=record), "learning", setup)
     if isinstance(outcome, Verdict):
         return outcome
@@ -313,20 +321,80 @@ def _seed(seed: int | None, question: str | None, part: str | None, default: str
     return seed_for(question, part) if question or part else seed_for(default)
 
 
-def _limited(fn: Any, name: str) -> Callable[..., Any]:
-    """Wrap a student function: budgeted call, its exceptions as ``ScenarioError``."""
-    if not callable(fn):
-        raise ScenarioError(codes.WRONG_TYPE, f"{name} should be a function, not a "
-                             f"{describe_type(fn)}.")
+class _Limited:
+    """A student function called under the call budget, its exceptions as ``ScenarioError``."""
 
-    def call(*arguments: Any) -> Any:
+    def __init__(self, function: Any, name: str):
+        if not callable(function):
+            raise ScenarioError(codes.WRONG_TYPE, f"{name} should be a function, not a "
+                                 f"{describe_type(function)}.")
+        self.function = function
+        self.name = name
+
+    def __call__(self, *arguments: Any) -> Any:
         try:
-            return call_student(fn, arguments)
+            return call_student(self.function, arguments)
         except Refused as refusal:
             raise ScenarioError(refusal.code, refusal.message.replace(
-                "your function", f"your {name}", 1) + ".") from None
+                "your function", f"your {self.name}", 1) + ".") from None
 
-    return call
+
+def _trajectory(update: Callable[..., Any], start: np.ndarray, columns: Sequence[np.ndarray],
+                read: Callable[[Any], np.ndarray]) -> list[np.ndarray]:
+    """``w[1], w[2], ...`` of ``w[t+1] = read(update(copy of w[t], *row t of columns))``,
+    ending early with the first ``w`` that holds NaN or inf.
+
+    A function in the grading sandbox runs the whole run there in one round trip (thousands of
+    calls cost seconds of round trips); the steps are then confirmed here (:func:`_confirmed`).
+    """
+    function = update.function if isinstance(update, _Limited) else update
+    if isinstance(function, StudentFunction) and hasattr(function, "iterate"):
+        return _confirmed(update, function.iterate(start, columns), start, columns, read)
+    path, w = [], start
+    for t in range(min(len(column) for column in columns)):
+        w = read(update(w.copy(), *_row(columns, t)))
+        path.append(w)
+        if not np.isfinite(w).all():
+            break
+    return path
+
+
+def _confirmed(update: Callable[..., Any], claimed: tuple[np.ndarray, bool], start: np.ndarray,
+               columns: Sequence[np.ndarray], read: Callable[[Any], np.ndarray]
+               ) -> list[np.ndarray]:
+    """The sandbox's run, once the last step and ``CONFIRMED_STEPS`` steps drawn at random
+    (unpredictably, so a run cannot be doctored around them) give the same result when called
+    one by one; a step the sandbox stopped before is called again to raise its failure."""
+    results, stopped = claimed
+    steps = min(len(column) for column in columns)
+    name = update.name if isinstance(update, _Limited) else "function"
+    if results.ndim != start.ndim + 1 or results.shape[1:] != start.shape \
+            or len(results) + stopped > steps or not np.isfinite(results[:-1]).all() \
+            or (len(results) < steps and not stopped and np.isfinite(results[-1:]).all()):
+        raise ScenarioError(codes.UNREADABLE, f"the results of your {name} during learning "
+                                              "could not be read.")
+    path = list(results)
+    before = [start, *path]
+    chosen = set(np.random.default_rng().permutation(len(path))[:CONFIRMED_STEPS].tolist())
+    for t in sorted(chosen | {len(path) - 1} if path else chosen):
+        again = read(update(before[t].copy(), *_row(columns, t)))
+        if not np.allclose(again, path[t], rtol=1e-9, atol=1e-12, equal_nan=True):
+            raise ScenarioError(codes.NOT_REPEATABLE, _not_repeatable(name))
+    if stopped:
+        read(update(before[-1].copy(), *_row(columns, len(path))))
+        raise ScenarioError(codes.NOT_REPEATABLE, _not_repeatable(name))
+    return path
+
+
+def _not_repeatable(name: str) -> str:
+    return (f"your {name} gave a different result when called again with the same inputs. "
+            "Make it depend only on its arguments: no counters, random numbers or values kept "
+            "from one call to the next.")
+
+
+def _row(columns: Sequence[np.ndarray], t: int) -> list[Any]:
+    """Step ``t``'s arguments: a float from each column of one dimension, else an array."""
+    return [column[t].item() if column.ndim == 1 else column[t].copy() for column in columns]
 
 
 def _as_vector(value: Any, size: int, name: str, finite: bool = True) -> np.ndarray:

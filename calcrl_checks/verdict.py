@@ -29,6 +29,7 @@ OTHER_VARIABLE_DIFFERENTIATED = "other_variable_differentiated"
 WRONG_VARIABLE = "wrong_variable"
 UNKNOWN_SYMBOL = "unknown_symbol"
 INPUTS_MUTATED = "inputs_mutated"
+NOT_REPEATABLE = "not_repeatable"
 GRADIENT_WHERE_CLIPPED = "gradient_where_clipped"
 UNSUBSTITUTED = "unsubstituted"
 #: An answer that came back from the student's sandbox as something that does not decode.

@@ -15,6 +15,7 @@ from typing import Any
 
 Q10 = "q10_chain_rule_power.ipynb"
 Q14 = "q14_squared_td_error.ipynb"
+Q09 = "q09_td_semi_gradient.ipynb"
 Q10_TESTS = ("q10-df-test", "q10-df-at-0-test")
 WRONG_DF = "df = 6 * (2 * x + 1)\n"
 WRONG_DF_AT_0 = "df_at_0 = 5\n"
@@ -266,6 +267,35 @@ ATTACKS: list[Attack] = [
                   "        frame = frame.f_back\n"
                   "    return delta\n"},
            attacked=("q14-squared-grad-test",)),
+    # The sandbox runs a learning run in one round trip and reports its results; this one
+    # reports the run of a right update while the answer's own update has the wrong sign.
+    Attack("learning-run-doctored", "patch what the checker uses", notebook=Q09,
+           cells={"q09-td-error": "import numpy as np\n"
+                                  "def td_error(w, phi_s, r, phi_next, gamma):\n"
+                                  "    return r + gamma * np.dot(w, phi_next) - np.dot(w, phi_s)\n",
+                  "q09-semi-gradient":
+                  "def semi_gradient(w, phi_s, r, phi_next, gamma):\n"
+                  "    return -td_error(w, phi_s, r, phi_next, gamma) * phi_s\n",
+                  "q09-td-update":
+                  "import sys\n"
+                  "def td_update(w, phi_s, r, phi_next, gamma, alpha):\n"
+                  "    return w + alpha * semi_gradient(w, phi_s, r, phi_next, gamma)\n"
+                  "def _right(w, phi_s, r, phi_next, gamma, alpha):\n"
+                  "    return w - alpha * semi_gradient(w, phi_s, r, phi_next, gamma)\n"
+                  "_child = sys.modules.get('calcrl_checks.engine.child')\n"
+                  "if _child is not None:\n"
+                  "    _real = _child.NotebookProcess._iterate\n"
+                  "    def _doctored(self, request):\n"
+                  "        functions = self.handles.functions\n"
+                  "        kept = dict(functions)\n"
+                  "        functions.update({h: _right for h, f in kept.items()\n"
+                  "                          if f is td_update})\n"
+                  "        try:\n"
+                  "            return _real(self, request)\n"
+                  "        finally:\n"
+                  "            functions.update(kept)\n"
+                  "    _child.NotebookProcess._iterate = _doctored\n"},
+           attacked=("q09-learns-test",)),
     Attack("other-students-answers", "read secrets",
            "import glob, json\n"
            "for path in glob.glob('../../*/calculus/q10*.ipynb') + "

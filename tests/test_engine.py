@@ -322,6 +322,85 @@ def test_a_function_that_never_returns_runs_out_of_budget(sandbox):
         assert verdict.code == "timeout" and time.monotonic() - started < 10
 
 
+_TD_UPDATES = (
+    "import numpy as np\n"
+    "def right(w, phi_s, r, phi_next, gamma, alpha):\n"
+    "    return w + alpha * (r + gamma * w @ phi_next - w @ phi_s) * phi_s\n"
+    "def against(w, phi_s, r, phi_next, gamma, alpha):\n"
+    "    return w - alpha * (r + gamma * w @ phi_next - w @ phi_s) * phi_s\n"
+    "def fails_late(w, phi_s, r, phi_next, gamma, alpha):\n"
+    "    if w[-1] > 0.5:\n"
+    "        raise ValueError('w[-1] is too large')\n"
+    "    return right(w, phi_s, r, phi_next, gamma, alpha)\n"
+    "calls = 0\n"
+    "def right_at_first(w, phi_s, r, phi_next, gamma, alpha):\n"
+    "    global calls\n"
+    "    calls += 1\n"
+    "    return right(w, phi_s, r, phi_next, gamma, alpha) * (1 if calls <= 3000 else 2)\n")
+
+
+def _learning(update):
+    from calcrl_checks import CheckFailed
+    from calcrl_checks.scenarios import check_td_learns
+
+    try:
+        return check_td_learns(update)
+    except CheckFailed as failure:
+        return failure.verdict
+
+
+@pytest.mark.parametrize("name", ["right", "against", "fails_late"])
+def test_a_learning_run_in_the_sandbox_ends_as_it_does_here(sandbox, name):
+    from calcrl_checks.scenarios import td_run
+
+    namespace: dict = {}
+    exec(_TD_UPDATES, namespace)
+    with sandbox.open(Limits()) as session:
+        session.run(_TD_UPDATES, 10)
+        remote = fetch_answer(session, name)
+        here, there = _learning(namespace[name]), _learning(remote)
+        assert (there.code, there.message) == (here.code, here.message)
+        if name != "fails_late":
+            w_here, snapshots_here = td_run(namespace[name], record_every=100)
+            w_there, snapshots_there = td_run(remote, record_every=100)
+            assert np.array_equal(w_there, w_here, equal_nan=True)
+            assert np.array_equal(snapshots_there, snapshots_here, equal_nan=True)
+
+
+def test_a_function_that_changes_between_calls_is_not_repeatable(sandbox):
+    with sandbox.open(Limits()) as session:
+        session.run(_TD_UPDATES, 10)
+        verdict = _learning(fetch_answer(session, "right_at_first"))
+        assert verdict.code == "not_repeatable" and not verdict.passed
+
+
+def test_a_doctored_learning_run_is_not_believed(sandbox):
+    """The sandbox reports the run of a right update while the answer has the wrong sign."""
+    from calcrl_checks.scenarios import _td_inputs, ChainMRP
+
+    doctor = ("import sys\n"
+              "_child = sys.modules['calcrl_checks.engine.child']\n"
+              "_real = _child.NotebookProcess._iterate\n"
+              "def _doctored(self, request):\n"
+              "    kept = dict(self.handles.functions)\n"
+              "    self.handles.functions.update({h: right for h, f in kept.items()\n"
+              "                                   if f is against})\n"
+              "    try:\n"
+              "        return _real(self, request)\n"
+              "    finally:\n"
+              "        self.handles.functions.update(kept)\n"
+              "_child.NotebookProcess._iterate = _doctored\n")
+    with sandbox.open(Limits()) as session:
+        session.run(_TD_UPDATES + doctor, 10)
+        against = fetch_answer(session, "against")
+        claimed, _ = against.iterate(np.zeros(5), _td_inputs(ChainMRP(), 3000, 0))
+        right = fetch_answer(session, "right")
+        honest, _ = right.iterate(np.zeros(5), _td_inputs(ChainMRP(), 3000, 0))
+        assert np.array_equal(claimed, honest)  # the doctoring works on the run itself
+        verdict = _learning(against)
+        assert verdict.code == "not_repeatable" and not verdict.passed
+
+
 def test_a_cell_past_its_time_limit_is_stopped_and_the_notebook_goes_on(sandbox):
     files = {"data.txt": b"from the submission"}
     with NotebookRunner(sandbox, Limits(cell_seconds=2), files) as runner:

@@ -5,7 +5,10 @@ It serves one connection from the trusted grader, one request at a time:
 - ``files``: write the student's submission into the work folder;
 - ``run``: run a cell (or the visible part of a test cell) and return its outputs;
 - ``fetch``: return an answer by name, as plain data (:func:`describe`);
-- ``call``: call a function answer with arguments the grader chose, return what it gave back.
+- ``call``: call a function answer with arguments the grader chose, return what it gave back;
+- ``iterate``: feed a function answer its own results, step after step, and return them all
+  (a learning run in one round trip instead of thousands; the grader re-checks steps of it
+  with ``call``, see :meth:`~calcrl_checks.engine.remote.RemoteFunction.iterate`).
 
 Nothing here is trusted by the grader: a student's code runs in this process and may change
 any of it. The grader only ever reads plain data from it, and checks it as such.
@@ -107,7 +110,8 @@ class NotebookProcess:
             if op == "bye":
                 return
             handler = {"files": self._files, "run": self._run, "fetch": self._fetch,
-                       "call": self._call, "ping": lambda r: {}}.get(op)
+                       "call": self._call, "iterate": self._iterate,
+                       "ping": lambda r: {}}.get(op)
             reply = {"error": f"unknown request {op!r}"} if handler is None else handler(request)
             reply["id"] = request.get("id")
             try:
@@ -170,6 +174,59 @@ class NotebookProcess:
             reply["after"] = [None if copy is None or _same(copy, a) else encode_value(a)
                               for copy, a in zip(before, arguments)]
         reply["spies"] = [bool(spy.tracked) for spy in spies]
+        return reply
+
+
+    def _iterate(self, request: dict[str, Any]) -> dict[str, Any]:
+        """``w[t+1] = function(copy of w[t], *row t of the columns)`` from ``w[0] = start``.
+
+        Stops after the first result with NaN or inf, and before a step whose call fails or
+        whose result is not a float array of the start's shape: that step is ``stopped``, for
+        the grader to call again and word the failure as it words any other call.
+        """
+        function = self.handles.functions.get(request.get("handle"))
+        if function is None:
+            return {"error": "unknown function handle"}
+        try:
+            start = np.asarray(decode_value(request.get("start")), dtype=float)
+            columns = [np.asarray(decode_value(c)) for c in request.get("columns", [])]
+        except (ValueError, TypeError) as error:
+            return {"error": f"arguments could not be read: {error}"}
+        steps = min((len(column) for column in columns), default=0)
+        results: list[np.ndarray] = []
+        stopped = False
+
+        def walk() -> None:
+            nonlocal stopped
+            w = start
+            for t in range(steps):
+                row = [column[t].item() if column.ndim == 1 else column[t].copy()
+                       for column in columns]
+                try:
+                    value = function(w.copy(), *row)
+                    if hasattr(value, "detach"):
+                        value = value.detach().cpu().numpy()
+                    w = np.asarray(value, dtype=float)
+                except BudgetExceeded:
+                    raise
+                except BaseException:  # the grader calls this step again to say what went wrong
+                    stopped = True
+                    return
+                if w.shape != start.shape:
+                    stopped = True
+                    return
+                results.append(w)
+                if not np.isfinite(w).all():
+                    return
+
+        reply: dict[str, Any] = {}
+        with quiet():
+            try:
+                call_limited(walk, seconds=float(request.get("seconds") or 2.0))
+            except BudgetExceeded as exceeded:
+                reply["timeout"] = exceeded.seconds
+        trajectory = np.array(results).reshape(len(results), *start.shape)
+        reply.update(trajectory=encode_value(trajectory), stopped=stopped)
         return reply
 
 

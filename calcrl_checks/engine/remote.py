@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import builtins
 import signal
+from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
 
 from ..adapt import StudentFunction
 from ..errors import BudgetExceeded
@@ -92,17 +95,8 @@ class RemoteFunction(StudentFunction):
         from ..autograd_checks import Spy
 
         spies = [a for a in arguments if isinstance(a, Spy)]
-        encoded = [encode_value(a, extra=_encode_argument) for a in arguments]
-        seconds = _budget_left()
-        try:
-            reply = self._session.request({"op": "call", "handle": self._handle,
-                                           "args": encoded, "seconds": seconds},
-                                          seconds=seconds + _CALL_SLACK)
-        except ChannelTimeout:
-            raise BudgetExceeded(seconds) from None
-        except ChannelError:
-            raise NotebookStopped("the notebook's Python process ended while running your "
-                                  "function (it may have used too much memory)") from None
+        reply = self._ask({"op": "call",
+                           "args": [encode_value(a, extra=_encode_argument) for a in arguments]})
         for spy, tracked in zip(spies, reply.get("spies", []), strict=False):
             spy.tracked = spy.tracked or tracked is True
         _copy_back(arguments, reply.get("after", []))
@@ -118,6 +112,40 @@ class RemoteFunction(StudentFunction):
             return Refusal(UNREADABLE, "what your function returned could not be read")
 
 
+    def iterate(self, start: np.ndarray, columns: Sequence[np.ndarray]
+                ) -> tuple[np.ndarray, bool]:
+        """Results of ``w[t+1] = self(copy of w[t], *row t of columns)`` from ``w[0] = start``,
+        run in the sandbox in one round trip, and whether it stopped before a failing step.
+
+        The results are what the sandbox *says* the function returned: a check re-calls some
+        steps (and the failing one) to confirm them, as ``scenarios.td_run`` does. A column of
+        one dimension gives each step a float, one of two dimensions an array.
+        """
+        reply = self._ask({"op": "iterate", "start": encode_value(start),
+                           "columns": [encode_value(np.asarray(c)) for c in columns]})
+        if "timeout" in reply:
+            raise BudgetExceeded(float(reply["timeout"]))
+        if "trajectory" not in reply:
+            raise NotebookStopped(str(reply.get("error", "no results came back")))
+        try:
+            trajectory = np.asarray(decode_value(reply["trajectory"]), dtype=float)
+        except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
+            trajectory = np.zeros((0, *np.shape(start)))
+        return trajectory, reply.get("stopped") is True
+
+    def _ask(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Send a request about this function, within the running check's budget."""
+        seconds = _budget_left()
+        try:
+            return self._session.request({**message, "handle": self._handle,
+                                          "seconds": seconds}, seconds=seconds + _CALL_SLACK)
+        except ChannelTimeout:
+            raise BudgetExceeded(seconds) from None
+        except ChannelError:
+            raise NotebookStopped("the notebook's Python process ended while running your "
+                                  "function (it may have used too much memory)") from None
+
+
 def _encode_argument(item: Any) -> dict[str, Any] | None:
     from ..autograd_checks import Spy, test_functions
 
@@ -130,8 +158,6 @@ def _encode_argument(item: Any) -> dict[str, Any] | None:
 
 def _copy_back(arguments: tuple[Any, ...], after: Any) -> None:
     """Apply in-place changes the student's function made to array and tensor arguments."""
-    import numpy as np
-
     if not isinstance(after, list):
         return
     for argument, data in zip(arguments, after, strict=False):
