@@ -46,13 +46,18 @@ class Handles:
         if isinstance(item, type):
             return {"kind": "refused", "code": "wrong_type", "type": "type",
                     "message": f"your answer is the class {item.__name__[:60]}, not a value"}
-        if isinstance(item, _function_types()):
+        if isinstance(item, _function_types()) and callable(item):
             handle = len(self.functions) + 1
             self.functions[handle] = item
             name = getattr(item, "__qualname__", None) or type(item).__name__
             return {"kind": "function", "handle": handle,
                     "name": name[:80] if isinstance(name, str) else "function"}
         return None
+
+    def function(self, request: dict[str, Any]) -> Callable[..., Any] | None:
+        """The function a request names by its handle, if it names one handed out."""
+        handle = request.get("handle")
+        return self.functions.get(handle) if isinstance(handle, int) else None
 
 
 def _function_types() -> tuple[type, ...]:
@@ -82,7 +87,7 @@ def _decode_argument(item: dict[str, Any], spies: list[Any]) -> Any:
     if item.get("kind") == "test_function":
         from ..autograd_checks import Spy, test_functions
 
-        function = test_functions().get(item.get("name"))
+        function = test_functions().get(str(item.get("name")))
         if function is None:
             raise ValueError(f"unknown test function {item.get('name')!r}")
         spy = Spy(function)
@@ -109,10 +114,12 @@ class NotebookProcess:
             op = request.get("op")
             if op == "bye":
                 return
-            handler = {"files": self._files, "run": self._run, "fetch": self._fetch,
-                       "call": self._call, "iterate": self._iterate,
-                       "ping": lambda r: {}}.get(op)
-            reply = {"error": f"unknown request {op!r}"} if handler is None else handler(request)
+            handlers: dict[Any, Callable[[dict[str, Any]], dict[str, Any]]] = {
+                "files": self._files, "run": self._run, "fetch": self._fetch,
+                "call": self._call, "iterate": self._iterate, "ping": lambda r: {}}
+            handler = handlers.get(op)
+            reply: dict[str, Any] = ({"error": f"unknown request {op!r}"} if handler is None
+                                     else handler(request))
             reply["id"] = request.get("id")
             try:
                 self.channel.send(reply)
@@ -150,7 +157,7 @@ class NotebookProcess:
             return {"value": describe(namespace[name], namespace, self.handles)}
 
     def _call(self, request: dict[str, Any]) -> dict[str, Any]:
-        function = self.handles.functions.get(request.get("handle"))
+        function = self.handles.function(request)
         if function is None:
             return {"error": "unknown function handle"}
         spies: list[Any] = []
@@ -184,7 +191,7 @@ class NotebookProcess:
         whose result is not a float array of the start's shape: that step is ``stopped``, for
         the grader to call again and word the failure as it words any other call.
         """
-        function = self.handles.functions.get(request.get("handle"))
+        function = self.handles.function(request)
         if function is None:
             return {"error": "unknown function handle"}
         try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import os
 import resource
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 CLONE_NEWNS = 0x00020000
@@ -66,7 +67,7 @@ def new_namespaces(unshare_all: bool = True) -> None:
         handle.write(f"{gid} {gid} 1")
 
 
-def fresh_files(caps: Caps, keep: list[str] = ()) -> None:
+def fresh_files(caps: Caps, keep: Sequence[str] = ()) -> None:
     """Empty tmpfs mounts on /tmp and /dev/shm, with the work and home folders in /tmp.
 
     ``keep`` are read-only folders under /tmp (a virtual environment living there): they are

@@ -86,9 +86,7 @@ class _Stream(io.TextIOBase):
         self._recorder = recorder
         self.name = name
 
-    @property
-    def encoding(self) -> str:
-        return "utf-8"
+    encoding = "utf-8"
 
     def writable(self) -> bool:
         return True
@@ -121,7 +119,7 @@ class _ResultHook(DisplayHook):
         pass
 
     def write_format_data(self, format_dict, md_dict=None) -> None:
-        self.recorder.result(format_dict, md_dict, self.shell.execution_count)
+        self.recorder.result(format_dict, md_dict, self.prompt_count)
 
     def finish_displayhook(self) -> None:
         pass
