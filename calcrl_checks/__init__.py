@@ -14,12 +14,13 @@ from .codes import CODES
 from .errors import ParseError
 from .verdict import CheckFailed, Verdict
 
-__all__ = ["compare", "check", "parse", "Verdict", "CheckFailed", "ParseError", "CODES", "Hint",
+__all__ = ["compare", "check", "Options", "parse", "Verdict", "CheckFailed", "ParseError", "CODES",
+           "Hint",
            "check_derivative", "check_partial", "check_gradient", "check_update_rule",
            "check_against_autograd", "Interval", "Vector", "Matrix", "Simplex", "Choice"]
 
 _LAZY = {
-    "compare": "api", "check": "api", "parse": "parsing", "Hint": "hints",
+    "compare": "api", "check": "api", "Options": "options", "parse": "parsing", "Hint": "hints",
     "check_derivative": "calculus", "check_partial": "calculus", "check_gradient": "calculus",
     "check_update_rule": "rl", "check_against_autograd": "rl",
     "Interval": "sampling", "Vector": "sampling", "Matrix": "sampling", "Simplex": "sampling",
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from .api import check, compare
     from .calculus import check_derivative, check_gradient, check_partial
     from .hints import Hint
+    from .options import Options
     from .parsing import parse
     from .rl import check_against_autograd, check_update_rule
     from .sampling import Choice, Interval, Matrix, Simplex, Vector

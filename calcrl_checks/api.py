@@ -1,95 +1,56 @@
 """``compare`` and ``check``: the one entry point every notebook test calls.
 
-The path of one answer: adapt (``adapt.py``), parse text (``parsing``), sample points
-(``sampling.py``), evaluate both sides (``sides.py``), compare within a tolerance
-(``tolerance.py``), prove if cheap (``prove.py``), diagnose (``diagnose.py``) and word the
-verdict (``messages.py``). Failures travel as exceptions and become verdicts in one place,
-:func:`compare`.
+The path of one answer: options checked and resolved (``options.py``), the answer read
+(``reading.py``: kinds in ``adapt.py``, text in ``parsing``), points sampled (``sampling.py``),
+both sides evaluated (``sides.py``), compared within a tolerance (``tolerance.py``), proved if
+cheap (``prove.py``), diagnosed (``diagnose.py``) and the verdict worded (``messages.py``). An
+answer that cannot be read comes back as data; what fails later (a student function that
+raises, the time budget) travels as an exception and becomes a verdict in :func:`compare`.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import sympy as sp
 
 from . import messages
 from . import verdict as codes
-from .adapt import Answer, adapt
 from .budget import CHECK_SECONDS, quiet, time_limit
 from .diagnose import Candidate, Diagnosis, diagnose
-from .errors import AuthorError, BudgetExceeded, ParseError, Refused
+from .errors import AuthorError, BudgetExceeded, Refused
 from .evaluate import Undefined, evaluate, holds, near_kink
 from .guard import guarded
-from .hints import Hint, as_hints
 from .maldiff import mal_answers, partial_mistakes
-from .parsing import parse
+from .options import Options, Setup
 from .prove import proved_equal
-from .sampling import DEFAULT_POINTS, Interval, draw_point, normalize_domain, seed_for, symbol_names
-from .sides import ConstantSide, ExpressionSide, FunctionSide, describe_point, format_value
+from .reading import Reading, Side, read_answer, read_expected
+from .sampling import draw_point
+from .sides import ExpressionSide, describe_point, format_value
 from .tolerance import Tolerance, choose, for_rounded, looser, typed_digits
 from .verdict import CheckFailed, Verdict
 
-#: Interval used for a symbol the author gave no domain for.
-DEFAULT_INTERVAL = Interval(-3.0, 3.0)
 #: Candidate points drawn per point wanted, before giving up on a domain.
 _DRAWS_PER_POINT = 8
-
-
-@dataclass
-class Setup:
-    """Everything the author said about one check."""
-
-    domain: dict[str, Any]
-    rtol: float | None = None
-    atol: float | None = None
-    hints: list[Hint] = field(default_factory=list)
-    seed: int = 0
-    samples: int = DEFAULT_POINTS
-    of: sp.Expr | None = None
-    wrt: sp.Symbol | None = None
-    derived: dict[str, sp.Expr] = field(default_factory=dict)
-    unsubstituted: dict[str, sp.Expr] = field(default_factory=dict)
-    scores: dict[str, float] = field(default_factory=dict)
-    what: str = "answer"
-    vectorized: bool | None = None
-    call_with: str = "numpy"
-    increment_of: str | None = None
-    forbid_mutation: bool = True
-    regimes: dict[str, sp.Basic] = field(default_factory=dict)
-    prove: bool = True
-    estimate: bool = False
-
-    @property
-    def names(self) -> list[str]:
-        return symbol_names(self.domain) + list(self.derived)
 
 
 @guarded(raises=False)
 def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
             rtol: float | None = None, atol: float | None = None, hints: Iterable[Any] = (),
-            seed: int | None = None, *, of: Any = None, wrt: Any = None,
-            derived: Mapping[str, Any] | None = None,
-            unsubstituted: Mapping[str, Any] | None = None, samples: int = DEFAULT_POINTS,
-            scores: Mapping[str, float] | None = None, what: str = "answer",
-            vectorized: bool | None = None, call_with: str = "numpy",
-            increment_of: str | None = None, forbid_mutation: bool = True,
-            regimes: Mapping[str, Any] | None = None, question: str | None = None,
-            part: str | None = None, prove: bool = True, estimate: bool = False) -> Verdict:
+            seed: int | None = None, **options: Any) -> Verdict:
     """Compare an answer with the expected one by meaning and return a :class:`Verdict`.
 
     ``expected`` is a sympy expression (or a sequence of them), a number, an array, or a
     trusted reference function; ``answer`` may be any of those, text or LaTeX, or a tensor.
     ``domain`` maps each symbol or function argument to ``(low, high)`` or a spec from
-    :mod:`calcrl_checks.sampling`. ``of``/``wrt`` name the function being differentiated so
-    that typical mistakes can be recognised. ``scores`` gives partial credit per diagnosis code;
-    ``samples`` is the number of test points (default 40). A function answer is called on
-    copies of its inputs; one that changes an input in place gets ``inputs_mutated`` (naming
-    the argument) unless ``forbid_mutation=False``. ``estimate=True`` accepts numerical
-    estimates (relative 1e-4, absolute 1e-6 near zero; see :mod:`calcrl_checks.tolerance`).
+    :mod:`calcrl_checks.sampling`. The other ``options`` are the fields of :class:`Options`:
+    ``of``/``wrt`` name the function being differentiated so that typical mistakes can be
+    recognised; ``scores`` gives partial credit per diagnosis code; ``samples`` is the number
+    of test points (default 40). A function answer is called on copies of its inputs; one that
+    changes an input in place gets ``inputs_mutated`` (naming the argument) unless
+    ``forbid_mutation=False``. ``estimate=True`` accepts numerical estimates (relative 1e-4,
+    absolute 1e-6 near zero; see :mod:`calcrl_checks.tolerance`).
 
     >>> import sympy as sp
     >>> x = sp.Symbol("x")
@@ -98,26 +59,27 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
     >>> compare("cos(x^2)", sp.diff(sp.sin(x**2), x), of=sp.sin(x**2), wrt=x).code
     'missing_inner_derivative'
     """
-    setup = _setup(expected, domain, rtol, atol, hints, seed, of, wrt, derived, unsubstituted,
-                   samples, scores, what, vectorized, call_with, increment_of, forbid_mutation,
-                   regimes, question, part, prove, estimate)
-    reading: list[str | None] = [None]
+    setup = Setup.resolve(expected, Options.of_keywords(
+        {"domain": domain, "rtol": rtol, "atol": atol, "hints": hints, "seed": seed, **options}))
+    shown: str | None = None
     with quiet():
         try:
             with time_limit(CHECK_SECONDS):
-                return _compare(answer, expected, setup, reading)
+                expected_side = read_expected(expected, setup)
+                reading = read_answer(answer, setup)
+                shown = reading.shown
+                if reading.refusal is not None:
+                    return _refusal(setup, *reading.refusal, shown)
+                return _compare(answer, reading, expected_side, setup)
         except BudgetExceeded as error:
             return _refusal(setup, codes.TIMEOUT, f"it did not finish within {error.seconds:g} "
-                            "seconds.", reading[0])
-        except ParseError as error:
-            return _refusal(setup, error.code, str(error), reading[0])
+                            "seconds.", shown)
         except Refused as refusal:
-            return _refusal(setup, refusal.code, refusal.message, reading[0])
+            return _refusal(setup, refusal.code, refusal.message, shown)
         except RecursionError:
-            return _refusal(setup, codes.UNSAFE_INPUT, "it is nested too deeply to check.",
-                            reading[0])
+            return _refusal(setup, codes.UNSAFE_INPUT, "it is nested too deeply to check.", shown)
         except MemoryError:
-            return _refusal(setup, codes.UNSAFE_INPUT, "it is too large to check.", reading[0])
+            return _refusal(setup, codes.UNSAFE_INPUT, "it is too large to check.", shown)
 
 
 @guarded(raises=True)
@@ -136,153 +98,19 @@ def check(answer: Any, expected: Any, **options: Any) -> Verdict:
     return result
 
 
-# -- set-up --------------------------------------------------------------------------------------
-def _setup(expected: Any, domain: Mapping[str, Any] | None, rtol: float | None,
-           atol: float | None, hints: Iterable[Any], seed: int | None, of: Any, wrt: Any,
-           derived: Mapping[str, Any] | None, unsubstituted: Mapping[str, Any] | None,
-           samples: int, scores: Mapping[str, float] | None, what: str,
-           vectorized: bool | None, call_with: str, increment_of: str | None,
-           forbid_mutation: bool, regimes: Mapping[str, Any] | None, question: str | None,
-           part: str | None, prove: bool, estimate: bool = False) -> Setup:
-    if samples < 1:
-        raise AuthorError("samples must be at least 1")
-    if call_with not in ("numpy", "torch"):
-        raise AuthorError("call_with is 'numpy' or 'torch'")
-    for name, value in (("rtol", rtol), ("atol", atol)):
-        if value is not None and not value >= 0:
-            raise AuthorError(f"{name} must be a non-negative number")
-    spec = normalize_domain(domain)
-    derived_exprs = {str(k): sp.sympify(v) for k, v in (derived or {}).items()}
-    if domain is None:
-        for symbol in sorted(_free_symbols(expected) | _free_symbols(of), key=lambda s: s.name):
-            if symbol.name not in derived_exprs:
-                spec[symbol.name] = DEFAULT_INTERVAL
-    if seed is None:
-        seed = seed_for(question, part) if question or part else \
-            seed_for(_stable_text(expected), sorted(spec))
-    wrt_symbol = sp.Symbol(wrt) if isinstance(wrt, str) else wrt
-    return Setup(domain=spec, rtol=rtol, atol=atol, hints=as_hints(hints), seed=int(seed),
-                 samples=samples, of=sp.sympify(of) if of is not None else None, wrt=wrt_symbol,
-                 derived=derived_exprs,
-                 unsubstituted={str(k): sp.sympify(v) for k, v in (unsubstituted or {}).items()},
-                 scores=dict(scores or {}), what=what, vectorized=vectorized,
-                 call_with=call_with, increment_of=increment_of,
-                 forbid_mutation=forbid_mutation,
-                 regimes={str(k): v for k, v in (regimes or {}).items()}, prove=prove,
-                 estimate=bool(estimate))
-
-
-def _stable_text(value: Any) -> str:
-    """Text that identifies an expected value the same way in every process (no addresses)."""
-    if isinstance(value, sp.Basic):
-        return sp.srepr(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(_stable_text(v) for v in value) + "]"
-    if callable(value):
-        return getattr(value, "__qualname__", type(value).__name__)
-    return repr(value)[:200]
-
-
-def _free_symbols(value: Any) -> set[sp.Symbol]:
-    if isinstance(value, sp.Basic):
-        return set(value.free_symbols)
-    if isinstance(value, (list, tuple)):
-        return set().union(*(_free_symbols(v) for v in value)) if value else set()
-    return set()
-
-
-# -- sides ---------------------------------------------------------------------------------------
-def _side(value: Any, setup: Setup, trusted: bool, reading: list[str | None],
-          leftover: set[str] | None = None):
-    """One side as values at points; helper symbols it still uses (u = 1 + x^2) are written
-    out, and their names collected in ``leftover``."""
-    leftover = set() if leftover is None else leftover
-    answer = adapt(value) if not (trusted and isinstance(value, (list, tuple)) and
-                                  any(isinstance(v, sp.Basic) for v in value)) \
-        else Answer("expressions", [Answer("expression", sp.sympify(v)) for v in value])
-    if answer.kind == "text":
-        expr = _read(answer.value, setup)
-        reading[0] = messages.show_expression(expr, typed_digits(answer.value) is not None)
-        return ExpressionSide([_resolve(expr, setup, leftover)], vector=False, trusted=trusted)
-    if answer.kind == "expression":
-        return ExpressionSide([_resolve(_own_symbols(answer.value, setup), setup, leftover)],
-                              vector=False,
-                              trusted=trusted)
-    if answer.kind == "expressions":
-        exprs = []
-        for part in answer.value:
-            if part.kind == "text":
-                exprs.append(_read(part.value, setup))
-            elif part.kind == "number":
-                exprs.append(sp.Rational(part.value.numerator, part.value.denominator)
-                             if isinstance(part.value, (int, Fraction))
-                             else sp.Float(complex(part.value).real))
-            else:
-                exprs.append(_own_symbols(part.value, setup))
-        if any(p.kind == "text" for p in answer.value):
-            decimals = any(p.kind == "text" and typed_digits(p.value) is not None
-                           for p in answer.value)
-            reading[0] = "[" + ", ".join(messages.show_expression(e, decimals)
-                                         for e in exprs) + "]"
-        return ExpressionSide([_resolve(e, setup, leftover) for e in exprs], vector=True,
-                              trusted=trusted)
-    if answer.kind == "function":
-        return FunctionSide(answer, list(setup.domain), setup.vectorized, setup.call_with,
-                            trusted=trusted)
-    if answer.kind == "number" and isinstance(answer.value, (int, Fraction)):
-        # Whole numbers and fractions stay exact (a 201-digit integer is no float).
-        exact = sp.Rational(answer.value.numerator, answer.value.denominator)
-        return ExpressionSide([exact], vector=False, trusted=trusted)
-    array = np.asarray(answer.value)
-    return ConstantSide(array, precision=answer.source_dtype)
-
-
-def _expected_side(expected: Any, setup: Setup):
-    """The expected side; a problem here is the question author's, never the student's."""
-    try:
-        return _side(expected, setup, trusted=True, reading=[None])
-    except (Refused, ParseError) as problem:
-        raise AuthorError(f"the expected answer cannot be used by calcrl_checks: "
-                         f"{getattr(problem, 'message', problem)}") from None
-
-
-def _read(text: str, setup: Setup) -> sp.Expr:
-    return parse(text, symbols=setup.names + list(setup.unsubstituted))
-
-
-def _own_symbols(expr: sp.Expr, setup: Setup) -> sp.Expr:
-    allowed = set(setup.names) | set(setup.unsubstituted)
-    unknown = sorted(s.name for s in expr.free_symbols if s.name not in allowed)
-    if unknown:
-        known = ", ".join(setup.names) or "none"
-        raise Refused(codes.UNKNOWN_SYMBOL, f"{', '.join(unknown)} (this question's symbols: "
-                                            f"{known}).")
-    return expr
-
-
-def _resolve(expr: sp.Expr, setup: Setup, leftover: set[str]) -> sp.Expr:
-    """Substitute helper symbols the student should have written out (u = 1 + x^2)."""
-    used = [s for s in expr.free_symbols if s.name in setup.unsubstituted]
-    if not used:
-        return expr
-    leftover.update(s.name for s in used)
-    return expr.xreplace({s: setup.unsubstituted[s.name] for s in used})
-
-
 # -- the comparison ------------------------------------------------------------------------------
-def _compare(answer: Any, expected: Any, setup: Setup, reading: list[str | None]) -> Verdict:
-    expected_side = _expected_side(expected, setup)
-    leftover: set[str] = set()
-    answer_side = _side(answer, setup, trusted=False, reading=reading, leftover=leftover)
-    unsubstituted = ", ".join(sorted(leftover))
+def _compare(answer: Any, reading: Reading, expected_side: Side, setup: Setup) -> Verdict:
+    answer_side = reading.side
+    assert answer_side is not None  # a refused reading never gets here
+    unsubstituted = ", ".join(sorted(reading.leftover))
     points, expected_values = _sample(setup, expected_side, answer_side)
     answer_values = answer_side.values(points)
-    context = _context(setup, len(points), reading[0])
+    context = _context(setup, len(points), reading.shown)
     if answer_values.shape != expected_values.shape:
         return _wrong_shape(setup, answer_values, expected_values, context)
     digits = _typed(answer)
     tolerance = _tolerance(setup, answer_side, expected_side, expected_values, digits)
-    context = _context(setup, len(points), reading[0], tolerance)
+    context = _context(setup, len(points), reading.shown, tolerance)
     point_ok = _per_point(tolerance.close(answer_values, expected_values))
     mutated: set[str] = getattr(answer_side, "mutated", set())
     if point_ok.all() and not (setup.forbid_mutation and mutated):
@@ -293,8 +121,8 @@ def _compare(answer: Any, expected: Any, setup: Setup, reading: list[str | None]
                                              f"{', '.join(setup.domain)}, but the question asks "
                                              "for it in those terms. Substitute and try again.",
                                              context))
-        proved = setup.prove and _provable(answer_side, expected_side) and proved_equal(
-            answer_side.exprs[0], expected_side.exprs[0])
+        pair = _provable(answer_side, expected_side)
+        proved = setup.prove and pair is not None and proved_equal(*pair)
         return Verdict(True, 1.0, codes.CORRECT, messages.correct(context, proved), proved,
                        _details(setup, len(points), tolerance, 0))
     if point_ok.all():
@@ -350,7 +178,7 @@ def _candidates(setup: Setup, points: list[dict[str, Any]], base: np.ndarray,
     for hint in setup.hints:
         if hint.match is None:
             continue
-        values = _expected_side(hint.match, setup).values(points)
+        values = read_expected(hint.match, setup).values(points)
         if values.shape == shape:
             found.append(Candidate(hint.code, values - base,
                                    messages.hint_evidence(len(points)), hint.score))
@@ -464,9 +292,12 @@ def _typed(answer: Any) -> int | None:
     return typed_digits(answer)
 
 
-def _provable(answer_side: Any, expected_side: Any) -> bool:
-    return isinstance(answer_side, ExpressionSide) and isinstance(expected_side, ExpressionSide) \
-        and not answer_side.vector and not expected_side.vector
+def _provable(answer_side: Any, expected_side: Any) -> tuple[sp.Expr, sp.Expr] | None:
+    """The two expressions to prove equal, when both sides are single expressions."""
+    if isinstance(answer_side, ExpressionSide) and isinstance(expected_side, ExpressionSide) \
+            and not answer_side.vector and not expected_side.vector:
+        return answer_side.exprs[0], expected_side.exprs[0]
+    return None
 
 
 def _context(setup: Setup, count: int, reading: str | None,

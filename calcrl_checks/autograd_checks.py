@@ -27,6 +27,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from . import messages
+from . import verdict as codes
 from .adapt import describe_type
 from .budget import CALL_SECONDS, call_limited, quiet, time_limit
 from .errors import BudgetExceeded
@@ -139,7 +141,7 @@ def check_leaf_tensor(x: Any, value: float, name: str = "x", *, part: str | None
         return problem
     facts = _facts(x, name)
     if not facts.value.is_floating_point():
-        return _fail("wrong_type", f"{name} holds whole numbers (dtype {_dtype(facts.value)}); "
+        return _fail(codes.WRONG_TYPE, f"{name} holds whole numbers (dtype {_dtype(facts.value)}); "
                      "autograd works with floating-point tensors.",
                      "Write the number with a decimal point, such as 1.0 rather than 1.")
     if not facts.requires_grad:
@@ -152,10 +154,10 @@ def check_leaf_tensor(x: Any, value: float, name: str = "x", *, part: str | None
                      "leaves.",
                      "Create the tensor directly from the number, with requires_grad=True.")
     if not _close(float(facts.value), value, RTOL, ATOL):
-        return _fail("wrong", f"{name} holds {_fmt(facts.value)}, which is not the value the "
+        return _fail(codes.WRONG, f"{name} holds {_fmt(facts.value)}, which is not the value the "
                      "question asks for.", "Re-read which point the question evaluates at.")
-    return Verdict(True, 1.0, "correct", f"Correct: {name} is a scalar leaf tensor with the "
-                   "requested value, and it tracks gradients.")
+    return Verdict(True, 1.0, codes.CORRECT, messages.passed(
+        f"{name} is a scalar leaf tensor with the requested value, and it tracks gradients."))
 
 
 @guarded(raises=False)
@@ -200,16 +202,16 @@ def check_graph_output(y: Any, of: Any, value: float, slope: float | None = None
                      f"Use the tensor {input_name} defined above in the expression for {name}.")
     value, slope = _at_input(formula, of, input_name, value, slope)
     if not _close(float(facts.value), value, RTOL, ATOL):
-        return _fail("wrong", f"{name} holds {_fmt(facts.value)}, which is not the function the "
-                     f"question asks for, evaluated at {input_name}.", None)
+        return _fail(codes.WRONG, f"{name} holds {_fmt(facts.value)}, which is not the function "
+                     f"the question asks for, evaluated at {input_name}.", None)
     local = facts.slope(leaf)
     if slope is not None and local is not None and not _close(local, slope, RTOL, ATOL):
-        return _fail("wrong", f"{name} has the right value at this point but changes at a "
+        return _fail(codes.WRONG, f"{name} has the right value at this point but changes at a "
                      f"different rate as {input_name} changes, so it is a different "
                      "function from the one asked for.", "Re-read the formula for "
                      f"{name}.")
-    return Verdict(True, 1.0, "correct", f"Correct: {name} has the requested value and its "
-                   f"graph (grad_fn) leads back to {input_name}.")
+    return Verdict(True, 1.0, codes.CORRECT, messages.passed(
+        f"{name} has the requested value and its graph (grad_fn) leads back to {input_name}."))
 
 
 @guarded(raises=False)
@@ -256,18 +258,18 @@ def check_grad(x: Any, value: float, output: Any = None, name: str = "x",
                          f"Build {output_name} from {name} with torch operations and let "
                          f"{output_name}.backward() fill {name}.grad.")
     if grad.numel() != 1:
-        return _fail("wrong_shape", f"{name}.grad has shape {tuple(grad.shape)}; one number is "
+        return _fail(codes.WRONG_SHAPE, f"{name}.grad has shape {tuple(grad.shape)}; one number is "
                      "expected.", None)
     got = float(grad.detach().reshape(()))
     at_x, slope = _at_input(formula, x, name, value, value)
     value = float(value if slope is None else slope)
     if _close(got, value, RTOL, ATOL):
-        return Verdict(True, 1.0, "correct", f"Correct: {name}.grad holds dy/d{name} from one "
-                       "backward pass.")
+        return Verdict(True, 1.0, codes.CORRECT, messages.passed(
+            f"{name}.grad holds dy/d{name} from one backward pass."))
     built = _facts(output, output_name) if formula is not None and _is_tensor(output) else None
     if built is not None and built.value.numel() == 1 and \
             not _close(float(built.value.reshape(())), float(at_x), RTOL, ATOL):
-        return _fail("wrong", f"{name}.grad holds {_fmt(grad)}, which is not the slope the "
+        return _fail(codes.WRONG, f"{name}.grad holds {_fmt(grad)}, which is not the slope the "
                      f"question's {output_name} has at {name}: your {output_name} is another "
                      "function (see its own check), and backward() differentiates the "
                      f"{output_name} you built.", f"Fix {output_name}, then run backward() "
@@ -281,7 +283,7 @@ def check_grad(x: Any, value: float, output: Any = None, name: str = "x",
                      f"holds), or a backward() given a gradient argument of {round(times)}.",
                      f"Call {output_name}.backward() once and without an argument (re-running "
                      f"a cell calls it again; {name}.grad = None resets it).")
-    return _fail("wrong", f"{name}.grad holds {_fmt(grad)}, which is not dy/d{name} at the "
+    return _fail(codes.WRONG, f"{name}.grad holds {_fmt(grad)}, which is not dy/d{name} at the "
                  f"current value of {name}.", f"Check the formula of {output_name}.")
 
 
@@ -319,13 +321,13 @@ def check_autograd_derivative(fn: Any, functions: Sequence[Callable[[Any], Any]]
                 f"{domain[1]:g}]; rtol={DERIVATIVE_RTOL:g}, atol={DERIVATIVE_ATOL:g}; "
                 f"seed {seed}.)")
     if not callable(fn):
-        return _fail("wrong_type", f"autograd_derivative should be a function, not a "
+        return _fail(codes.WRONG_TYPE, f"autograd_derivative should be a function, not a "
                      f"{type(fn).__name__}.", None)
     try:
         with time_limit(DERIVATIVE_CHECK_SECONDS):
             return _judge_derivative(torch, fn, cases, scores, compared)
     except BudgetExceeded as error:
-        return _fail("timeout", f"checking your function did not finish within "
+        return _fail(codes.TIMEOUT, f"checking your function did not finish within "
                      f"{error.seconds:g} seconds.", "Make it simpler and try again.")
 
 
@@ -346,18 +348,18 @@ def _judge_derivative(torch: Any, fn: Any, cases: list[tuple[Callable, float]],
         except BudgetExceeded:
             raise
         except Exception as error:
-            return _fail("raised", f"for {where} your function raised {type(error).__name__}: "
+            return _fail(codes.RAISED, f"for {where} your function raised {type(error).__name__}: "
                          f"{_first_line(error)}", None, compared)
         if isinstance(raw, torch.Tensor):
             if raw.numel() != 1:
-                return _fail("wrong_shape", f"for {where} your function returned a tensor of "
+                return _fail(codes.WRONG_SHAPE, f"for {where} your function returned a tensor of "
                              f"shape {tuple(raw.shape)}; one number is expected.", None, compared)
             tensors += 1
             number = float(raw.detach().reshape(()))
         elif isinstance(raw, (int, float, np.integer, np.floating)) and not isinstance(raw, bool):
             number = float(raw)
         else:
-            return _fail("wrong_type", f"for {where} your function returned a "
+            return _fail(codes.WRONG_TYPE, f"for {where} your function returned a "
                          f"{describe_type(raw)}; a float is expected.",
                          "Return a Python float (a tensor's .item() gives one).", compared)
         answers.append(number)
@@ -365,7 +367,7 @@ def _judge_derivative(torch: Any, fn: Any, cases: list[tuple[Callable, float]],
         values.append(float(f(torch.tensor(x0, dtype=torch.float64)).detach()))
     got, want = np.array(answers), np.array(expected)
     if not np.isfinite(got).all():
-        return _fail("not_finite", "your function returned NaN or inf for some inputs.", None,
+        return _fail(codes.NOT_FINITE, "your function returned NaN or inf for some inputs.", None,
                      compared)
     close = np.abs(got - want) <= DERIVATIVE_ATOL + DERIVATIVE_RTOL * np.abs(want)
     if close.all():
@@ -380,8 +382,8 @@ def _judge_derivative(torch: Any, fn: Any, cases: list[tuple[Callable, float]],
                          "returns a tensor; the question asks for a Python float.",
                          "Turn a one-element tensor into a float with .item().", compared,
                          scores.get(RETURNED_TENSOR, 0.0))
-        return Verdict(True, 1.0, "correct", f"Correct: your function returns f'(x0) for "
-                       f"every test function and point. {compared}")
+        return Verdict(True, 1.0, codes.CORRECT, messages.passed(
+            "your function returns f'(x0) for every test function and point.", compared))
     code, evidence, hint = _derivative_mistake(got, want, np.array(values), cases)
     first = int(np.argmin(close))
     f, x0 = cases[first]
@@ -415,8 +417,8 @@ def _derivative_mistake(got: np.ndarray, want: np.ndarray, values: np.ndarray,
                 "happens when backward() runs twice on the same tensor (gradients add up).",
                 "Use a fresh tensor and call backward() once per call.")
     if same(got, -want):
-        return ("sign_flip", "your function returns the derivative with the wrong sign.", None)
-    return ("wrong", "your function does not return f'(x0).", "Create the input tensor from "
+        return (codes.SIGN_FLIP, "your function returns the derivative with the wrong sign.", None)
+    return (codes.WRONG, "your function does not return f'(x0).", "Create the input tensor from "
             "x0 with requires_grad=True, apply f, call backward() and read the input's .grad.")
 
 
@@ -481,10 +483,10 @@ def _not_scalar_tensor(value: Any, name: str) -> Verdict | None:
     if not _is_tensor(value):
         kind = describe_type(value)
         hint = "Create it with torch.tensor(...)." if kind in ("float", "int") else None
-        return _fail("wrong_type", f"{name} is a {kind}, not a torch tensor.", hint)
+        return _fail(codes.WRONG_TYPE, f"{name} is a {kind}, not a torch tensor.", hint)
     tensor = value.value if isinstance(value, TensorFacts) else value
     if tensor.numel() != 1 or tensor.dim() != 0:
-        return _fail("wrong_shape", f"{name} has shape {tuple(tensor.shape)}; a scalar tensor "
+        return _fail(codes.WRONG_SHAPE, f"{name} has shape {tuple(tensor.shape)}; a scalar tensor "
                      "(shape ()) is expected.", "Pass a plain number to torch.tensor, not a "
                      "list.")
     return None
@@ -496,15 +498,7 @@ def _close(got: float, want: float, rtol: float, atol: float) -> bool:
 
 def _fail(code: str, text: str, hint: str | None, compared: str = "",
           score: float = 0.0) -> Verdict:
-    opener = {"wrong_type": "Wrong kind of answer", "wrong_shape": "Wrong shape",
-              "raised": "Your code raised an error",
-              "timeout": "Could not check this answer in time"}.get(code, "Not yet")
-    lines = [f"{opener}: {text}"]
-    if hint:
-        lines.append(f"Hint: {hint}")
-    if compared:
-        lines.append(compared)
-    return Verdict(False, float(score), code, "\n".join(lines))
+    return Verdict(False, float(score), code, messages.failed(code, text, hint, compared))
 
 
 def _fmt(tensor: Any) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import messages
 from . import verdict as codes
 from .errors import BudgetExceeded
 from .verdict import CheckFailed, Verdict
@@ -43,8 +44,8 @@ def internal_error(error: BaseException) -> Verdict:
 
 def timed_out(error: BudgetExceeded) -> Verdict:
     """The verdict for a budget that ran out outside any stage that reports its own."""
-    return Verdict(False, 0.0, codes.TIMEOUT, f"Could not check this answer in time: it did "
-                   f"not finish within {error.seconds:g} seconds.")
+    return Verdict(False, 0.0, codes.TIMEOUT, messages.failed(
+        codes.TIMEOUT, f"it did not finish within {error.seconds:g} seconds."))
 
 
 def guarded(raises: bool) -> Callable[[F], F]:

@@ -96,21 +96,45 @@ def not_answered(name: str | None) -> str:
 
 
 def refused(code: str, text: str, context: Context | None = None) -> str:
-    opener = {codes.PARSE_ERROR: "Could not read your answer",
-              codes.UNSAFE_INPUT: "This answer cannot be accepted",
-              codes.WRONG_TYPE: "Wrong kind of answer",
-              codes.WRONG_SHAPE: "Wrong shape",
-              codes.RAISED: "Your code raised an error",
-              codes.TIMEOUT: "Could not check this answer in time",
-              codes.UNKNOWN_SYMBOL: "Your answer uses a symbol this question does not have",
-              codes.UNSUBSTITUTED: "Almost",
-              }.get(code, "Not yet")
-    lines = [f"{opener}: {text}"]
-    if code == codes.TIMEOUT:
-        lines.append(f"Hint: {REGISTRY[codes.TIMEOUT].advice}")
-    if context is not None and context.reading:
-        lines.append(_reading(context))
-    return _join(*lines)
+    """An answer that could not be compared (unreadable, wrong kind, out of time), with how
+    its text was read."""
+    return failed(code, text, closing=_reading(context) if context is not None else "")
+
+
+def failed(code: str, text: str, hint: str | None = None, closing: str = "") -> str:
+    """A failing verdict's message in the house shape, for every check: an opener that names
+    the kind of failure, the finding, the hint (the code's registered advice when the check
+    gives none) and a closing line on what was checked.
+
+    >>> print(failed("wrong_shape", "x has shape (2,); one number is expected.",
+    ...              closing="(Checked once.)"))
+    Wrong shape: x has shape (2,); one number is expected.
+    (Checked once.)
+    """
+    entry = REGISTRY.get(code)
+    advice = hint or (entry.advice if entry is not None else None)
+    return _join(f"{_OPENERS.get(code, 'Not yet')}: {text}", f"Hint: {advice}" if advice else "",
+                 closing)
+
+
+def passed(text: str, closing: str = "") -> str:
+    """A passing verdict's message for checks that word their own findings.
+
+    >>> passed("x is a leaf tensor.")
+    'Correct: x is a leaf tensor.'
+    """
+    return _join(f"Correct: {text}", closing)
+
+
+#: How a failing message opens, by code ("Not yet" for the rest).
+_OPENERS = {codes.PARSE_ERROR: "Could not read your answer",
+            codes.UNSAFE_INPUT: "This answer cannot be accepted",
+            codes.WRONG_TYPE: "Wrong kind of answer",
+            codes.WRONG_SHAPE: "Wrong shape",
+            codes.RAISED: "Your code raised an error",
+            codes.TIMEOUT: "Could not check this answer in time",
+            codes.UNKNOWN_SYMBOL: "Your answer uses a symbol this question does not have",
+            codes.UNSUBSTITUTED: "Almost"}
 
 
 def show_expression(expr: Any, decimals: bool = False) -> str:

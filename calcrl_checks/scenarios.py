@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from . import messages
 from . import verdict as codes
 from .adapt import StudentFunction, describe_type
 from .budget import SCENARIO_SECONDS, quiet, time_limit
@@ -154,19 +155,19 @@ def check_bandit_learns(ascent_step: Any, rewards: Sequence[float] = (0.2, 1.0),
     possible = max(rewards) - before
     story = f"The expected return J went from {before:.4g} to {after:.4g}"
     if after >= before + min_share * possible:
-        return Verdict(True, 1.0, codes.CORRECT,
-                       f"Correct: your ascent step raises the expected return. {story}.\n{setup}")
+        return Verdict(True, 1.0, codes.CORRECT, messages.passed(
+            f"your ascent step raises the expected return. {story}.", setup))
     if after < before - 1e-9:
-        return _fail(RETURN_DECREASED, f"Not yet: the expected return went down. {story}.\n"
-                     "Hint: the policy moved against its gradient, so it made the worse arm "
-                     "more likely. Maximising J needs a step *up* the gradient.", setup)
+        return _fail(RETURN_DECREASED, f"the expected return went down. {story}.", setup,
+                     "the policy moved against its gradient, so it made the worse arm more "
+                     "likely. Maximising J needs a step *up* the gradient.")
     if abs(after - before) <= 1e-9:
-        return _fail(RETURN_UNCHANGED, f"Not yet: the expected return did not change. "
-                     f"{story}.\nHint: check that your step returns the updated parameters "
-                     "and uses both the gradient and alpha.", setup)
-    return _fail(TOO_LITTLE_GAIN, f"Not yet: the expected return rose only a little. {story}, "
-                 f"less than {min_share:.0%} of the {possible:.4g} that was there to gain.\n"
-                 "Hint: check that the whole step alpha times the gradient is taken.", setup)
+        return _fail(RETURN_UNCHANGED, f"the expected return did not change. {story}.", setup,
+                     "check that your step returns the updated parameters and uses both the "
+                     "gradient and alpha.")
+    return _fail(TOO_LITTLE_GAIN, f"the expected return rose only a little. {story}, less "
+                 f"than {min_share:.0%} of the {possible:.4g} that was there to gain.", setup,
+                 "check that the whole step alpha times the gradient is taken.")
 
 
 # -- the chain MRP -------------------------------------------------------------------------------
@@ -272,32 +273,31 @@ def check_td_learns(td_update: Any, mrp: ChainMRP = ChainMRP(), steps: int = 300
         return outcome
     w, snapshots = outcome
     if not np.isfinite(w).all():
-        return _fail(codes.NOT_FINITE, "Not yet: your weights overflowed to inf or NaN during "
-                     "learning: the updates push the values away from the truth, further at "
-                     "every step.\nHint: each update should shrink the TD error of the state "
-                     "just visited; check the sign of your step.", setup)
+        return _fail(codes.NOT_FINITE, "your weights overflowed to inf or NaN during learning: "
+                     "the updates push the values away from the truth, further at every step.",
+                     setup, "each update should shrink the TD error of the state just visited; "
+                     "check the sign of your step.")
     start, end = _rms(np.zeros_like(truth), truth), _rms(w, truth)
     scale = float(np.abs(truth).max())
     story = (f"The root-mean-square distance between your learned values and the true values "
              f"went from {start:.4g} (w = 0) to {end:.4g}")
     if end <= tolerance * scale:
-        return Verdict(True, 1.0, codes.CORRECT,
-                       f"Correct: your TD update learns the values of the chain. {story}.\n{setup}")
+        return Verdict(True, 1.0, codes.CORRECT, messages.passed(
+            f"your TD update learns the values of the chain. {story}.", setup))
     if end >= start:
-        return _fail(MOVED_AWAY, f"Not yet: learning moved the values away from the truth. "
-                     f"{story}.\nHint: each update should shrink the TD error of the state "
-                     "just visited; check the sign of your step and which value the discount "
-                     "applies to.", setup)
+        return _fail(MOVED_AWAY, f"learning moved the values away from the truth. {story}.",
+                     setup, "each update should shrink the TD error of the state just visited; "
+                     "check the sign of your step and which value the discount applies to.")
     late = snapshots[-2] if len(snapshots) >= 2 else w
     drift = _rms(w, late)
     if drift < 0.25 * (end - tolerance * scale):
-        return _fail(WRONG_FIXED_POINT, f"Not yet: your values settle, but not at the true "
-                     f"values. {story}; over the last {record} transitions they moved only "
-                     f"{drift:.4g}.\nHint: semi-gradient TD treats the target r + gamma V(s') as "
-                     "a fixed number; an update that also moves the next state's value is "
-                     "minimising a different quantity.", setup)
-    return _fail(codes.WRONG, f"Not yet: the learned values are still far from the true "
-                 f"values. {story}, more than {tolerance:.0%} of the largest true value.", setup)
+        return _fail(WRONG_FIXED_POINT, f"your values settle, but not at the true values. "
+                     f"{story}; over the last {record} transitions they moved only "
+                     f"{drift:.4g}.", setup, "semi-gradient TD treats the target "
+                     "r + gamma V(s') as a fixed number; an update that also moves the next "
+                     "state's value is minimising a different quantity.")
+    return _fail(codes.WRONG, f"the learned values are still far from the true values. "
+                 f"{story}, more than {tolerance:.0%} of the largest true value.", setup)
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -308,11 +308,10 @@ def _run(scenario: Callable[[], Any], activity: str, setup: str) -> Any:
             with time_limit(SCENARIO_SECONDS):
                 return scenario()
         except ScenarioError as failure:
-            return _fail(failure.code, f"Not yet: {failure.text}", setup)
+            return _fail(failure.code, failure.text, setup)
         except BudgetExceeded as error:
-            return _fail(codes.TIMEOUT, f"Could not check this answer in time: {activity} (or "
-                         f"one call of your function) did not finish within {error.seconds:g} "
-                         "seconds.", setup)
+            return _fail(codes.TIMEOUT, f"{activity} (or one call of your function) did not "
+                         f"finish within {error.seconds:g} seconds.", setup)
 
 
 def _seed(seed: int | None, question: str | None, part: str | None, default: str) -> int:
@@ -387,9 +386,7 @@ def _confirmed(update: Callable[..., Any], claimed: tuple[np.ndarray, bool], sta
 
 
 def _not_repeatable(name: str) -> str:
-    return (f"your {name} gave a different result when called again with the same inputs. "
-            "Make it depend only on its arguments: no counters, random numbers or values kept "
-            "from one call to the next.")
+    return f"your {name} gave a different result when called again with the same inputs."
 
 
 def _row(columns: Sequence[np.ndarray], t: int) -> list[Any]:
@@ -426,6 +423,6 @@ def _fmt_list(values: Sequence[float]) -> str:
     return "(" + ", ".join(f"{v:g}" for v in values) + ")"
 
 
-def _fail(code: str, text: str, setup: str) -> Verdict:
+def _fail(code: str, text: str, setup: str, hint: str | None = None) -> Verdict:
     """Raise the failing verdict (scenario checks fail like every other ``check_*``)."""
-    raise CheckFailed(Verdict(False, 0.0, code, f"{text}\n{setup}"))
+    raise CheckFailed(Verdict(False, 0.0, code, messages.failed(code, text, hint, setup)))

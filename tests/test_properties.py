@@ -72,8 +72,9 @@ class _TextPrinter(StrPrinter):
 _MARK = sp.Function("positive")
 
 
-def text(expr: sp.Expr, positive_as: str = "{}") -> str:
-    """Text for ``expr``, each outermost exp(u) and 1 + u^2 (positive) written ``positive_as``."""
+def text(expr: sp.Expr, positive_as: str = "({})") -> str:
+    """Text for ``expr``, each outermost exp(u) and 1 + u^2 (positive) written ``positive_as``
+    (the default keeps their brackets: (x**2 + 1)*exp(x) must not print as x**2 + 1*exp(x))."""
     positive = {node: _MARK(node) for node in sp.preorder_traversal(expr)
                 if node.func is sp.exp or (node.is_Add and sp.Integer(1) in node.args
                                            and any(t.is_Pow and t.exp == 2 for t in node.args))}
