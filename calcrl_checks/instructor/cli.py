@@ -7,6 +7,7 @@
     calcrl demo
     calcrl sandbox-check
     calcrl specs [--write | --check]
+    calcrl student-package [--out DIR]
 
 Run it in the course folder (the one with nbgrader_config.py), or pass --course PATH.
 Plain `nbgrader ...` commands keep working on the same folder. Exit status: 0 done, 1 some
@@ -40,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     options = parser.parse_args(argv)
     course = Course(Path(options.course).resolve())
-    needs_course = options.command not in ("demo", "sandbox-check", "specs")
+    needs_course = options.command not in ("demo", "sandbox-check", "specs", "student-package")
     if needs_course and not (course.root / "nbgrader_config.py").exists():
         parser.error(f"{course.root} has no nbgrader_config.py; run calcrl in the course folder "
                      "or pass --course")
@@ -117,6 +118,11 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--check", action="store_true",
                       help="say what differs from the specs (exit status 1 if anything does)")
     specs.set_defaults(run=_specs)
+
+    student = commands.add_parser("student-package", help="build the wheel students install: "
+                                  "calcrl_checks without the instructor's specs and commands")
+    student.add_argument("--out", default="dist", help="folder to write the wheel to (dist)")
+    student.set_defaults(run=_student_package)
     return parser
 
 
@@ -221,6 +227,19 @@ def _specs(course: Course, options: argparse.Namespace) -> int:
     print("Everything the specs derive is written." if not found else
           f"{len(found)} difference(s): run `calcrl specs --write`.")
     return 1 if found else 0
+
+
+def _student_package(course: Course, options: argparse.Namespace) -> int:
+    from .student_package import PackageError, build_student_wheel
+
+    try:
+        wheel = build_student_wheel(Path(options.out).resolve())
+    except PackageError as error:
+        print(f"calcrl: {error}", file=sys.stderr)
+        return 1
+    print(f"Student package: {wheel}\nStudents install it with "
+          f"`pip install -c constraints.txt {wheel.name}` (no specs or solutions inside).")
+    return 0
 
 
 def _demo(course: Course, options: argparse.Namespace) -> int:
