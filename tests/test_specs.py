@@ -1,6 +1,7 @@
 """Question specs: what they derive is what the course holds, and none of it reaches students."""
 from __future__ import annotations
 
+import ast
 import json
 
 import pytest
@@ -51,3 +52,22 @@ def test_no_spec_text_reaches_the_release():
 def test_a_part_given_the_wrong_number_of_answers_is_an_authoring_error():
     with pytest.raises(TypeError, match="grades df"):
         question("q10").part("df").run("q10", ())
+
+
+def test_no_statement_but_an_import_is_repeated_between_the_test_cells_of_a_notebook():
+    """A test cell imports what it uses (so it runs anywhere on its own): imports recur by
+    design. Any other statement written in two test cells is set-up written twice."""
+    for path in course.notebooks(course.REPO / "source"):
+        where: dict[str, list[str]] = {}
+        text: dict[str, str] = {}
+        for cell in course.load(path)["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if cell["cell_type"] != "code" or not meta.get("grade") or meta.get("solution"):
+                continue
+            for statement in ast.parse("".join(cell["source"])).body:
+                if not isinstance(statement, (ast.Import, ast.ImportFrom)):
+                    key = ast.dump(statement)
+                    where.setdefault(key, []).append(meta["grade_id"])
+                    text[key] = ast.unparse(statement)
+        repeated = {text[key]: cells for key, cells in where.items() if len(cells) > 1}
+        assert not repeated, f"{path.name}: {repeated}"
