@@ -19,20 +19,18 @@ from . import messages
 from . import verdict as codes
 from .budget import CHECK_SECONDS, quiet, time_limit
 from .diagnose import Candidate, Diagnosis, diagnose
-from .errors import AuthorError, BudgetExceeded, Refused
-from .evaluate import Undefined, evaluate, holds, near_kink
+from .errors import BudgetExceeded, Refused
+from .evaluate import holds
 from .guard import guarded
 from .maldiff import mal_answers, partial_mistakes
 from .options import Options, Setup
 from .prove import proved_equal
 from .reading import Reading, Side, read_answer, read_expected
-from .sampling import draw_point
+from .sampling import per_point, sample_points
 from .sides import ExpressionSide, describe_point, format_value
 from .tolerance import Tolerance, choose, for_rounded, looser, typed_digits
 from .verdict import CheckFailed, Verdict
 
-#: Candidate points drawn per point wanted, before giving up on a domain.
-_DRAWS_PER_POINT = 8
 
 
 @guarded(raises=False)
@@ -103,7 +101,7 @@ def _compare(answer: Any, reading: Reading, expected_side: Side, setup: Setup) -
     answer_side = reading.side
     assert answer_side is not None  # a refused reading never gets here
     unsubstituted = ", ".join(sorted(reading.leftover))
-    points, expected_values = _sample(setup, expected_side, answer_side)
+    points, expected_values = sample_points(setup, expected_side, answer_side)
     answer_values = answer_side.values(points)
     context = _context(setup, len(points), reading.shown)
     if answer_values.shape != expected_values.shape:
@@ -111,7 +109,7 @@ def _compare(answer: Any, reading: Reading, expected_side: Side, setup: Setup) -
     digits = _typed(answer)
     tolerance = _tolerance(setup, answer_side, expected_side, expected_values, digits)
     context = _context(setup, len(points), reading.shown, tolerance)
-    point_ok = _per_point(tolerance.close(answer_values, expected_values))
+    point_ok = per_point(tolerance.close(answer_values, expected_values))
     mutated: set[str] = getattr(answer_side, "mutated", set())
     if point_ok.all() and not (setup.forbid_mutation and mutated):
         if unsubstituted:
@@ -223,61 +221,6 @@ def _regime_note(setup: Setup, points: list[dict[str, Any]], point_ok: np.ndarra
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def _sample(setup: Setup, expected_side: Any, answer_side: Any
-            ) -> tuple[list[dict[str, Any]], np.ndarray]:
-    """The test points, and the expected side's values there (each point evaluated once).
-
-    Points are drawn from the domain until there are enough where the expected answer is
-    defined and finite, away from kinks; the values computed to decide that are the ones
-    compared.
-    """
-    if not setup.domain:
-        return [{}], expected_side.values([{}])
-    rng = np.random.default_rng(setup.seed)
-    kinks = list(getattr(expected_side, "kinks", [])) + list(getattr(answer_side, "kinks", []))
-    kinks += [k for condition in setup.regimes.values() for k in _relational_gaps(condition)]
-    chosen: list[dict[str, Any]] = []
-    rows: list[np.ndarray] = []
-    for _ in range(setup.samples * _DRAWS_PER_POINT):
-        point = draw_point(setup.domain, rng)
-        try:
-            for name, expr in setup.derived.items():
-                point[name] = float(evaluate(expr, point))
-        except Undefined:
-            continue
-        if kinks and near_kink(kinks, point):
-            continue
-        if isinstance(expected_side, ExpressionSide):
-            row = expected_side.values([point])
-            if not np.isfinite(row).all():
-                continue
-            rows.append(row)
-        chosen.append(point)
-        if len(chosen) == setup.samples:
-            break
-    if isinstance(expected_side, ExpressionSide):
-        values = np.concatenate(rows) if rows else expected_side.values([])
-    else:
-        values = expected_side.values(chosen) if chosen else np.empty(0)
-        finite = _per_point(np.isfinite(values))
-        chosen = [p for p, ok in zip(chosen, finite) if ok]
-        values = values[finite]
-    if len(chosen) < min(setup.samples, 10):
-        raise AuthorError(f"the expected answer is defined at only {len(chosen)} sampled points of "
-                         "the domain; give a domain where it is defined")
-    return chosen, values
-
-
-def _relational_gaps(condition: Any) -> list[sp.Expr]:
-    from .evaluate import switching_quantities
-
-    return switching_quantities(condition) if isinstance(condition, sp.Basic) else []
-
-
-def _per_point(mask: np.ndarray) -> np.ndarray:
-    return np.asarray(mask.reshape(len(mask), -1).all(axis=1)) if mask.ndim > 1 else mask
-
-
 def _tolerance(setup: Setup, answer_side: Any, expected_side: Any,
                expected_values: np.ndarray, digits: int | None) -> Tolerance:
     precision = looser(answer_side.precision, expected_side.precision)

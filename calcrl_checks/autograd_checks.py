@@ -30,10 +30,11 @@ import numpy as np
 from . import messages
 from . import verdict as codes
 from .adapt import describe_type
-from .budget import CALL_SECONDS, call_limited, quiet, time_limit
-from .errors import BudgetExceeded
+from .budget import CALL_SECONDS, quiet, time_limit
+from .errors import BudgetExceeded, Refused
 from .guard import guarded
 from .sampling import seed_for
+from .sides import call_student
 from .tensor_facts import TensorFacts, facts_of
 from .verdict import (
     GRAD_ACCUMULATED,
@@ -343,13 +344,10 @@ def _judge_derivative(torch: Any, fn: Any, cases: list[tuple[Callable, float]],
         spies.append(spy)
         where = f"f = {_fname(f)}, x0 = {x0:.4g}"
         try:
-            raw = call_limited(fn, spy, x0,
+            raw = call_student(fn, (spy, x0), f" for {where}",
                                seconds=FIRST_CALL_SECONDS if not answers else CALL_SECONDS)
-        except BudgetExceeded:
-            raise
-        except Exception as error:
-            return _fail(codes.RAISED, f"for {where} your function raised {type(error).__name__}: "
-                         f"{_first_line(error)}", None, compared)
+        except Refused as refusal:
+            return _fail(refusal.code, f"{refusal.message}.", None, compared)
         if isinstance(raw, torch.Tensor):
             if raw.numel() != 1:
                 return _fail(codes.WRONG_SHAPE, f"for {where} your function returned a tensor of "
@@ -511,8 +509,3 @@ def _dtype(tensor: Any) -> str:
 
 def _fname(f: Callable) -> str:
     return getattr(f, "__name__", type(f).__name__)
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return text[0][:160] if text else "(no message)"

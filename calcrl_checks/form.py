@@ -107,8 +107,9 @@ def function(answer: Any, arguments: Sequence[Any], shape: Sequence[int] | None 
     import copy
 
     from .adapt import is_function
-    from .budget import call_limited, quiet
-    from .errors import BudgetExceeded
+    from .budget import CALL_SECONDS, quiet
+    from .errors import BudgetExceeded, Refused
+    from .sides import call_student
 
     if not is_function(answer):
         raise VisibleCheckFailed(f"{name} should be a function (def or lambda), not a "
@@ -116,11 +117,12 @@ def function(answer: Any, arguments: Sequence[Any], shape: Sequence[int] | None 
     given = [copy.deepcopy(a) for a in arguments]
     with quiet():
         try:
-            result = call_limited(answer, *given)
+            result = call_student(answer, given)
         except BudgetExceeded:
-            raise VisibleCheckFailed(f"{name} did not finish within 2 seconds") from None
-        except Exception as error:
-            raise VisibleCheckFailed(f"{name} raised {type(error).__name__}: {error}") from None
+            raise VisibleCheckFailed(f"{name} did not finish within {CALL_SECONDS:g} "
+                                     "seconds") from None
+        except Refused as refusal:
+            raise VisibleCheckFailed(refusal.message.replace("your function", name, 1)) from None
     values = _as_float_array(result, name)
     if shape is not None and values.shape != tuple(shape):
         raise VisibleCheckFailed(f"{name} returned shape {values.shape}; shape {tuple(shape)} is "

@@ -10,8 +10,8 @@ answer the same way; a problem there is the author's and raises :class:`AuthorEr
 >>> setup = Setup.resolve(None, Options(domain={"x": (-1, 1)}))
 >>> read_answer("2x + 1", setup).shown
 '2*x + 1'
->>> read_answer("2y", setup).refusal[0]
-'unknown_symbol'
+>>> read_answer("2y", setup).refusal[0]   # y is not one of this question's symbols
+'parse_error'
 """
 from __future__ import annotations
 

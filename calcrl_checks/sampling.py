@@ -9,12 +9,17 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
+if TYPE_CHECKING:
+    from .options import Setup
+
 #: Points compared per check (at least 30, as promised in the docs).
 DEFAULT_POINTS = 40
+#: Candidate points drawn per point wanted, before giving up on a domain.
+_DRAWS_PER_POINT = 8
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,63 @@ def draw_point(domain: Mapping[str, Spec], rng: np.random.Generator) -> dict[str
         for index, entry in enumerate(getattr(spec, "names", ())):
             point[entry] = float(np.asarray(value).flat[index])
     return point
+
+
+def sample_points(setup: Setup, expected_side: Any, answer_side: Any
+                  ) -> tuple[list[dict[str, Any]], np.ndarray]:
+    """The test points, and the expected side's values there (each point evaluated once).
+
+    Points are drawn from the domain until there are enough where the expected answer is
+    defined and finite, away from kinks; the values computed to decide that are the ones
+    compared.
+    """
+    import sympy as sp
+
+    from .errors import AuthorError
+    from .evaluate import Undefined, evaluate, near_kink, switching_quantities
+    from .sides import ExpressionSide
+
+    if not setup.domain:
+        return [{}], expected_side.values([{}])
+    rng = np.random.default_rng(setup.seed)
+    kinks = list(getattr(expected_side, "kinks", [])) + list(getattr(answer_side, "kinks", []))
+    kinks += [k for condition in setup.regimes.values() if isinstance(condition, sp.Basic)
+              for k in switching_quantities(condition)]
+    chosen: list[dict[str, Any]] = []
+    rows: list[np.ndarray] = []
+    for _ in range(setup.samples * _DRAWS_PER_POINT):
+        point = draw_point(setup.domain, rng)
+        try:
+            for name, expr in setup.derived.items():
+                point[name] = float(evaluate(expr, point))
+        except Undefined:
+            continue
+        if kinks and near_kink(kinks, point):
+            continue
+        if isinstance(expected_side, ExpressionSide):
+            row = expected_side.values([point])
+            if not np.isfinite(row).all():
+                continue
+            rows.append(row)
+        chosen.append(point)
+        if len(chosen) == setup.samples:
+            break
+    if isinstance(expected_side, ExpressionSide):
+        values = np.concatenate(rows) if rows else expected_side.values([])
+    else:
+        values = expected_side.values(chosen) if chosen else np.empty(0)
+        finite = per_point(np.isfinite(values))
+        chosen = [p for p, ok in zip(chosen, finite) if ok]
+        values = values[finite]
+    if len(chosen) < min(setup.samples, 10):
+        raise AuthorError(f"the expected answer is defined at only {len(chosen)} sampled points "
+                          "of the domain; give a domain where it is defined")
+    return chosen, values
+
+
+def per_point(mask: np.ndarray) -> np.ndarray:
+    """One truth value per point of a per-entry mask (every entry of a point must hold)."""
+    return np.asarray(mask.reshape(len(mask), -1).all(axis=1)) if mask.ndim > 1 else mask
 
 
 def symbol_names(domain: Mapping[str, Spec]) -> list[str]:

@@ -166,13 +166,14 @@ class FunctionSide:
         return torch.tensor(value, dtype=torch.float64)
 
 
-def call_student(function: Any, arguments: Sequence[Any], where: str = "") -> Any:
+def call_student(function: Any, arguments: Sequence[Any], where: str = "",
+                 seconds: float = CALL_SECONDS) -> Any:
     """Call a student's function under the call budget; whatever it raises becomes
     :class:`Refused` (``raised``) with a message naming the error ``where`` it happened. The
-    caller passes copies (the one place student functions are called from inside compare, the
-    scenarios and consistency checks)."""
+    caller passes copies (the one place student functions are called from: compare, the
+    scenarios, the consistency, autograd and visible checks)."""
     try:
-        return call_limited(function, *arguments, seconds=CALL_SECONDS)
+        return call_limited(function, *arguments, seconds=seconds)
     except BudgetExceeded:
         raise
     except RecursionError:

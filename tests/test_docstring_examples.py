@@ -18,7 +18,8 @@ MODULES = ["calcrl_checks", "calcrl_checks.api", "calcrl_checks.verdict", "calcr
            "calcrl_checks.codes", "calcrl_checks.instructor.specs",
            "calcrl_checks.instructor.generate", "calcrl_checks.instructor.mistakes",
            "calcrl_checks.instructor.preflight", "calcrl_checks.instructor.accounts",
-           "calcrl_checks.instructor.lock", "calcrl_checks.instructor.submissions"]
+           "calcrl_checks.instructor.lock", "calcrl_checks.instructor.submissions",
+           "calcrl_checks.options", "calcrl_checks.reading"]
 
 
 @pytest.mark.parametrize("name", MODULES)
