@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from . import verdict as codes
 from .adapt import Answer, adapt_output, describe_type
 from .budget import CALL_SECONDS, call_limited
 from .errors import BudgetExceeded, Refused
@@ -110,23 +111,24 @@ class FunctionSide:
                 if result.ndim == 0:
                     return np.full(len(points), result.item())
                 if self.vectorized:
-                    raise Refused("wrong_shape", f"called with {len(points)} inputs at once, your "
-                                                 f"function returned shape {result.shape}; it "
-                                                 "should return one value per input "
-                                                 "(use numpy functions such as np.exp)")
+                    raise Refused(codes.WRONG_SHAPE, f"called with {len(points)} inputs at once, "
+                                                     f"your function returned shape "
+                                                     f"{result.shape}; it should return one "
+                                                     "value per input "
+                                                     "(use numpy functions such as np.exp)")
             except Refused as refusal:
                 # Required to be vectorised: report it. Otherwise: fall back to one call per point.
-                if self.vectorized and refusal.code == "raised":
-                    raise Refused("raised", f"called with a numpy array of inputs, "
-                                            f"{refusal.message}. It should accept arrays "
-                                            "(use np.exp, not math.exp)") from None
+                if self.vectorized and refusal.code == codes.RAISED:
+                    raise Refused(codes.RAISED, f"called with a numpy array of inputs, "
+                                                f"{refusal.message}. It should accept arrays "
+                                                "(use np.exp, not math.exp)") from None
                 if self.vectorized:
                     raise
         rows = [self._call(point, index=i) for i, point in enumerate(points)]
         shapes = {r.shape for r in rows}
         if len(shapes) > 1:
-            raise Refused("wrong_shape", "your function returned values of different shapes "
-                                         f"for different inputs: {sorted(shapes)}")
+            raise Refused(codes.WRONG_SHAPE, "your function returned values of different shapes "
+                                             f"for different inputs: {sorted(shapes)}")
         return np.stack(rows)
 
     def _all_scalar(self, points: Sequence[Point]) -> bool:
@@ -153,8 +155,8 @@ class FunctionSide:
         # A float32 result is compared with float32 tolerances, whatever we passed in.
         self.precision = looser(self.precision, answer.source_dtype)
         if self.call_with == "torch" and answer.origin != "torch" and not self.trusted:
-            raise Refused("wrong_type", f"given torch tensors, your function returned "
-                                        f"{_kind_name(raw)}; it should return a tensor")
+            raise Refused(codes.WRONG_TYPE, f"given torch tensors, your function returned "
+                                            f"{_kind_name(raw)}; it should return a tensor")
         return np.asarray(answer.value, dtype=complex if np.iscomplexobj(answer.value)
                           else float)
 
@@ -177,14 +179,14 @@ def call_student(function: Any, arguments: Sequence[Any], where: str = "",
     except BudgetExceeded:
         raise
     except RecursionError:
-        raise Refused("raised", "your function recursed too deeply (RecursionError)") from None
+        raise Refused(codes.RAISED, "your function recursed too deeply (RecursionError)") from None
     except MemoryError:
-        raise Refused("raised", "your function ran out of memory (MemoryError)") from None
+        raise Refused(codes.RAISED, "your function ran out of memory (MemoryError)") from None
     except SystemExit:
-        raise Refused("raised", "your function called exit(); return a value instead") from None
+        raise Refused(codes.RAISED, "your function called exit(); return a value instead") from None
     except Exception as error:
-        raise Refused("raised", f"your function raised {type(error).__name__}{where}: "
-                                f"{_short(error)}") from None
+        raise Refused(codes.RAISED, f"your function raised {type(error).__name__}{where}: "
+                                    f"{_short(error)}") from None
 
 
 def _same_data(before: Any, after: Any) -> bool:

@@ -23,6 +23,7 @@ import numpy as np
 import sympy as sp
 from sympy.core import numbers as _numbers
 
+from . import verdict as codes
 from .errors import Refused, UnsafeInput
 from .functions import nodes as function_nodes
 from .parsing.grammar import bounded_power
@@ -87,12 +88,13 @@ def encode_expr(expr: sp.Basic) -> list[Any]:
         if _OPERATORS.get(name) is kind:
             return [name, *[walk(arg, depth + 1) for arg in node.args]]
         if name in _REFUSED_SYMPY:
-            raise Refused("unsafe_input", f"your answer contains {_REFUSED_SYMPY[name]}; work the "
-                                          "derivative out yourself and give the result")
+            raise Refused(codes.UNSAFE_INPUT, f"your answer contains {_REFUSED_SYMPY[name]}; "
+                                              "work the derivative out yourself and give the "
+                                              "result")
         if isinstance(node, sp.Basic):
-            raise Refused("wrong_type", f"your answer uses '{name}', which these checks do not "
-                                        "handle; rewrite it with elementary functions")
-        raise Refused("wrong_type", f"your expression contains a {name} object")
+            raise Refused(codes.WRONG_TYPE, f"your answer uses '{name}', which these checks do not "
+                                            "handle; rewrite it with elementary functions")
+        raise Refused(codes.WRONG_TYPE, f"your expression contains a {name} object")
 
     return walk(expr, 0)
 
@@ -156,8 +158,8 @@ def encode_array(values: np.ndarray, kind: str = "array", source_dtype: str | No
     array = np.asarray(values, order="C")  # keeps 0-d arrays 0-d (ascontiguousarray does not)
     name = _DTYPE_NAMES.get(array.dtype.newbyteorder("="))
     if name is None:
-        raise Refused("wrong_type", f"arrays of dtype {array.dtype.name} are not accepted; "
-                                    "use numbers")
+        raise Refused(codes.WRONG_TYPE, f"arrays of dtype {array.dtype.name} are not accepted; "
+                                        "use numbers")
     little = array if array.dtype.byteorder in _LITTLE else array.astype(
         array.dtype.newbyteorder("<"))
     return {"kind": kind, "dtype": name, "shape": list(array.shape),
