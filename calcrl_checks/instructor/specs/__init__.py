@@ -25,12 +25,15 @@ no spec text reaches ``release/``: the hidden regions name a part, never its ans
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...errors import AuthorError
 from ...notebook import grade
+from ...options import Options
 from ...verdict import Verdict
 
 #: The questions of the `calculus` assignment, in notebook order.
@@ -98,6 +101,7 @@ class Part:
         self.label = label or name
         self.mistakes = tuple(mistakes)
         self.formative = formative
+        _check_options(check, options, uses)
 
     @property
     def answers(self) -> tuple[str, ...]:
@@ -135,6 +139,29 @@ class Part:
         keywords = dict(zip(self.uses, answers[1:]))
         return grade(self.check, answers[0], *self.args, points=self.points, part=self.name,
                      question=question, **keywords, **self.options)
+
+
+def _check_options(check: Callable[..., Verdict], options: Mapping[str, Any],
+                   uses: Mapping[str, str] | None) -> None:
+    """A spec's options must be ones its check takes: its own keywords, or (for a check that
+    passes the rest on to :func:`calcrl_checks.compare`) fields of :class:`Options`, checked
+    when the spec loads instead of when the part is first graded.
+
+    >>> from calcrl_checks import check
+    >>> Part("df", 1, check, 6, sample=10)
+    Traceback (most recent call last):
+    ...
+    calcrl_checks.errors.AuthorError: unknown option 'sample' (did you mean 'samples'?)
+    """
+    parameters = inspect.signature(check).parameters
+    rest = {name: value for name, value in options.items()
+            if name not in parameters and name not in (uses or {})}
+    if not rest:
+        return
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        raise AuthorError(f"{getattr(check, '__name__', check)} takes no option "
+                          f"{', '.join(map(repr, rest))}")
+    Options.of_keywords(rest)
 
 
 def _formative_code(part: Part, question: str) -> str:
