@@ -348,6 +348,26 @@ def test_broken_submissions_and_odd_names_are_graded_or_refused_with_a_reason(ba
     assert "q10_chain_rule_power.ipynb is not a valid notebook" in rows["dee"]["calcrl_status"]
     assert rows["ana"]["calcrl_status"] == "graded"
 
+    # ana hands in unreadable notebooks and is graded again: that grading fails, her earlier
+    # grade is kept everywhere, and nowhere counted as current.
+    earlier_score = rows["ana"]["score"]
+    for notebook in NOTEBOOKS:
+        course.submit(root, "ana", notebook, raw="{not json")
+    assert calcrl(root, "autograde", A).returncode == 1
+    assert _grades(root)["ana"] == clean["ana"]
+    report = calcrl(root, "report", A)
+    assert f"{len(grades) - 2} students graded" in report.stdout
+    assert re.search(r"ana: failed: no readable notebook.*\(an earlier grade is kept\)",
+                     report.stdout), report.stdout
+    with (root / "reports" / A / "grades.csv").open() as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert rows["ana"]["score"] == earlier_score
+    assert rows["ana"]["calcrl_status"].endswith("(the score is from an earlier grading)")
+    page = (root / "reports" / A / "report.html").read_text()
+    assert f"out of all {len(grades) - 2} graded students" in page
+    ana_row = next(row for row in page.split("<tr>") if ">ana</a>" in row)
+    assert "not current, from an earlier grading" in ana_row
+
 
 HOSTILE = {
     "h-sigint": "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n"
@@ -359,6 +379,7 @@ HOSTILE = {
                "        time.sleep(600)\n        os._exit(0)",
     "h-setsid": "import subprocess\nsubprocess.Popen(['setsid', 'sleep', '617'])\n"
                 "df = 6 * (2 * x + 1) ** 2",
+    "h-exit": "import os\nos._exit(3)",
 }
 
 
@@ -378,6 +399,8 @@ def test_a_hostile_cell_costs_only_itself(base, clean, tmp_path):
             expected = score if (cell != "q10-df-test" or student == "h-setsid") else 0
             assert grades[student][cell] == expected, (student, cell)
     assert "cell(s) ran past the per-cell time limit" in out
+    assert re.search(r"q10_chain_rule_power\S*: cell \d+ stopped its notebook process \(the "
+                     r"notebook's Python process ended", out), out
     _assert_gone(family)
     assert not [pid for pid in _family(1) if "sleep 617" in _cmdline(pid)]
     _assert_nothing_left(root, family)

@@ -35,6 +35,10 @@ STUDENT_SECONDS = 900
 _BUSY = re.compile(r"database is locked|database table is locked|could not obtain lock|"
                    r"deadlock detected|could not serialize", re.I)
 _TIMED_OUT_CELL = "ran past the per-cell time limit"
+#: The grader's log line for a cell whose notebook process ended (memory, CPU time, exit).
+#: Its label is student/notebook; the summary names the student already.
+_STOPPED_CELL = re.compile(r"\[calcrl\] [^\n/]*/(?P<notebook>[^\n]+?): cell (?P<cell>\d+) "
+                           r"stopped its notebook process: (?P<why>[^\n]+)")
 
 
 __all__ = ["AutogradeError", "Outcome", "RunInterrupted", "autograde_class", "build_bundle",
@@ -239,6 +243,9 @@ def _record(course: Course, assignment: str, result: Graded, pending: Pending) -
     count = result.log.count(_TIMED_OUT_CELL)
     notes = pending.notes + ([f"{count} cell(s) ran past the per-cell time limit and were "
                               "interrupted (scored 0)"] if count else [])
+    notes += [f"{stop['notebook']}: cell {stop['cell']} stopped its notebook process "
+              f"({stop['why']}); the cells after it ran in a fresh one"
+              for stop in _STOPPED_CELL.finditer(result.log)]
     return Outcome(result.student, "graded", "", result.seconds, problems, notes, timing)
 
 

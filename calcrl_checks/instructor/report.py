@@ -57,6 +57,9 @@ class ClassSummary:
     names: dict[str, str] = field(default_factory=dict)   # student id -> "First Last"
     #: students who submitted without a current grade -> why (failed, never graded)
     without_grade: dict[str, str] = field(default_factory=dict)
+    #: the earlier grades of students whose latest grading failed: kept and shown as such,
+    #: never counted as current (``grades`` holds only current ones)
+    earlier: dict[str, StudentGrades] = field(default_factory=dict)
 
     def notebook_fractions(self) -> dict[str, list[float]]:
         """Per notebook, each student's share of its *graded* points (TA-pending left out)."""
@@ -92,16 +95,19 @@ def build_report(course: Course, assignment: str) -> tuple[ClassSummary, Path, P
     if exported.returncode != 0:
         raise ReportError(exported.output[-4000:])
     summary = summarize(course, assignment)
-    accounts.complete_csv(course, assignment, csv, set(summary.grades))
+    accounts.complete_csv(course, assignment, csv, {*summary.grades, *summary.earlier})
     return summary, csv, write_html(summary, folder / "report.html")
 
 
 def summarize(course: Course, assignment: str) -> ClassSummary:
     grades = class_grades(course, assignment)
-    records = class_records(course, assignment)
+    without = accounts.without_grade(course, assignment, set(grades))
+    current = {student: g for student, g in grades.items() if student not in without}
+    earlier = {student: g for student, g in grades.items() if student in without}
+    records = [r for r in class_records(course, assignment) if r.student in current]
     names = {s.student: s.name for s in class_standings(course, assignment).values()}
-    return ClassSummary(assignment, grades, _parts(records, sorted(grades)), names,
-                        accounts.without_grade(course, assignment, set(grades)))
+    return ClassSummary(assignment, current, _parts(records, sorted(current)), names, without,
+                        earlier)
 
 
 def _parts(records: list[Record], students: list[str]) -> list[PartSummary]:
@@ -126,8 +132,7 @@ def _parts(records: list[Record], students: list[str]) -> list[PartSummary]:
 
 def text_summary(summary: ClassSummary, top: int = 8) -> str:
     """A few lines for the terminal: class size, scores, the most common mistakes."""
-    scores = [g.score for student, g in summary.grades.items()
-              if student not in summary.without_grade]
+    scores = [g.score for g in summary.grades.values()]
     if not scores:
         return f"No graded submissions for '{summary.assignment}' yet." + "".join(
             f"\n  {student}: {why}" for student, why in sorted(summary.without_grade.items()))
@@ -194,9 +199,10 @@ def _student_rows(summary: ClassSummary) -> tuple[str, str]:
     notebooks = sorted({n for g in summary.grades.values() for n in g.notebooks})
     head = ("<tr><th>student</th><th class=n>total</th>"
             + "".join(f"<th class=n>{esc(n.split('_')[0])}</th>" for n in notebooks)
-            + "<th>awaiting TA</th></tr>")
+            + "<th>notes</th></tr>")
     rows = []
-    for grades in sorted(summary.grades.values(), key=lambda g: g.student):
+    everyone = [*summary.grades.values(), *summary.earlier.values()]
+    for grades in sorted(everyone, key=lambda g: g.student):
         cells = []
         for notebook in notebooks:
             score, top = grades.notebooks.get(notebook, (0.0, 0.0))
@@ -206,10 +212,16 @@ def _student_rows(summary: ClassSummary) -> tuple[str, str]:
         name = summary.names.get(grades.student, grades.student)
         rows.append(f"<tr><td><a href=\"{esc(_feedback(summary, grades.student))}\">"
                     f"{esc(name)}</a></td><td class=n>{grades.score:g} / {grades.max_score:g}</td>"
-                    + "".join(cells)
-                    + f"<td>{f'{grades.pending_points:g} points' if grades.pending_points else ''}"
-                    "</td></tr>")
+                    + "".join(cells) + f"<td>{esc(_note(summary, grades))}</td></tr>")
     return head, "".join(rows)
+
+
+def _note(summary: ClassSummary, grades: StudentGrades) -> str:
+    """The last column of a student's row: why a grade is not current, or what awaits a TA."""
+    if grades.student in summary.earlier:
+        return (f"not current, from an earlier grading; the latest: "
+                f"{summary.without_grade[grades.student]}")
+    return f"{grades.pending_points:g} points awaiting TA" if grades.pending_points else ""
 
 
 def _page(summary: ClassSummary) -> str:
@@ -249,7 +261,8 @@ students who made it, linked to the part in their feedback.</p>
 {sections}
 <h2 id="students">Students</h2>
 <p>Scores per question link to the student's feedback page; * marks a question with written
-answers awaiting a TA.</p>
+answers awaiting a TA. A student whose latest grading failed keeps the earlier grade in this
+table, marked as not current, and is left out of every count and chart above.</p>
 <table>{head}
 {rows}</table>
 </body></html>
