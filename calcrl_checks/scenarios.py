@@ -351,7 +351,7 @@ def _trajectory(update: Callable[..., Any], start: np.ndarray, columns: Sequence
         return _confirmed(update, function.iterate(start, columns), start, columns, read)
     path, w = [], start
     for t in range(min(len(column) for column in columns)):
-        w = read(update(w.copy(), *_row(columns, t)))
+        w = read(update(w.copy(), *step_arguments(columns, t)))
         path.append(w)
         if not np.isfinite(w).all():
             break
@@ -376,11 +376,11 @@ def _confirmed(update: Callable[..., Any], claimed: tuple[np.ndarray, bool], sta
     before = [start, *path]
     chosen = set(np.random.default_rng().permutation(len(path))[:CONFIRMED_STEPS].tolist())
     for t in sorted(chosen | {len(path) - 1} if path else chosen):
-        again = read(update(before[t].copy(), *_row(columns, t)))
+        again = read(update(before[t].copy(), *step_arguments(columns, t)))
         if not np.allclose(again, path[t], rtol=1e-9, atol=1e-12, equal_nan=True):
             raise ScenarioError(codes.NOT_REPEATABLE, _not_repeatable(name))
     if stopped:
-        read(update(before[-1].copy(), *_row(columns, len(path))))
+        read(update(before[-1].copy(), *step_arguments(columns, len(path))))
         raise ScenarioError(codes.NOT_REPEATABLE, _not_repeatable(name))
     return path
 
@@ -389,8 +389,9 @@ def _not_repeatable(name: str) -> str:
     return f"your {name} gave a different result when called again with the same inputs."
 
 
-def _row(columns: Sequence[np.ndarray], t: int) -> list[Any]:
-    """Step ``t``'s arguments: a float from each column of one dimension, else an array."""
+def step_arguments(columns: Sequence[np.ndarray], t: int) -> list[Any]:
+    """Step ``t``'s arguments after ``w`` (here and in the sandbox's ``iterate``): a float from
+    each column of one dimension, else an array."""
     return [column[t].item() if column.ndim == 1 else column[t].copy() for column in columns]
 
 

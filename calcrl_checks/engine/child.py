@@ -191,6 +191,8 @@ class NotebookProcess:
         whose result is not a float array of the start's shape: that step is ``stopped``, for
         the grader to call again and word the failure as it words any other call.
         """
+        from ..scenarios import step_arguments
+
         function = self.handles.function(request)
         if function is None:
             return {"error": "unknown function handle"}
@@ -207,10 +209,8 @@ class NotebookProcess:
             nonlocal stopped
             w = start
             for t in range(steps):
-                row = [column[t].item() if column.ndim == 1 else column[t].copy()
-                       for column in columns]
                 try:
-                    value = function(w.copy(), *row)
+                    value = function(w.copy(), *step_arguments(columns, t))
                     if hasattr(value, "detach"):
                         value = value.detach().cpu().numpy()
                     w = np.asarray(value, dtype=float)
