@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import signal
 import socket
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -426,6 +428,34 @@ def test_memory_beyond_the_cap_is_refused(sandbox):
     with NotebookRunner(sandbox, Limits(memory_mb=256), {}) as runner:
         shown, _, _ = runner.run("import numpy as np\nblock = np.ones(512 * 2**20, np.uint8)")
         assert shown[-1].ename == "MemoryError" or shown[-1].ename == "NotebookStopped"
+
+
+def test_a_notebook_starts_with_no_trace_of_the_templates_warm_up(sandbox):
+    with NotebookRunner(sandbox, Limits(), {}) as runner:
+        shown, _, _ = runner.run(
+            "import matplotlib.pyplot as plt\n"
+            "(plt.get_fignums(), sorted(k for k in globals() if k[0] != '_' and k not in"
+            " ('In', 'Out', 'exit', 'quit', 'get_ipython', 'open', 'plt')))")
+    assert shown[-1].output_type == "execute_result", shown
+    assert shown[-1].data["text/plain"] == "([], [])"
+    assert shown[-1].execution_count == 1
+
+
+def test_the_warm_up_draws_from_no_random_generator_and_leaves_no_figure():
+    script = """
+import random, numpy as np, torch, matplotlib.pyplot as plt
+from calcrl_checks.engine import zygote
+kernel = zygote.preload()
+states = lambda: (random.getstate(), repr(np.random.get_state()), torch.get_rng_state().tolist(),
+                  plt.get_fignums(), sorted(kernel.namespace), kernel.shell.execution_count)
+before = states()
+zygote.warm_caches()
+assert states() == before, "the warm-up changed what a notebook would start with"
+print("same")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=300)
+    assert result.stdout.strip() == "same", result.stderr[-3000:]
 
 
 def test_the_sandbox_check_command_passes_here(tmp_path):
