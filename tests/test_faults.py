@@ -23,6 +23,7 @@ import pytest
 
 import course
 from conftest import calcrl
+from processes import assert_gone, cmdline, process_tree, start_calcrl
 
 
 A = course.ASSIGNMENT
@@ -92,75 +93,16 @@ def _grades(root: Path) -> dict[str, dict]:
     return found
 
 
-def _start(root: Path, *args: str) -> subprocess.Popen:
-    """Start `calcrl ARGS` as its own session, as a terminal would: Ctrl-C goes to the group,
-    and SIGINT starts at its default even when this test run ignores it (a job started in the
-    background of a script inherits SIGINT ignored, and Python then keeps ignoring it)."""
-    return subprocess.Popen([sys.executable, "-m", "calcrl_checks.instructor.cli", *args],
-                            cwd=root, env=course.nbgrader_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=_default_sigint)
-
-
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            tree.setdefault(parent, []).append(int(entry.name))
-    return tree
-
-
-def _family(pid: int) -> set[int]:
-    """``pid`` and every process descended from it now."""
-    tree, found, todo = _children(), set(), [pid]
-    while todo:
-        current = todo.pop()
-        if current not in found:
-            found.add(current)
-            todo.extend(tree.get(current, []))
-    return found
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
 def _wait_for_grading(run: subprocess.Popen, seconds: float = 120) -> set[int]:
     """Wait until a notebook runs in a sandbox; return the run's processes then."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert run.poll() is None, run.communicate()
-        family = _family(run.pid)
-        if any("bwrap" in _cmdline(pid) for pid in family):
+        family = process_tree(run.pid)
+        if any("bwrap" in cmdline(pid) for pid in family):
             return family
         time.sleep(0.1)
     raise AssertionError("grading never started")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
-    except (OSError, IndexError):
-        return False
-
-
-def _assert_gone(pids: set[int], seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
-        time.sleep(0.2)
-    assert not [(pid, _cmdline(pid)) for pid in pids if _alive(pid)]
 
 
 def _assert_nothing_left(root: Path, pids: set[int] = frozenset()) -> None:
@@ -179,11 +121,11 @@ def _graded_bytes(root: Path) -> dict[str, bytes]:
 def test_kill_9_of_the_parent_leaves_nothing_and_a_rerun_grades_as_cleanly(base, clean,
                                                                             tmp_path):
     root = _copy(base, tmp_path)
-    run = _start(root, "autograde", A, "--jobs", "2")
+    run = start_calcrl(root, "autograde", A, "--jobs", "2")
     family = _wait_for_grading(run)
     run.kill()
     run.communicate()
-    _assert_gone(family)
+    assert_gone(family)
     again = calcrl(root, "autograde", A)
     assert again.returncode == 0, again.stdout + again.stderr
     assert _grades(root) == clean
@@ -192,7 +134,7 @@ def test_kill_9_of_the_parent_leaves_nothing_and_a_rerun_grades_as_cleanly(base,
 
 def test_ctrl_c_stops_soon_says_what_was_graded_and_a_rerun_finishes(base, clean, tmp_path):
     root = _copy(base, tmp_path)
-    run = _start(root, "autograde", A, "--jobs", "1")
+    run = start_calcrl(root, "autograde", A, "--jobs", "1")
     family = _wait_for_grading(run)
     os.killpg(run.pid, signal.SIGINT)
     stopped = time.monotonic()
@@ -201,7 +143,7 @@ def test_ctrl_c_stops_soon_says_what_was_graded_and_a_rerun_finishes(base, clean
     assert run.returncode == 130, out + err
     assert "not graded" in out and "Interrupted" in err
     assert "Traceback" not in err
-    _assert_gone(family)
+    assert_gone(family)
     _assert_nothing_left(root, family)
     again = calcrl(root, "autograde", A)
     assert again.returncode == 0, again.stdout + again.stderr
@@ -210,9 +152,9 @@ def test_ctrl_c_stops_soon_says_what_was_graded_and_a_rerun_finishes(base, clean
 
 def test_a_killed_worker_is_replaced_and_its_student_graded(base, clean, tmp_path):
     root = _copy(base, tmp_path)
-    run = _start(root, "autograde", A, "--jobs", "2")
+    run = start_calcrl(root, "autograde", A, "--jobs", "2")
     family = _wait_for_grading(run)
-    workers = [pid for pid in family if "calcrl_checks.instructor.warm" in _cmdline(pid)]
+    workers = [pid for pid in family if "calcrl_checks.instructor.warm" in cmdline(pid)]
     assert workers
     os.kill(workers[0], signal.SIGKILL)
     out, err = run.communicate(timeout=600)
@@ -223,7 +165,7 @@ def test_a_killed_worker_is_replaced_and_its_student_graded(base, clean, tmp_pat
 
 def test_a_second_run_is_refused_naming_the_first_and_the_first_finishes(base, clean, tmp_path):
     root = _copy(base, tmp_path)
-    first = _start(root, "autograde", A)
+    first = start_calcrl(root, "autograde", A)
     _wait_for_grading(first)
     second = calcrl(root, "autograde", A)
     assert second.returncode == 75
@@ -237,18 +179,18 @@ def test_a_second_run_is_refused_naming_the_first_and_the_first_finishes(base, c
 
 def test_ctrl_c_outside_grading_exits_130_without_a_traceback(base, tmp_path):
     root = _copy(base, tmp_path)
-    run = _start(root, "report", A)
+    run = start_calcrl(root, "report", A)
     deadline = time.monotonic() + 120
-    while not any("nbgrader" in _cmdline(pid) and "export" in _cmdline(pid)
-                  for pid in _family(run.pid)):
+    while not any("nbgrader" in cmdline(pid) and "export" in cmdline(pid)
+                  for pid in process_tree(run.pid)):
         assert run.poll() is None and time.monotonic() < deadline, run.communicate()
         time.sleep(0.05)
-    family = _family(run.pid)
+    family = process_tree(run.pid)
     os.killpg(run.pid, signal.SIGINT)
     out, err = run.communicate(timeout=60)
     assert run.returncode == 130, out + err
     assert "report interrupted; run the same command again" in err and "Traceback" not in err
-    _assert_gone(family)
+    assert_gone(family)
 
 
 def test_specs_write_waits_for_a_running_command(tmp_path):
@@ -394,7 +336,7 @@ def test_a_hostile_cell_costs_only_itself(base, clean, tmp_path):
     root = _copy(base, tmp_path)
     for student, code in HOSTILE.items():
         _submit_correct(root, student, **{"q10-df": code})
-    run = _start(root, "autograde", A, "--jobs", "2")
+    run = start_calcrl(root, "autograde", A, "--jobs", "2")
     family = _wait_for_grading(run)
     out, err = run.communicate(timeout=900)
     assert run.returncode == 0, out + err
@@ -408,8 +350,8 @@ def test_a_hostile_cell_costs_only_itself(base, clean, tmp_path):
     assert "cell(s) ran past the per-cell time limit" in out
     assert re.search(r"q10_chain_rule_power\S*: cell \d+ stopped its notebook process \(the "
                      r"notebook's Python process ended", out), out
-    _assert_gone(family)
-    assert not [pid for pid in _family(1) if "sleep 617" in _cmdline(pid)]
+    assert_gone(family)
+    assert not [pid for pid in process_tree(1) if "sleep 617" in cmdline(pid)]
     _assert_nothing_left(root, family)
 
 
