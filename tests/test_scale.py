@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import course
 from attacks import Q10, RIGHT_DF
 from calcrl_checks.instructor.demo_class import demo_students, write_submissions
 from conftest import calcrl, course_copy
+from processes import assert_gone, cmdline, process_tree, start_calcrl
 
 Q08 = "q08_power_rule.ipynb"
 #: Leaves state behind everywhere a later notebook of the same grader could look.
@@ -60,6 +62,42 @@ def test_a_notebook_or_student_never_sees_what_an_earlier_one_left(tmp_path):
     assert looked["q10-df-at-0-test"] == 1 and looked["q08-df-at-2-test"] == 1, looked
     littered = course.scores(root, "a-litters")
     assert littered["q10-df-at-0-test"] == 1 and littered["q08-df-at-2-test"] == 1, littered
+
+
+def test_ctrl_c_stops_the_students_being_graded_on_dask_workers(tmp_path):
+    """Dask cannot interrupt a running task: on Ctrl-C, calcrl kills the worker's grader that
+    is grading one of its students, so nothing keeps grading for a run that has ended."""
+    root = course.new_course(tmp_path / "course")
+    for student in ("sleepy-1", "sleepy-2", "sleepy-3"):
+        course.submit(root, student, Q10, {"q10-df": "import time\ntime.sleep(120)\n"
+                                           + RIGHT_DF})
+    with dask_cluster(2) as address:
+        run = start_calcrl(root, "autograde", course.ASSIGNMENT, "--scheduler", address)
+        graders = _graders_at_work(2)
+        os.killpg(run.pid, signal.SIGINT)
+        out, err = run.communicate(timeout=60)
+        assert run.returncode == 130, out + err
+        assert "3 not graded." in out, out
+        assert_gone(graders, seconds=15)
+        assert not [folder for pid in graders for folder in _scratch_of(pid)]
+
+
+def _graders_at_work(count: int, seconds: float = 180) -> set[int]:
+    """Wait until ``count`` warm graders are grading (each has its private course folder,
+    ``calcrl-grade-PID-*``); their pids. Each grades a sleepy student then, for minutes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        busy = {pid for pid in process_tree(1)
+                if "calcrl_checks.instructor.warm" in cmdline(pid) and _scratch_of(pid)}
+        if len(busy) >= count:
+            return busy
+        time.sleep(0.2)
+    raise AssertionError(f"fewer than {count} graders started grading")
+
+
+def _scratch_of(pid: int) -> list[Path]:
+    return [folder for base in (Path("/dev/shm"), Path("/tmp"))
+            for folder in base.glob(f"calcrl-grade-{pid}-*")]
 
 
 def _free_port() -> int:

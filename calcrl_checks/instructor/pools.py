@@ -9,6 +9,7 @@ grader.
 """
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import uuid
@@ -98,20 +99,45 @@ class DaskPool:
                              reason=f"the Dask worker failed: {type(error).__name__}: {error}")
 
     def close(self, now: bool = False) -> None:
-        """Disconnect; with ``now``, first cancel the students not yet graded."""
+        """Disconnect; with ``now``, first cancel the students not yet graded and stop the
+        ones being graded (Dask cannot interrupt a running task: its worker's grader is killed,
+        and started afresh for the next task)."""
         if now and self._futures:
+            keys = [future.key for future in self._futures]
             self.client.cancel(list(self._futures))
+            with contextlib.suppress(Exception):  # a worker gone already has nothing to stop
+                self.client.run(stop_dask_tasks, keys, on_error="ignore")
         self.client.close()
 
 
 _worker_grader: WarmGrader | None = None
+#: The key of the task this worker's grader is working on, if any.
+_worker_task: str | None = None
 _worker_lock = threading.Lock()
 
 
 def grade_on_dask_worker(bundle: Bundle, submission: Submission, seconds: float) -> Graded:
     """A Dask task: grade in this worker's warm grader (started on first use, then kept)."""
-    global _worker_grader
+    global _worker_grader, _worker_task
+    from distributed import get_worker
+
+    key = get_worker().get_current_task()
     with _worker_lock:
         if _worker_grader is None:
             _worker_grader = WarmGrader()
-        return _worker_grader.grade(bundle, submission, seconds)
+        _worker_task = str(key)
+        try:
+            return _worker_grader.grade(bundle, submission, seconds)
+        finally:
+            _worker_task = None
+
+
+def stop_dask_tasks(keys: list[str]) -> bool:
+    """Run on every worker (``Client.run``) when a run is interrupted: kill this worker's
+    grader if it is grading one of ``keys``, so the task ends now. Graders busy with another
+    run's students are left alone. Returns whether it stopped one."""
+    grader, task = _worker_grader, _worker_task
+    if grader is None or task not in keys:
+        return False
+    grader.kill()
+    return True

@@ -27,6 +27,7 @@ import warnings
 from multiprocessing.connection import Connection
 
 from .grading import Bundle, Graded, Submission
+from .leftovers import clean_scratch
 
 _PR_SET_PDEATHSIG = 1
 
@@ -58,20 +59,34 @@ class WarmGrader:
         self._bundle_key = None
 
     def stop(self, now: bool = False) -> None:
-        """Ask the grading process to finish (killed after 15 s), or kill it ``now``."""
-        if self._process is not None and now:
-            self._process.kill()
-        if self._connection is not None:
-            with contextlib.suppress(OSError):
-                self._connection.send(None)
-            self._connection.close()
-        if self._process is not None:
-            try:
-                self._process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(timeout=15)
+        """Ask the grading process to finish (killed after 15 s), or kill it ``now``.
+
+        Safe to call from two threads at once (a pool closing while its thread stops a grader
+        that crashed): each works on the process and connection it found.
+        """
+        process, connection = self._process, self._connection
         self._process = self._connection = None
+        if process is not None and now:
+            process.kill()
+        if connection is not None:
+            with contextlib.suppress(OSError):
+                connection.send(None)
+            connection.close()
+        if process is not None:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=15)
+            if process.returncode != 0:  # killed mid-student: its private course stays
+                clean_scratch()
+
+    def kill(self) -> None:
+        """Kill the grading process at once, from any thread: the student it grades fails
+        with :data:`CRASHED`, and the next :meth:`grade` starts a fresh process."""
+        process = self._process
+        if process is not None:
+            process.kill()
 
     @property
     def pid(self) -> int | None:
@@ -82,17 +97,18 @@ class WarmGrader:
         if self._process is None or self._process.poll() is not None:
             self.stop()
             self.start()
-        assert self._connection is not None and self._process is not None
+        process, connection = self._process, self._connection
+        assert connection is not None and process is not None
         started = time.monotonic()
         try:
             if self._bundle_key != bundle.key:
-                self._connection.send(("bundle", bundle))
+                connection.send(("bundle", bundle))
                 self._bundle_key = bundle.key
-            self._connection.send(("grade", submission))
-            if self._connection.poll(seconds):
-                return self._connection.recv()
+            connection.send(("grade", submission))
+            if connection.poll(seconds):
+                return connection.recv()
             reason = f"grading took longer than {seconds:g} s and was stopped"
-            self._process.kill()
+            process.kill()
         except (EOFError, OSError) as error:
             reason = f"{CRASHED} ({type(error).__name__})"
         self.stop()
