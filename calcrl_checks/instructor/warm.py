@@ -94,7 +94,8 @@ class WarmGrader:
 
     def grade(self, bundle: Bundle, submission: Submission, seconds: float) -> Graded:
         """Grade one submission within ``seconds``; a grader that runs over is killed."""
-        if self._process is None or self._process.poll() is not None:
+        running = self._process
+        if running is None or running.poll() is not None:
             self.stop()
             self.start()
         process, connection = self._process, self._connection
