@@ -40,25 +40,37 @@ c.OverwriteCells.add_missing_cells = True
 
 # A TA rubric lives in a 0-point task cell; it must not leave submissions waiting for a grade.
 # In the autograded notebook TAs grade, it becomes plain text just above the written answer
-# (no gradable panel of its own) and math is MathML (readable offline).
+# (no gradable panel of its own).
 c.Autograde.autograde_preprocessors = [
     GradeInSandbox, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
     RubricsNeedNoGrade, AssignLatePenalties, CheckCellMetadata, RubricInPlace,
 ]
 
 # Feedback shows the check's message only: no hidden tests, no rubric, no traceback through
-# hidden test code; math is rendered to MathML so the page reads fine offline. Each student
-# also gets feedback/<student>/<assignment>/index.html: the total, every part, lost points.
+# hidden test code; the lesson's math is rendered to MathML so the page reads fine offline.
+# Each student also gets feedback/<student>/<assignment>/index.html: the total, every part,
+# lost points.
 c.GenerateFeedback.preprocessors = [
     GetGrades, QuietClearHiddenTests, QuietClearMarkScheme, ShowOnlyCheckMessages,
     RenderMathOffline, CSSHTMLHeaderPreprocessor, TidyFeedback,
 ]
 # nbgrader's feedback template, with calcrl_checks/templates/feedback/ found first: it drops
-# MathJax from a CDN (the math is already MathML).
+# MathJax from a CDN (the math is already MathML) and gives the page a Content-Security-Policy
+# that allows no script at all.
 c.HTMLExporter.extra_template_basedirs = [
     str(Path(calcrl_checks.__file__).parent / "templates"),
     str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"),
 ]
+# Everything a student hands in is inert on the pages TAs and students open: the formgrader
+# (nbgrader's HTMLExporter reads this file too) and the feedback pages. nbconvert's sanitizing
+# drops JavaScript and widget outputs and cleans HTML outputs; its clean_html filter and the
+# markdown filter become calcrl's bleach allow-list (calcrl_checks/safe_html.py), because
+# nbgrader's own templates render markdown cells and TA comments without nbconvert's cleaning.
+c.HTMLExporter.sanitize_html = True
+c.HTMLExporter.filters = {
+    "clean_html": "calcrl_checks.safe_html.clean_html",
+    "markdown2html": "calcrl_checks.safe_html.markdown2html",
+}
 c.GenerateFeedback.post_convert_hook = (
     "calcrl_checks.instructor.feedback_index.index_after_feedback")
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
