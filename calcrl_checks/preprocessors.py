@@ -3,8 +3,9 @@
 Autograde: a rubric cell (a 0-point "manually graded task" holding a ``### BEGIN MARK SCHEME``
 region for TAs) needs no grade of its own. Feedback, next to nbgrader's ``ClearHiddenTests``:
 errors in test cells lose their traceback (which would quote hidden test source), each part
-shows only its check's message, rubric cells leave the page, and math is rendered to MathML so
-the page needs no network.
+shows only its check's message, rubric cells leave the page, and the lesson's own math is
+rendered to MathML so the page needs no network. Nothing a student wrote becomes MathML: the
+converter copies text into the page unescaped, so only text the course wrote goes through it.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution, is_task
 
-from .mathtext import latex_to_mathml, markdown_math
+from .mathtext import markdown_math
 from .notebook import VERDICT_MIME
 
 
@@ -58,28 +59,26 @@ class RubricsNeedNoGrade(NbGraderPreprocessor):
 
 class RubricInPlace(NbGraderPreprocessor):
     """In the autograded notebook (what TAs grade in the formgrader): each rubric stands just
-    above the written answer it grades, as plain text, and math reads right offline.
+    above the written answer it grades, as plain text.
 
     A rubric is a 0-point task cell holding a ``### BEGIN MARK SCHEME`` region. As a task the
     formgrader gave it a gradable panel of its own (score, Full/No credit buttons) and showed
     the region's markers as headings. Here it becomes a plain markdown cell headed "Rubric"
     (marked ``metadata.calcrl.rubric``, so feedback drops it), placed before the answer's
-    panel, and every markdown cell's formulas become MathML. Runs after
-    :class:`RubricsNeedNoGrade`, which still sees the task cell.
+    panel. Math is left as LaTeX: the formgrader's own MathJax typesets it from the page's
+    escaped text. Runs after :class:`RubricsNeedNoGrade`, which still sees the task cell.
     """
 
     def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
         cells: list = []
         for cell in nb.cells:
             if _is_rubric(cell) and _MARK_BEGIN in cell.source:
-                rubric = nbformat.v4.new_markdown_cell(markdown_math(_rubric_text(cell.source)))
+                rubric = nbformat.v4.new_markdown_cell(_rubric_text(cell.source))
                 rubric.metadata["calcrl"] = {"rubric": True}
                 answer = next((i for i in range(len(cells) - 1, -1, -1)
                                if _is_written_answer(cells[i])), len(cells))
                 cells.insert(answer, rubric)
                 continue
-            if cell.cell_type == "markdown":
-                cell.source = markdown_math(cell.source)
             cells.append(cell)
         nb.cells = cells
         return nb, resources
@@ -111,26 +110,33 @@ class ShowOnlyCheckMessages(FeedbackPreprocessor):
 
 
 class RenderMathOffline(FeedbackPreprocessor):
-    """Turn ``$...$`` and ``$$...$$`` into MathML, which browsers render natively: in markdown
-    (headings included), in TA comments, and in math outputs (sympy's ``text/latex``).
+    """Turn ``$...$`` and ``$$...$$`` into MathML, which browsers render natively, in the text
+    the course wrote: the lesson's locked markdown (headings included) and TA comments.
 
     nbconvert's feedback pages would load MathJax from a CDN; a student reading feedback
-    offline (or on a network that blocks it) would see raw LaTeX. Inline code is left alone.
+    offline (or on a network that blocks it) would see raw LaTeX. A locked cell's text is the
+    course's own: nbgrader's ``OverwriteCells`` put its source back from the gradebook when the
+    submission was graded. What a student wrote (written answers, cells they added, their
+    outputs) keeps its LaTeX as text; a ``text/latex`` output shows as its ``text/plain``.
     """
 
     def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
-        if cell.cell_type == "markdown":
-            cell.source = markdown_math(cell.source)
         grading = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "markdown" and _written_by_the_course(grading):
+            cell.source = markdown_math(cell.source)
         if grading.get("comment"):
             grading["comment"] = markdown_math(str(grading["comment"]))
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if "text/latex" in data and "text/html" not in data:
-                rendered = latex_to_mathml(_bare_latex(data["text/latex"]), display=True)
-                if rendered is not None:
-                    data["text/html"] = rendered
+            if "text/latex" in data and "text/plain" in data:
+                del data["text/latex"]
         return cell, resources
+
+
+def _written_by_the_course(grading: dict) -> bool:
+    """A locked nbgrader cell that is no answer: its source is the release's, restored."""
+    return bool(grading.get("grade_id")) and bool(grading.get("locked")) \
+        and not grading.get("solution")
 
 
 class TidyFeedback(FeedbackPreprocessor):
@@ -215,10 +221,3 @@ def _verdict_text(record: dict) -> str:
     if 0 < score < 1 and points:
         return f"Partial credit: {points * score:g} of {points:g} points.\n{message}"
     return message
-
-
-def _bare_latex(latex: Any) -> str:
-    """sympy's ``$\\displaystyle ...$`` as a bare formula."""
-    text = "".join(latex) if isinstance(latex, list) else str(latex)
-    text = text.strip().strip("$").strip()
-    return text.removeprefix("\\displaystyle").strip()

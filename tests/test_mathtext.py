@@ -1,4 +1,5 @@
-"""Math reads right offline: formulas become MathML in markdown, headings, outputs, comments."""
+"""Math reads right offline: the course's own formulas become MathML (markdown, headings, TA
+comments); a student's never do."""
 from __future__ import annotations
 
 import nbformat
@@ -25,12 +26,32 @@ def test_plain_text_is_escaped_around_formulas():
     assert out.startswith("a &lt; b when <math") and "<msup>" in out
 
 
-def test_sympy_outputs_and_ta_comments_get_mathml():
-    cell = nbformat.v4.new_code_cell("df")
-    cell.outputs = [nbformat.v4.new_output(
-        "execute_result", data={"text/latex": "$\\displaystyle 2 x e^{x}$",
-                                "text/plain": "2*x*exp(x)"}, execution_count=1)]
-    cell.metadata["nbgrader"] = {"comment": "Nice: $\\nabla\\pi = \\pi\\nabla\\log\\pi$"}
+def test_ta_comments_and_the_lessons_locked_text_get_mathml():
+    cell = nbformat.v4.new_markdown_cell("The rule: $\\frac{dy}{dx}$")
+    cell.metadata["nbgrader"] = {"grade_id": "q02-part1", "locked": True, "solution": False,
+                                 "grade": False}
     RenderMathOffline().preprocess_cell(cell, {}, 0)
-    assert cell.outputs[0].data["text/html"].startswith("<math")
-    assert "<math" in cell.metadata.nbgrader.comment and "$" not in cell.metadata.nbgrader.comment
+    assert "<mfrac>" in cell.source
+    answer = nbformat.v4.new_markdown_cell("My answer: $\\frac{1}{2}$")
+    answer.metadata["nbgrader"] = {"grade_id": "q14-explain", "locked": False, "solution": True,
+                                   "grade": True, "comment": "Nice: $\\nabla\\pi$"}
+    RenderMathOffline().preprocess_cell(answer, {}, 0)
+    assert "<math" in answer.metadata.nbgrader.comment
+    assert "$" not in answer.metadata.nbgrader.comment
+
+
+def test_nothing_a_student_wrote_becomes_mathml():
+    """latex2mathml copies \\text{...} into the page unescaped: student text never goes in."""
+    attack = "$\\text{<img src=x onerror=alert(1)>}$"
+    answer = nbformat.v4.new_markdown_cell(attack)
+    answer.metadata["nbgrader"] = {"grade_id": "q14-explain", "locked": False, "solution": True}
+    added = nbformat.v4.new_markdown_cell(attack)  # a cell the student added: no grade_id
+    added.metadata["nbgrader"] = {"locked": True}
+    code = nbformat.v4.new_code_cell("df")
+    code.outputs = [nbformat.v4.new_output(
+        "execute_result", data={"text/latex": attack, "text/plain": "2*x*exp(x)"},
+        execution_count=1)]
+    for cell in (answer, added, code):
+        RenderMathOffline().preprocess_cell(cell, {}, 0)
+    assert answer.source == attack and added.source == attack
+    assert code.outputs[0].data == {"text/plain": "2*x*exp(x)"}
