@@ -1,12 +1,13 @@
 """`calcrl report`: how did the class do, and which mistakes did it make?
 
 Reads scores from the gradebook and the verdict records from the autograded notebooks; writes
-a self-contained HTML report (charts embedded as PNG) and returns a short text summary.
+a self-contained HTML report (charts embedded as PNG) and returns a short text summary. The
+report names students and their notebooks, so it is rendered by :mod:`.pages`: autoescaped,
+under a Content-Security-Policy.
 """
 from __future__ import annotations
 
 import base64
-import html
 import io
 import statistics
 from collections import Counter, defaultdict
@@ -18,6 +19,7 @@ from . import accounts
 from .course import Course
 from .descriptions import describe
 from .grades import StudentGrades, class_grades, pending_warning
+from .pages import render
 from .standing import class_standings
 from .verdict_records import Record, class_records
 
@@ -168,54 +170,6 @@ def write_html(summary: ClassSummary, path: Path) -> Path:
     return path
 
 
-def _feedback(summary: ClassSummary, student: str, page: str = "index", anchor: str = "") -> str:
-    """Link from reports/<assignment>/report.html to a student's feedback page."""
-    target = f"../../feedback/{student}/{summary.assignment}/{page}.html"
-    return target + (f"#{anchor}" if anchor else "")
-
-
-def _students(summary: ClassSummary, students: list[str], page: str = "index",
-              anchor: str = "") -> str:
-    return ", ".join(f"<a href=\"{html.escape(_feedback(summary, s, page, anchor))}\">"
-                     f"{html.escape(summary.names.get(s, s))}</a>" for s in sorted(students))
-
-
-def _part_section(summary: ClassSummary, part: PartSummary) -> str:
-    esc = html.escape
-    items = "".join(
-        f"<li>{esc(describe(code))} <code>{esc(code)}</code>: {part.codes[code]} of "
-        f"{part.students} ({share:.0%})<br><small>"
-        f"{_students(summary, part.who[code], part.notebook, part.cell)}</small></li>"
-        for code, share in part.mistakes())
-    apart = "; ".join(f"{label}: {count} of {part.students}" for label, count in part.apart())
-    return (f"<h3 id=\"{esc(part.cell)}\">{esc(part.notebook)} · {esc(part.part)} "
-            f"<small>({esc(part.cell)})</small></h3>"
-            f"<p>{esc(apart) or 'no answers recorded'}</p>"
-            + (f"<ul>{items}</ul>" if items else "<p>No mistakes recorded.</p>"))
-
-
-def _student_rows(summary: ClassSummary) -> tuple[str, str]:
-    esc = html.escape
-    notebooks = sorted({n for g in summary.grades.values() for n in g.notebooks})
-    head = ("<tr><th>student</th><th class=n>total</th>"
-            + "".join(f"<th class=n>{esc(n.split('_')[0])}</th>" for n in notebooks)
-            + "<th>notes</th></tr>")
-    rows = []
-    everyone = [*summary.grades.values(), *summary.earlier.values()]
-    for grades in sorted(everyone, key=lambda g: g.student):
-        cells = []
-        for notebook in notebooks:
-            score, top = grades.notebooks.get(notebook, (0.0, 0.0))
-            mark = "*" if notebook in grades.pending else ""
-            link = esc(_feedback(summary, grades.student, notebook))
-            cells.append(f"<td class=n><a href=\"{link}\">{score:g}{mark}</a></td>")
-        name = summary.names.get(grades.student, grades.student)
-        rows.append(f"<tr><td><a href=\"{esc(_feedback(summary, grades.student))}\">"
-                    f"{esc(name)}</a></td><td class=n>{grades.score:g} / {grades.max_score:g}</td>"
-                    + "".join(cells) + f"<td>{esc(_note(summary, grades))}</td></tr>")
-    return head, "".join(rows)
-
-
 def _note(summary: ClassSummary, grades: StudentGrades) -> str:
     """The last column of a student's row: why a grade is not current, or what awaits a TA."""
     if grades.student in summary.earlier:
@@ -225,48 +179,16 @@ def _note(summary: ClassSummary, grades: StudentGrades) -> str:
 
 
 def _page(summary: ClassSummary) -> str:
-    esc = html.escape
-    head, rows = _student_rows(summary)
-    sections = "".join(_part_section(summary, part) for part in summary.parts)
-    waiting = summary.pending()
-    pending = "".join(f"<li>{esc(notebook)}: {len(students)} of {len(summary.grades)} "
-                      f"({_students(summary, students, notebook)})</li>"
-                      for notebook, students in waiting.items())
-    pending_block = (f"<h2>Written answers awaiting TA grading</h2><p>These count as 0 in the "
-                     f"totals and grades.csv until graded, and are left out of the per-question "
-                     f"scores below.</p><ul>{pending}</ul>" if pending else "")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>{esc(summary.assignment)}: class report</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 64rem; margin: 2rem auto; color: #222;
-        padding: 0 1rem; }}
-table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .2rem .5rem; }}
-td.n, th.n {{ text-align: right; }} img {{ max-width: 100%; }}
-pre {{ background: #f6f6f6; padding: 1rem; white-space: pre-wrap; }}
-li {{ margin: .3rem 0; }} code {{ color: #666; font-size: .85em; }}
-a {{ color: #1a5fb4; }}
-</style></head><body>
-<h1>{esc(summary.assignment)}: class report</h1>
-<pre>{esc(text_summary(summary))}</pre>
-{pending_block}
-<h2>Totals</h2>
-<img alt="histogram of totals" src="data:image/png;base64,{_totals_chart(summary)}">
-<h2>Score distribution per question</h2>
-<img alt="score distribution per question" src="data:image/png;base64,{_score_chart(summary)}">
-<h2>Diagnoses per question</h2>
-<p>Every count is out of all {len(summary.grades)} graded students. Each diagnosis lists the
-students who made it, linked to the part in their feedback.</p>
-<img alt="diagnosis frequency per question" src="data:image/png;base64,{_diagnosis_chart(summary)}">
-{sections}
-<h2 id="students">Students</h2>
-<p>Scores per question link to the student's feedback page; * marks a question with written
-answers awaiting a TA. A student whose latest grading failed keeps the earlier grade in this
-table, marked as not current, and is left out of every count and chart above.</p>
-<table>{head}
-{rows}</table>
-</body></html>
-"""
+    """The report's HTML (``templates/pages/report.html.j2``, autoescaped)."""
+    everyone = [*summary.grades.values(), *summary.earlier.values()]
+    rows = [(grades, _note(summary, grades))
+            for grades in sorted(everyone, key=lambda g: g.student)]
+    charts = {"totals": _totals_chart(summary), "scores": _score_chart(summary),
+              "diagnoses": _diagnosis_chart(summary)}
+    return render("report.html.j2", summary=summary, text=text_summary(summary),
+                  waiting=summary.pending(), charts=charts, describe=describe,
+                  notebooks=sorted({n for g in summary.grades.values() for n in g.notebooks}),
+                  rows=rows)
 
 
 def _png(figure) -> str:
