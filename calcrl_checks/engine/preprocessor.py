@@ -20,6 +20,7 @@ from traitlets import Float, Integer
 
 from .. import messages
 from ..notebook import Graded
+from ..names import PRIVATE_COURSE_STUDENT, is_safe_student_id, unsafe_id_reason
 from ..verdict import NOT_ANSWERED, Verdict
 from . import outputs
 from .bubblewrap import UNSANDBOXED_VARIABLE, check_course_hidden, unsandboxed_requested
@@ -56,8 +57,11 @@ class GradeInSandbox(NbGraderPreprocessor):
             self.log.warning("[calcrl] %s=1: grading WITHOUT a sandbox. Student code can read "
                              "the course folder and change grades on this run.",
                              UNSANDBOXED_VARIABLE)
-        sandbox = shared_sandbox()
         info = resources.get("nbgrader", {})
+        student = str(info.get("student", ""))
+        if student != PRIVATE_COURSE_STUDENT and not is_safe_student_id(student):
+            raise ValueError(unsafe_id_reason(student))  # `nbgrader autograde` run by hand
+        sandbox = shared_sandbox()
         label = f"{info.get('student', '?')}/{info.get('notebook', '?')}"
         files = self._files(info, resources.get("metadata", {}).get("path"))
         with NotebookRunner(sandbox, self.limits(), files, label, self.log) as runner:

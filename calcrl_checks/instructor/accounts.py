@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..names import terminal_text
 from .course import Course
 
 FOLDER = ".calcrl-outcomes"
@@ -110,7 +111,8 @@ def complete_csv(course: Course, assignment: str, path: Path, graded: set[str]) 
         else:
             row[STATUS_COLUMN] = "not submitted"
     for student in sorted(submitted - seen):
-        rows.append({"assignment": assignment, "student_id": student,
+        # a folder refused as a student id may hold terminal escapes: shown, never replayed
+        rows.append({"assignment": assignment, "student_id": terminal_text(student),
                      STATUS_COLUMN: accounts.get(student, _NEVER_GRADED).describe()})
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, [*columns, STATUS_COLUMN], restval="")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine.files import LinkInSubmission, data_files, submission_files
+from ..names import is_safe_student_id, unsafe_id_reason
 from . import accounts
 from .course import Course, remove_tree
 from .grading import Bundle, Graded, Submission
@@ -122,6 +123,9 @@ def autograde_class(course: Course, assignment: str, jobs: int | None = None,
     outcomes: list[Outcome] = []
     todo: dict[str, Pending] = {}
     for student in students:
+        if not is_safe_student_id(student):
+            outcomes.append(Outcome(student, "failed", unsafe_id_reason(student)))
+            continue
         handed_in = inspect(student, course.folder("submitted", student, assignment))
         problems = [f"{name} is {why}; it was scored 0"
                     for name, why in sorted(handed_in.unreadable.items())]

@@ -23,6 +23,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..names import terminal_text
 from .autograde import STUDENT_SECONDS, autograde_class
 from .course import Course
 from .startup import skip_unused_imports
@@ -142,10 +143,10 @@ def _autograde(course: Course, options: argparse.Namespace) -> int:
                                    options.force, options.timeout,
                                    scheduler=options.scheduler)
     except (SandboxUnavailable, AutogradeError) as error:
-        print(error, file=sys.stderr)
+        print(terminal_text(str(error)), file=sys.stderr)
         return 2
     except RunInterrupted as stop:
-        print(summary_table(course, options.assignment, stop.outcomes))
+        print(terminal_text(summary_table(course, options.assignment, stop.outcomes)))
         graded = sum(o.status == "graded" for o in stop.outcomes)
         print(f"Interrupted: {graded} graded in this run, "
               f"{sum(o.status == 'not graded' for o in stop.outcomes)} not graded (their "
@@ -156,7 +157,7 @@ def _autograde(course: Course, options: argparse.Namespace) -> int:
         print(f"No submissions of '{options.assignment}' match '{options.student}' in "
               f"{course.root / 'submitted'}.")
         return 1
-    print(summary_table(course, options.assignment, outcomes))
+    print(terminal_text(summary_table(course, options.assignment, outcomes)))
     if options.timings:
         Path(options.timings).write_text(json.dumps(
             {o.student: {"status": o.status, **o.timing} for o in outcomes}, indent=1))
@@ -169,7 +170,7 @@ def _feedback(course: Course, options: argparse.Namespace) -> int:
     try:
         pages = generate_feedback(course, options.assignment)
     except FeedbackError as error:
-        print(error, file=sys.stderr)
+        print(terminal_text(str(error)), file=sys.stderr)
         return 1
     print(f"Feedback: {len(pages)} pages for {len({p.parent.parent.name for p in pages})} "
           f"students in {course.root / 'feedback'}")
@@ -186,9 +187,9 @@ def _report(course: Course, options: argparse.Namespace) -> int:
     try:
         summary, csv, page = build_report(course, options.assignment)
     except ReportError as error:
-        print(error, file=sys.stderr)
+        print(terminal_text(str(error)), file=sys.stderr)
         return 1
-    print(text_summary(summary))
+    print(terminal_text(text_summary(summary)))
     print(f"Grades CSV: {csv}\nClass report: {page}")
     return 0
 
@@ -200,7 +201,7 @@ def _sandbox_check(course: Course, options: argparse.Namespace) -> int:
     try:
         results = check_sandbox(course.root)
     except SandboxUnavailable as error:
-        print(error, file=sys.stderr)
+        print(terminal_text(str(error)), file=sys.stderr)
         return 1
     for result in results:
         print(f"[{'ok' if result.passed else 'FAILED'}] {result.name}: {result.detail}")

@@ -20,13 +20,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..names import PRIVATE_COURSE_STUDENT
 from .leftovers import scratch_prefix
 from .records import Records, seed_manual_scores, student_records
-
-#: The private course's student folder name: nbgrader matches student ids as globs, and this
-#: private course holds exactly one student, whatever the real id looks like.
-_ANY_STUDENT = "*"
-
 
 @dataclass(frozen=True)
 class Bundle:
@@ -90,12 +86,12 @@ def grade(bundle: Bundle, submission: Submission) -> Graded:
         db_url = _private_course(root, bundle, submission)
         log, error = _autograde(root, bundle, db_url)
         result = Graded(submission.student, ok=error is None, reason=error or "", log=log)
-        graded = root / "autograded" / _ANY_STUDENT / bundle.assignment
+        graded = root / "autograded" / PRIVATE_COURSE_STUDENT / bundle.assignment
         if result.ok and graded.is_dir():
             result.files = {path.relative_to(graded).as_posix(): path.read_bytes()
                             for path in sorted(graded.rglob("*")) if path.is_file()}
             result.records = student_records(db_url, bundle.course_id, bundle.assignment,
-                                             _ANY_STUDENT)
+                                             PRIVATE_COURSE_STUDENT)
         elif result.ok:
             result.ok, result.reason = False, "nbgrader wrote no graded notebook"
     result.seconds = time.monotonic() - started
@@ -131,7 +127,7 @@ def _private_course(root: Path, bundle: Bundle, submission: Submission) -> str:
     """Lay out a course folder holding only this assignment and this student."""
     (root / "nbgrader_config.py").write_text(bundle.config)
     for kind, files in (("source", bundle.source_files), ("release", bundle.release_files),
-                        (f"submitted/{_ANY_STUDENT}", submission.files)):
+                        (f"submitted/{PRIVATE_COURSE_STUDENT}", submission.files)):
         folder = root / kind / bundle.assignment
         folder.mkdir(parents=True, exist_ok=True)
         for relative, content in files.items():
@@ -140,7 +136,7 @@ def _private_course(root: Path, bundle: Bundle, submission: Submission) -> str:
             target.write_bytes(content)
     (root / "gradebook.db").write_bytes(bundle.template)
     db_url = f"sqlite:///{root / 'gradebook.db'}"
-    seed_manual_scores(db_url, bundle.course_id, bundle.assignment, _ANY_STUDENT,
+    seed_manual_scores(db_url, bundle.course_id, bundle.assignment, PRIVATE_COURSE_STUDENT,
                        submission.manual_scores)
     return db_url
 
@@ -157,7 +153,7 @@ def _autograde(root: Path, bundle: Bundle, db_url: str) -> tuple[str, str | None
     config.CourseDirectory.db_url = db_url
     config.CourseDirectory.course_id = bundle.course_id
     config.CourseDirectory.assignment_id = bundle.assignment
-    config.CourseDirectory.student_id = _ANY_STUDENT
+    config.CourseDirectory.student_id = PRIVATE_COURSE_STUDENT
     converter = Autograde(coursedir=CourseDirectory(config=config), config=config)
     converter.force = True
     converter.create_student = True
