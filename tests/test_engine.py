@@ -176,7 +176,8 @@ def test_sandbox_outputs_never_carry_a_verdict_or_a_score_in_a_test_cell():
                                     {"output_type": "display_data", "data": {"nomime": "x"}},
                                     {"output_type": "display_data", "data": "x"}])
 def test_malformed_sandbox_outputs_are_dropped(output):
-    assert outputs.from_sandbox([output], test_cell=False, execution_count=None) == []
+    kept = outputs.from_sandbox([output], test_cell=False, execution_count=None)
+    assert kept in ([], [outputs.stream(outputs.DROPPED_NOTE)])  # at most the note says so
 
 
 def _scored(cell_outputs, points=3.0):

@@ -48,6 +48,7 @@ class Limits:
     cell_seconds: float = 30.0
     notebook_seconds: float = 600.0
     output_kib: int = 1024
+    notebook_output_kib: int = 8192
     files_mib: int = 100
 
 

@@ -6,24 +6,60 @@ what nbformat allows, and in test cells they can never carry a score or a verdic
 ``execute_result`` becomes display data, stderr is dropped (nbgrader would zero the cell for
 it), and the verdict mime type is removed. The only score-bearing output of a test cell is the
 last one, written here from the trusted verdicts.
+
+What is stored is what a TA's formgrader and a student's feedback page render, so the trusted
+side also decides which kinds of output are kept and how much, whatever the sandbox sends:
+text, PNG and JPEG images, LaTeX and markdown (as text), and HTML cleaned by
+:mod:`calcrl_checks.safe_html`; an SVG drawing becomes an ``<img>`` (an image cannot run
+script). JavaScript, widgets and every other kind are dropped. A cell stores at most its cap
+(``output_kib``; the notebook's cap when less is left), and a dropped or cut output leaves a
+note in the cell saying so.
 """
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from nbformat import NotebookNode
 
 from ..notebook import VERDICT_MIME, Graded, partial_credit_text, verdict_output
+from ..safe_html import clean_html
 
-_TEXT_LIMIT = 10_000_000
+#: Kinds stored as the text they are (the pages escape or sanitize them when they render).
+_TEXT_KINDS = ("text/plain", "text/latex", "text/markdown")
+_IMAGE_KINDS = ("image/png", "image/jpeg")
+_SVG, _HTML = "image/svg+xml", "text/html"
+
+DROPPED_NOTE = ("[calcrl] Part of this cell's output was not kept: only text, images, LaTeX, "
+                "markdown and HTML are stored for grading (no JavaScript, widgets or other "
+                "kinds).\n")
 
 
-def from_sandbox(outputs: Any, test_cell: bool, execution_count: int | None
+def cut_note(kib: float, whole_notebook: bool) -> str:
+    """The note left where output was cut or not kept for size."""
+    if whole_notebook:
+        return (f"[calcrl] Output not kept: this notebook's outputs reached the {kib:g} KiB "
+                "limit.\n")
+    return f"[calcrl] This cell's output was cut at {kib:g} KiB; the rest was not kept.\n"
+
+
+def from_sandbox(outputs: Any, test_cell: bool, execution_count: int | None,
+                 cap_bytes: int = 1024 * 1024, size_note: str | None = None
                  ) -> list[NotebookNode]:
-    """The sandbox's outputs of one cell, keeping only well-formed fields."""
+    """The sandbox's outputs of one cell, keeping only well-formed fields of allowed kinds,
+    at most ``cap_bytes`` of them; ``size_note`` is left if anything was cut for size.
+
+    >>> from_sandbox([{"output_type": "display_data", "data": {"application/javascript":
+    ...     "alert(1)"}}], test_cell=False, execution_count=1)[0].text[:37]
+    "[calcrl] Part of this cell's output w"
+    """
     kept: list[NotebookNode] = []
+    notes: list[str] = []
+    room = max(0, cap_bytes)
     for output in outputs if isinstance(outputs, list) else []:
-        clean = _clean(output, execution_count)
+        clean, lost = _clean(output, execution_count, room)
+        if "dropped" in lost and DROPPED_NOTE not in notes:
+            notes.append(DROPPED_NOTE)
         if clean is None:
             continue
         if test_cell:
@@ -32,52 +68,115 @@ def from_sandbox(outputs: Any, test_cell: bool, execution_count: int | None
             if clean.output_type == "execute_result":
                 clean = NotebookNode(output_type="display_data", data=clean.data,
                                      metadata=clean.metadata)
-        kept.append(clean)
-    return kept
+        fitted = _fit(clean, room)
+        if fitted is not clean or "cut" in lost:
+            note = size_note or cut_note(cap_bytes / 1024, whole_notebook=False)
+            if note not in notes:
+                notes.append(note)
+        if fitted is not None:
+            room -= stored_bytes([fitted])
+            kept.append(fitted)
+    return kept + [stream(note) for note in notes]
 
 
-def _clean(output: Any, execution_count: int | None) -> NotebookNode | None:
-    if not isinstance(output, dict):
+def stored_bytes(outputs: list[NotebookNode]) -> int:
+    """The UTF-8 size of every text an output list stores."""
+    return sum(len(text.encode("utf-8", "replace")) for output in outputs
+               for text in _texts(output))
+
+
+def _texts(output: NotebookNode) -> list[str]:
+    if output.output_type == "stream":
+        return [output.text]
+    if output.output_type == "error":
+        return [output.ename, output.evalue, *output.traceback]
+    return [v for v in output.get("data", {}).values() if isinstance(v, str)]
+
+
+def _fit(output: NotebookNode, room: int) -> NotebookNode | None:
+    """``output`` itself when it fits in ``room`` bytes; else what of it fits (a text cut at
+    the boundary, the kinds of a bundle that fit), or None."""
+    if stored_bytes([output]) <= room:
+        return output
+    if output.output_type == "stream":
+        text = _cut(output.text, room)
+        return NotebookNode(output_type="stream", name=output.name, text=text) if text else None
+    if output.output_type == "error":  # the cut value is stored twice: alone and as the
+        name = len(output.ename.encode("utf-8", "replace"))  # traceback's "name: value" line
+        evalue = _cut(output.evalue, max(0, (room - 2 * name - 2) // 2))
+        return NotebookNode(output_type="error", ename=output.ename, evalue=evalue,
+                            traceback=[f"{output.ename}: {evalue}"])
+    data: dict[str, Any] = {}
+    for mime, value in sorted(output.data.items(), key=lambda item: len(item[1])):
+        size = len(value.encode("utf-8", "replace"))
+        if size <= room:
+            data[mime], room = value, room - size
+    if not data:
         return None
+    fitted = NotebookNode(output_type=output.output_type, data=data, metadata=output.metadata)
+    if "execution_count" in output:
+        fitted.execution_count = output.execution_count
+    return fitted
+
+
+def _cut(text: str, room: int) -> str:
+    return text.encode("utf-8", "replace")[:room].decode("utf-8", "ignore")
+
+
+def _clean(output: Any, execution_count: int | None, room: int
+           ) -> tuple[NotebookNode | None, set[str]]:
+    """The output rebuilt from allowed fields, and what was lost: ``"dropped"`` (a kind of
+    output not stored), ``"cut"`` (HTML past ``room`` bytes, cut before it is cleaned, since
+    cleaning costs time by the byte)."""
+    if not isinstance(output, dict):
+        return None, set()
     kind = output.get("output_type")
     if kind == "stream" and output.get("name") in ("stdout", "stderr") \
             and isinstance(output.get("text"), str):
-        return NotebookNode(output_type="stream", name=output["name"],
-                            text=output["text"][:_TEXT_LIMIT])
+        return NotebookNode(output_type="stream", name=output["name"], text=output["text"]), set()
     if kind in ("display_data", "execute_result"):
-        data = _mime_bundle(output.get("data"))
+        data, lost = _mime_bundle(output.get("data"), room)
         if not data:
-            return None
+            return None, lost
         node = NotebookNode(output_type=kind, data=data, metadata=_metadata(output.get("metadata")))
         if kind == "execute_result":
             node.execution_count = execution_count
-        return node
+        return node, lost
     if kind == "error":
         traceback = output.get("traceback")
-        traceback = [str(line)[:_TEXT_LIMIT] for line in traceback[:500]] \
-            if isinstance(traceback, list) else []
+        traceback = [str(line) for line in traceback[:500]] if isinstance(traceback, list) else []
         return NotebookNode(output_type="error", ename=str(output.get("ename", "Error"))[:200],
-                            evalue=str(output.get("evalue", ""))[:_TEXT_LIMIT],
-                            traceback=traceback)
-    return None
+                            evalue=str(output.get("evalue", "")), traceback=traceback), set()
+    return None, set()
 
 
-def _mime_bundle(data: Any) -> dict[str, Any]:
+def _mime_bundle(data: Any, room: int) -> tuple[dict[str, str], set[str]]:
+    """The allowed kinds of a display's bundle, and what was lost (as :func:`_clean`)."""
     if not isinstance(data, dict):
-        return {}
-    bundle: dict[str, Any] = {}
-    for mime, value in data.items():
-        if not isinstance(mime, str) or "/" not in mime or mime == VERDICT_MIME \
-                or "calcrl" in mime:
-            continue
-        if mime.endswith("json"):
-            if isinstance(value, (dict, list)):
-                bundle[mime] = value
-        elif isinstance(value, str):
-            bundle[mime] = value[:_TEXT_LIMIT]
-        elif isinstance(value, list) and all(isinstance(line, str) for line in value):
-            bundle[mime] = "".join(value)[:_TEXT_LIMIT]
-    return bundle
+        return {}, set()
+    texts = {mime: _text(value) for mime, value in data.items()
+             if isinstance(mime, str) and mime != VERDICT_MIME and "calcrl" not in mime}
+    bundle = {mime: value for mime, value in texts.items()
+              if value is not None and mime in (*_TEXT_KINDS, *_IMAGE_KINDS)}
+    html = texts.get(_HTML)
+    cut = html is not None and len(html.encode("utf-8", "replace")) > room
+    if html is not None:
+        bundle[_HTML] = clean_html(_cut(html, room) if cut else html)
+    elif (svg := texts.get(_SVG)) is not None and not any(m in bundle for m in _IMAGE_KINDS):
+        drawing = base64.b64encode(svg.encode("utf-8", "replace")).decode("ascii")
+        bundle[_HTML] = f'<img alt="a drawing" src="data:image/svg+xml;base64,{drawing}">'
+    known = {*_TEXT_KINDS, *_IMAGE_KINDS, _HTML, _SVG}
+    lost = {"dropped"} if any(mime not in known for mime in texts) else set()
+    return bundle, lost | ({"cut"} if cut else set())
+
+
+def _text(value: Any) -> str | None:
+    """A bundle value as text: a string, or nbformat's list of lines."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(line, str) for line in value):
+        return "".join(value)
+    return None
 
 
 def _metadata(metadata: Any) -> dict[str, Any]:

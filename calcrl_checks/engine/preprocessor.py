@@ -42,6 +42,8 @@ class GradeInSandbox(NbGraderPreprocessor):
     cpu_seconds = Integer(600, help="CPU seconds each process of a notebook may use.").tag(
         config=True)
     output_kib = Integer(1024, help="Output each cell may store, in KiB.").tag(config=True)
+    notebook_output_kib = Integer(8192, help="Output one notebook may store, in KiB.").tag(
+        config=True)
     files_mib = Integer(100, help="Size of the submission copied into the sandbox, in MiB.").tag(
         config=True)
 
@@ -49,7 +51,7 @@ class GradeInSandbox(NbGraderPreprocessor):
         return Limits(memory_mb=self.memory_mb, processes=self.processes,
                       cpu_seconds=self.cpu_seconds, cell_seconds=self.timeout,
                       notebook_seconds=self.notebook_timeout, output_kib=self.output_kib,
-                      files_mib=self.files_mib)
+                      notebook_output_kib=self.notebook_output_kib, files_mib=self.files_mib)
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]
                    ) -> tuple[NotebookNode, dict[str, Any]]:

@@ -41,6 +41,8 @@ class NotebookRunner:
         self.cells = 0
         #: seconds spent running cells and hidden tests
         self.busy_seconds = 0.0
+        #: bytes of student output stored so far (the notebook's output cap counts them)
+        self.stored_bytes = 0
 
     def __enter__(self) -> NotebookRunner:
         return self
@@ -93,8 +95,7 @@ class NotebookRunner:
         started = time.monotonic()
         result = session.run(source, seconds)
         self.busy_seconds += time.monotonic() - started
-        cleaned = outputs.from_sandbox(result.outputs, test_cell=test_cell,
-                                       execution_count=result.count)
+        cleaned = self.store(result.outputs, test_cell, result.count)
         if result.status == "ok":
             self.completed.append(source)
             return cleaned, result.count, result
@@ -118,6 +119,18 @@ class NotebookRunner:
                                          f"Python process: {result.reason}. The cells after "
                                          "it run in a fresh process."))
         return cleaned, result.count, result
+
+    def store(self, sent: Any, test_cell: bool, count: int | None) -> list[NotebookNode]:
+        """What the sandbox sent for one cell, as stored: within the cell's cap, and within
+        what the notebook's cap has left."""
+        cell_cap = self.limits.output_kib * 1024
+        left = max(0, self.limits.notebook_output_kib * 1024 - self.stored_bytes)
+        note = outputs.cut_note(self.limits.notebook_output_kib, whole_notebook=True) \
+            if left < cell_cap else None
+        kept = outputs.from_sandbox(sent, test_cell=test_cell, execution_count=count,
+                                    cap_bytes=min(cell_cap, left), size_note=note)
+        self.stored_bytes += outputs.stored_bytes(kept)
+        return kept
 
     def defines(self, name: str) -> bool:
         """Whether the notebook defines ``name`` now."""
