@@ -19,6 +19,7 @@ from nbgrader.utils import is_grade, is_solution, is_task
 
 from .mathtext import markdown_math
 from .notebook import VERDICT_MIME
+from .safe_html import written_by_the_course
 
 
 class FeedbackPreprocessor(NbGraderPreprocessor):
@@ -122,7 +123,7 @@ class RenderMathOffline(FeedbackPreprocessor):
 
     def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
         grading = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "markdown" and _written_by_the_course(grading):
+        if cell.cell_type == "markdown" and written_by_the_course(cell):
             cell.source = markdown_math(cell.source)
         if grading.get("comment"):
             grading["comment"] = markdown_math(str(grading["comment"]))
@@ -131,12 +132,6 @@ class RenderMathOffline(FeedbackPreprocessor):
             if "text/latex" in data and "text/plain" in data:
                 del data["text/latex"]
         return cell, resources
-
-
-def _written_by_the_course(grading: dict) -> bool:
-    """A locked nbgrader cell that is no answer: its source is the release's, restored."""
-    return bool(grading.get("grade_id")) and bool(grading.get("locked")) \
-        and not grading.get("solution")
 
 
 class TidyFeedback(FeedbackPreprocessor):

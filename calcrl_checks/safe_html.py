@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 import bleach
+from jinja2 import pass_context
 
 #: No script of any kind, nothing fetched: styles and images only from the page itself.
 PAGE_POLICY = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
@@ -81,33 +82,67 @@ def _is_plain_link(address: str) -> bool:
     return ":" not in scheme or scheme.lower().split(":", 1)[0] in _LINK_PROTOCOLS
 
 
-@lru_cache(maxsize=1)
-def _cleaner() -> bleach.Cleaner:
-    return bleach.Cleaner(tags=_MARKDOWN_TAGS | _MATHML_TAGS, attributes=_allowed,
-                          protocols=_LINK_PROTOCOLS | {"data"}, strip=False,
-                          strip_comments=True)
+@lru_cache(maxsize=2)
+def _cleaner(mathml: bool) -> bleach.Cleaner:
+    return bleach.Cleaner(tags=_MARKDOWN_TAGS | (_MATHML_TAGS if mathml else set()),
+                          attributes=_allowed, protocols=_LINK_PROTOCOLS | {"data"},
+                          strip=False, strip_comments=True)
 
 
-def clean_html(text: Any) -> str:
+def clean_html(text: Any, mathml: bool = False) -> str:
     """``text`` as HTML with only allow-listed tags and attributes left live; the rest shows
-    as text.
+    as text. MathML stays live only with ``mathml=True``, for the course's own text.
 
     >>> clean_html('<p onclick="x()">2 < 3 <script>alert(1)</script></p>')
     '<p>2 &lt; 3 &lt;script&gt;alert(1)&lt;/script&gt;</p>'
     """
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    return _cleaner().clean(str(text))
+    return _cleaner(mathml).clean(str(text))
 
 
-def markdown2html(source: str) -> str:
+def written_by_the_course(cell: Any) -> bool:
+    """A cell whose text is the course's, not the student's: a locked nbgrader cell that is
+    no answer. nbgrader's ``OverwriteCells`` put its source back from the gradebook when the
+    submission was graded, whatever the student handed in.
+
+    >>> written_by_the_course({"metadata": {"nbgrader": {"grade_id": "q02-intro", "locked": True}}})
+    True
+    """
+    grading = (cell or {}).get("metadata", {}).get("nbgrader", {})
+    return bool(grading.get("grade_id")) and bool(grading.get("locked")) \
+        and not grading.get("solution")
+
+
+def _course_text(cell: Any, source: str) -> bool:
+    """Whether ``source``, rendered for ``cell``, is the course's: the cell's own text when
+    the course wrote the cell, or the TA's comment on an answer (which nbgrader's GetGrades
+    set from the gradebook)."""
+    grading = (cell or {}).get("metadata", {}).get("nbgrader", {})
+    if source == (cell or {}).get("source"):
+        return written_by_the_course(cell)
+    return bool(grading.get("comment")) and source == grading.get("comment") \
+        and bool(grading.get("solution") or grading.get("task"))
+
+
+@pass_context
+def markdown2html(context: Any, source: str) -> str:
     """Markdown as HTML, cleaned by :func:`clean_html` (nbconvert's renderer, with its math
-    left as text for the page's MathJax).
+    left as text for the page's MathJax); the course's own text may keep its MathML
+    (:class:`~calcrl_checks.preprocessors.RenderMathOffline` wrote it).
 
-    >>> markdown2html("**hi** <img src=x onerror=alert(1)>")
-    '<p><strong>hi</strong> <img></p>'
+    >>> from jinja2 import Environment
+    >>> env = Environment()
+    >>> env.filters["md"] = markdown2html
+    >>> env.from_string("{{ s | md }}").render(s="**hi** <img src=x onerror=alert(1)>")
+    '<p><strong>hi</strong> &lt;img src=x onerror=alert(1)&gt;</p>'
     """
     from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-    renderer = IPythonRenderer(escape=False, exclude_anchor_links=True)
-    return clean_html(MarkdownWithMath(renderer=renderer).render(str(source)))
+    course = _course_text(context.get("cell"), str(source))
+    # A student's raw HTML is escaped by the markdown renderer itself: bleach would keep an
+    # unclosed <table> live, and the HTML parser's table rules then moved the rest of the
+    # answer out of sight. Markdown's own tables, links, images and code still render.
+    renderer = IPythonRenderer(escape=not course, exclude_anchor_links=True)
+    html = MarkdownWithMath(renderer=renderer).render(str(source))
+    return clean_html(html, mathml=course)

@@ -20,6 +20,15 @@ class _Tags(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
 
+def _markdown(source: str, cell: dict | None = None) -> str:
+    """``source`` through the markdown filter as nbconvert's templates call it, for ``cell``."""
+    from jinja2 import Environment
+
+    env = Environment()
+    env.filters["markdown2html"] = markdown2html
+    return env.from_string("{{ source | markdown2html }}").render(source=source, cell=cell or {})
+
+
 def _live(html: str) -> list[tuple[str, dict[str, str | None]]]:
     parser = _Tags()
     parser.feed(html)
@@ -57,7 +66,7 @@ ATTACKS = [
 def test_no_attack_leaves_a_handler_a_script_address_or_a_style(attack):
     import html
 
-    for tag, attrs in _live(clean_html(attack)) + _live(markdown2html(attack)):
+    for tag, attrs in _live(clean_html(attack)) + _live(_markdown(attack)):
         assert tag not in ("script", "svg", "iframe", "object", "form", "meta", "style",
                            "base", "link", "button"), tag
         for name, value in attrs.items():
@@ -75,12 +84,25 @@ def test_what_a_student_tried_shows_as_text():
 def test_markdown_tables_images_links_code_and_the_lessons_math_stay():
     text = ("| a | b |\n|---|---|\n| 1 | 2 |\n\n**bold** [docs](https://example.org) "
             "![plot](data:image/png;base64,iVBORw0KGgo=) `code`\n")
-    html = markdown2html(text)
+    html = _markdown(text)
     tags = {tag for tag, _ in _live(html)}
     assert {"table", "td", "strong", "a", "img", "code"} <= tags
     assert 'href="https://example.org"' in html and 'src="data:image/png;base64,' in html
-    math = clean_html(markdown_math("The rule: $\\frac{dy}{dx}$"))
-    assert "<mfrac>" in math and "<math" in math
+    math = markdown_math("The rule: $\\frac{dy}{dx}$")
+    lesson = {"source": math, "metadata": {"nbgrader": {"grade_id": "q02-rule", "locked": True}}}
+    assert "<mfrac>" in _markdown(math, lesson)
+
+
+def test_mathml_is_live_only_in_the_courses_text():
+    """A student's <math> is escaped like any markup (unclosed, it would swallow the page)."""
+    attack = "<math><mtext><img src=x>the rest of the answer"
+    answer = {"source": attack, "metadata": {"nbgrader": {
+        "grade_id": "q14-explain", "solution": True, "comment": markdown_math("ok: $x^2$")}}}
+    assert "<math" not in _markdown(attack, answer) and "&lt;math&gt;" in _markdown(attack, answer)
+    assert "<msup>" in _markdown(answer["metadata"]["nbgrader"]["comment"], answer)
+    added = {"source": attack, "metadata": {"nbgrader": {"locked": True}}}  # no grade_id
+    assert "<math" not in _markdown(attack, added)
+    assert "<math" not in clean_html(attack)
 
 
 def test_highlighted_code_keeps_its_colours():
