@@ -61,7 +61,7 @@ class GradeInSandbox(NbGraderPreprocessor):
                              UNSANDBOXED_VARIABLE)
         info = resources.get("nbgrader", {})
         student = str(info.get("student", ""))
-        if student != PRIVATE_COURSE_STUDENT and not is_safe_student_id(student):
+        if student not in ("", PRIVATE_COURSE_STUDENT) and not is_safe_student_id(student):
             raise ValueError(unsafe_id_reason(student))  # `nbgrader autograde` run by hand
         sandbox = shared_sandbox()
         label = f"{info.get('student', '?')}/{info.get('notebook', '?')}"
