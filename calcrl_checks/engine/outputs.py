@@ -68,13 +68,14 @@ def from_sandbox(outputs: Any, test_cell: bool, execution_count: int | None,
             if clean.output_type == "execute_result":
                 clean = NotebookNode(output_type="display_data", data=clean.data,
                                      metadata=clean.metadata)
-        fitted = _fit(clean, room)
+        size = stored_bytes([clean])
+        fitted = clean if size <= room else _fit(clean, room)
         if fitted is not clean or "cut" in lost:
             note = size_note or cut_note(cap_bytes / 1024, whole_notebook=False)
             if note not in notes:
                 notes.append(note)
         if fitted is not None:
-            room -= stored_bytes([fitted])
+            room -= size if fitted is clean else stored_bytes([fitted])
             kept.append(fitted)
     return kept + [stream(note) for note in notes]
 
@@ -94,10 +95,8 @@ def _texts(output: NotebookNode) -> list[str]:
 
 
 def _fit(output: NotebookNode, room: int) -> NotebookNode | None:
-    """``output`` itself when it fits in ``room`` bytes; else what of it fits (a text cut at
-    the boundary, the kinds of a bundle that fit), or None."""
-    if stored_bytes([output]) <= room:
-        return output
+    """What of an output too big for ``room`` bytes fits: a text cut at the boundary, the
+    kinds of a bundle that fit, or None."""
     if output.output_type == "stream":
         text = _cut(output.text, room)
         return NotebookNode(output_type="stream", name=output.name, text=text) if text else None
