@@ -8,6 +8,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetG
 
 import calcrl_checks
 from calcrl_checks.engine import GradeInSandbox, require_sandbox
+from calcrl_checks.instructor.manual_grades import journal_manual_grades
 from calcrl_checks.preprocessors import (QuietClearHiddenTests, QuietClearMarkScheme,
                                          RenderMathOffline, RubricInPlace, RubricsNeedNoGrade,
                                          ShowOnlyCheckMessages, TidyFeedback)
@@ -75,3 +76,8 @@ c.GenerateFeedback.post_convert_hook = (
     "calcrl_checks.instructor.feedback_index.index_after_feedback")
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
                             ".calcrl-graded"]
+
+# A TA's scores and comments cannot be recomputed from the submissions: every one given in this
+# course's gradebook (in the formgrader or anywhere this file is read) is also appended to
+# .calcrl-manual/grades.jsonl, and `calcrl autograde` puts back any the gradebook has lost.
+journal_manual_grades(c, __file__)

@@ -170,6 +170,11 @@ def test_a_ta_grades_a_written_answer_with_the_rubric_in_view(browser, graded_cl
             score.fill("3")
             score.press("Tab")  # the formgrader saves on change
             time.sleep(5)
+        # The formgrader read nbgrader_config.py: the TA's score is also in the course's journal.
+        journal = [json.loads(line) for line in
+                   (root / ".calcrl-manual" / "grades.jsonl").read_text().splitlines()]
+        assert {"student": "mistakes02", "cell": "q07-explain", "field": "manual_score",
+                "value": 3.0}.items() <= journal[-1].items(), journal
         xsrf = next((c["value"] for c in page.context.cookies() if c["name"] == "_xsrf"), "")
         generated = page.request.post(
             f"{url}/formgrader/api/assignment/{course.ASSIGNMENT}/mistakes02/generate_feedback",

@@ -19,6 +19,7 @@ MODULES = ["calcrl_checks", "calcrl_checks.api", "calcrl_checks.verdict", "calcr
            "calcrl_checks.instructor.generate", "calcrl_checks.instructor.mistakes",
            "calcrl_checks.instructor.preflight", "calcrl_checks.instructor.accounts",
            "calcrl_checks.instructor.lock", "calcrl_checks.instructor.submissions",
+           "calcrl_checks.instructor.manual_grades", "calcrl_checks.instructor.backups",
            "calcrl_checks.options", "calcrl_checks.reading"]
 
 

@@ -24,6 +24,7 @@ from .course import Course, remove_tree
 from .grading import Bundle, Graded, Submission
 from .interrupts import Interrupted, protected, stoppable
 from .leftovers import clean_scratch, restore_graded_folders
+from .manual_grades import JOURNAL, journaled_scores, restore_manual_grades
 from .preflight import (GRADEBOOK_WAIT, AutogradeError, check_gradebook, check_known,
                         check_release, check_students, stale_notebooks)
 from .progress import Progress
@@ -115,6 +116,7 @@ def autograde_class(course: Course, assignment: str, jobs: int | None = None,
     check_students(student_glob, submitted, students, assignment)
     if scheduler is None:
         preflight()
+    _backup_before_writing(course)
     clean_scratch()
     restore_graded_folders(course.root / "autograded")
     bundle = build_bundle(course, assignment)
@@ -150,10 +152,36 @@ def autograde_class(course: Course, assignment: str, jobs: int | None = None,
                                student_seconds, show_progress)
         except RunInterrupted as stop:
             stop.outcomes = sorted(outcomes + stop.outcomes, key=lambda o: o.student)
+            _restore_ta_work(course, assignment, stop.outcomes)
             accounts.record(course, assignment, stop.outcomes)
             raise
+    _restore_ta_work(course, assignment, outcomes)
     accounts.record(course, assignment, outcomes)
     return sorted(outcomes, key=lambda o: o.student)
+
+
+def _restore_ta_work(course: Course, assignment: str, outcomes: list[Outcome]) -> None:
+    """Put back the TA grades the gradebook lost (``manual_grades.py``), saying so per student."""
+    settings = course.settings()
+    restored = _gradebook(restore_manual_grades, settings.db_url, settings.course_id,
+                          course.root, assignment)
+    for outcome in outcomes:
+        if restored.get(outcome.student):
+            outcome.notes.append(f"{restored[outcome.student]} TA grade(s) and comment(s) "
+                                 f"restored from {JOURNAL}")
+
+
+def _backup_before_writing(course: Course) -> None:
+    """A copy of an SQLite gradebook as it was before this run (``backups.py``)."""
+    from .backups import BackupError, backup_gradebook
+    from .preflight import sqlite_path
+
+    if sqlite_path(course.settings().db_url) is None:
+        return  # a server database: backed up by its own tools
+    try:
+        backup_gradebook(course, automatic=True)
+    except BackupError as error:
+        raise AutogradeError(f"Grading did not start: {error}") from None
 
 
 def build_bundle(course: Course, assignment: str) -> Bundle:
@@ -187,6 +215,11 @@ def _job(handed_in: HandedIn, settings, assignment: str, notes: list[str]) -> Su
             notes.extend(dropped)
     scores = _gradebook(manual_scores, settings.db_url, settings.course_id, assignment,
                         handed_in.student)
+    # A TA score the gradebook lost still marks its cell for review, as it would have.
+    for notebook, cells in journaled_scores(Path(settings.root), settings.course_id,
+                                            assignment, handed_in.student).items():
+        for cell, score in cells.items():
+            scores.setdefault(notebook, {}).setdefault(cell, score)
     return Submission(handed_in.student, files, scores)
 
 

@@ -4,6 +4,8 @@
                                 [--force] [--timeout SECONDS] [--unsandboxed]
     calcrl feedback ASSIGNMENT
     calcrl report ASSIGNMENT
+    calcrl backup
+    calcrl restore BACKUP
     calcrl demo
     calcrl sandbox-check
     calcrl specs [--write | --check]
@@ -32,7 +34,7 @@ from .tables import summary_table
 
 #: Commands that write to the course folder: one at a time per course (``lock.py``), with
 #: ``specs --write``.
-WRITING = ("autograde", "feedback", "report", "demo")
+WRITING = ("autograde", "feedback", "report", "demo", "backup", "restore")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -103,6 +105,15 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="grades CSV and a class report (HTML + text)")
     report.add_argument("assignment")
     report.set_defaults(run=_report)
+
+    backup = commands.add_parser("backup", help="copy the gradebook into .calcrl-backups/ "
+                                 "(autograde also does, before it writes)")
+    backup.set_defaults(run=_backup)
+
+    restore = commands.add_parser("restore", help="put a gradebook copy back, then the TA "
+                                  "grades given since (the current gradebook is moved aside)")
+    restore.add_argument("backup", help="a copy in .calcrl-backups/ (or any nbgrader gradebook)")
+    restore.set_defaults(run=_restore)
 
     demo = commands.add_parser("demo", help="run the whole pipeline on the bundled demo class")
     demo.set_defaults(run=_demo)
@@ -191,6 +202,38 @@ def _report(course: Course, options: argparse.Namespace) -> int:
         return 1
     print(terminal_text(text_summary(summary)))
     print(f"Grades CSV: {csv}\nClass report: {page}")
+    return 0
+
+
+def _backup(course: Course, options: argparse.Namespace) -> int:
+    from .backups import BackupError, backup_gradebook
+
+    try:
+        copy = backup_gradebook(course)
+    except BackupError as error:
+        print(terminal_text(f"calcrl: {error}"), file=sys.stderr)
+        return 1
+    print(f"Gradebook copied to {copy} ({copy.stat().st_size} bytes). Keep it, and "
+          ".calcrl-manual/ (every TA grade), somewhere other than this machine too.")
+    return 0
+
+
+def _restore(course: Course, options: argparse.Namespace) -> int:
+    from .backups import BackupError, restore_gradebook
+
+    try:
+        done = restore_gradebook(course, Path(options.backup).resolve())
+    except BackupError as error:
+        print(terminal_text(f"calcrl: {error}"), file=sys.stderr)
+        return 1
+    if done.moved_aside:
+        print(f"The gradebook that was there is kept as {done.moved_aside}.")
+    print(f"Restored {options.backup} as {done.gradebook}.")
+    print(f"TA grades and comments given after that copy, restored from the journal: "
+          f"{sum(done.ta_grades.values())}" + "".join(
+              f"\n  {name}: {count}" for name, count in sorted(done.ta_grades.items())))
+    print("Then run `calcrl autograde ASSIGNMENT --force`: the copy's automatic grades may be "
+          "older than the graded notebooks (TA grades are kept through --force).")
     return 0
 
 

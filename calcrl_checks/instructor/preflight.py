@@ -52,23 +52,35 @@ def check_gradebook(course: Course, assignment: str) -> None:
         return
     if not path.is_absolute():
         path = course.root / path
-    regenerate = (f"`nbgrader generate_assignment {assignment} --force` recreates it from "
-                  f"source/; then `calcrl autograde {assignment}` grades every student again "
-                  "(graded notebooks in autograded/ are kept until each new grading completes; "
-                  "points a TA gave by hand must be given again).")
+    from .backups import latest_backup
+
+    copy = latest_backup(course)
+    restore = (f"`calcrl restore {copy.relative_to(course.root)}` puts back the newest copy "
+               f"(taken {_age(copy)}); then `calcrl autograde {assignment} --force`. Without a "
+               "copy, " if copy else "")
+    regenerate = (f"{restore}`nbgrader generate_assignment {assignment} --force` recreates it "
+                  f"from source/; then `calcrl autograde {assignment}` grades every student "
+                  "again (graded notebooks in autograded/ are kept until each new grading "
+                  "completes). Either way every TA grade comes back from "
+                  ".calcrl-manual/grades.jsonl.")
     if not path.exists() and not (course.root / "autograded").exists():
         raise AutogradeError(f"There is no gradebook yet ({path}): `nbgrader "
                              f"generate_assignment {assignment}` creates it, with release/, "
                              f"before the first `calcrl autograde {assignment}`.")
     if not path.exists():
-        raise AutogradeError(f"The gradebook {path} is missing. Restore it from a backup if you "
-                             f"have one; otherwise {regenerate}")
+        raise AutogradeError(f"The gradebook {path} is missing. {regenerate}")
     problem = _sqlite_problem(path)
     if problem:
         raise AutogradeError(
             f"The gradebook {path} is damaged ({problem}). Move it aside "
-            f"(`mv {path.name} {path.name}.damaged`) and restore a backup; otherwise "
-            f"{regenerate}")
+            f"(`mv {path.name} {path.name}.damaged`). {regenerate}")
+
+
+def _age(path: Path) -> str:
+    import datetime
+
+    when = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.timezone.utc)
+    return f"{when:%Y-%m-%d %H:%M} UTC"
 
 
 def _sqlite_problem(path: Path) -> str | None:

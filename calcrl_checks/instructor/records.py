@@ -92,9 +92,11 @@ def seed_manual_scores(db_url: str, course_id: str, assignment: str, student: st
     nbgrader marks those cells for review exactly as it would in the real one."""
     from nbgrader.api import Gradebook
 
+    from .manual_grades import not_ta_work
+
     if not scores:
         return
-    with Gradebook(db_url, course_id) as gradebook:
+    with Gradebook(db_url, course_id) as gradebook, not_ta_work(gradebook):
         gradebook.update_or_create_student(student)
         gradebook.update_or_create_submission(assignment, student)
         for notebook, cells in scores.items():
