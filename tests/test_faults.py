@@ -9,6 +9,7 @@ half-replaced graded folder.
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import re
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from unittest.mock import ANY
 
 import course
 from conftest import calcrl
@@ -369,6 +371,81 @@ def test_the_journal_never_overrides_the_gradebook_and_survives_a_torn_line(base
     assert work[("ana", "q08_power_rule", next(k[2] for k in work if k[0] == "ana"))][0] == 0.25
     assert [key[0] for key in work] == ["ana", "ben"] and work[next(
         k for k in work if k[0] == "ben")][0] == 1.0
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """Mount tmpfs file systems of a few MiB (real ones: the test runs as root); unmounted
+    at the end."""
+    mounted: list[Path] = []
+
+    def mount(where: Path, mib: int) -> Path:
+        where.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={mib}m", "tmpfs", str(where)],
+                       check=True)
+        mounted.append(where)
+        return where
+
+    yield mount
+    for where in reversed(mounted):
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def _fill(folder: Path) -> None:
+    """Write a hidden file into ``folder`` until its file system has not one byte left."""
+    with (folder / ".filler").open("wb", buffering=0) as filler:
+        for chunk in (2**20, 4096, 1):
+            try:
+                while True:
+                    filler.write(b"\0" * chunk)
+            except OSError as error:
+                assert error.errno == errno.ENOSPC
+    assert shutil.disk_usage(folder).free == 0
+
+
+@pytest.mark.parametrize("where", ["autograded", "course"])
+@pytest.mark.parametrize("when", ["before", "during"])
+def test_a_full_disk_changes_nothing_says_where_and_a_rerun_finishes(base, clean, tmp_path,
+                                                                      small_disk, where, when):
+    root = tmp_path / "disk" / "course"
+    small_disk(root.parent, 64)
+    shutil.copytree(base, root, symlinks=True)
+    assert calcrl(root, "autograde", A).returncode == 0
+    if where == "autograded":  # autograded/ on a file system of its own
+        shutil.move(root / "autograded", root / "graded-before")
+        small_disk(root / "autograded", 16)
+        shutil.copytree(root / "graded-before", root / "autograded", symlinks=True,
+                        dirs_exist_ok=True)
+        shutil.rmtree(root / "graded-before")
+    full = root / "autograded" if where == "autograded" else root
+    graded, gradebook = _graded_bytes(root), (root / "gradebook.db").read_bytes()
+    if when == "before":
+        _fill(full)
+    run = start_calcrl(root, "autograde", A, "--force", "--jobs", "1")
+    if when == "during":
+        family = _wait_for_grading(run)
+        _fill(full)
+    out, err = run.communicate(timeout=600)
+    assert "Traceback" not in out + err and "free space" in (out + err).lower(), out + err
+    if when == "before":
+        assert run.returncode in (1, 2) and str(full) in err, out + err
+        assert _graded_bytes(root) == {**graded, "autograded/.filler": ANY} \
+            if where == "autograded" else _graded_bytes(root) == graded  # nothing changed
+        assert (root / "gradebook.db").read_bytes() == gradebook
+    else:
+        assert run.returncode == 1, out + err
+        lines = {student: next(line for line in out.splitlines() if line.startswith(student))
+                 for student in clean}  # the summary names every student
+        assert all("graded" in line or "No space left on device" in line or
+                   "disk is full" in line for line in lines.values()), out
+        assert any("failed" in line for line in lines.values()), out
+        _assert_nothing_left(root, family)
+    assert not [p for p in root.rglob("*") if p.name.endswith((".partial", ".new"))]
+    (full / ".filler").unlink()
+    again = calcrl(root, "autograde", A, "--force")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _grades(root) == clean
+    _assert_nothing_left(root)
 
 
 def test_broken_submissions_and_odd_names_are_graded_or_refused_with_a_reason(base, clean,

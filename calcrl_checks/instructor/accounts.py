@@ -49,8 +49,13 @@ class Account:
 _NEVER_GRADED = Account("not graded", "never autograded")
 
 
+def folder(course: Course) -> Path:
+    """Where outcomes are kept, one file per assignment."""
+    return course.root / "autograded" / FOLDER
+
+
 def _path(course: Course, assignment: str) -> Path:
-    return course.root / "autograded" / FOLDER / f"{assignment}.json"
+    return folder(course) / f"{assignment}.json"
 
 
 def load(course: Course, assignment: str) -> dict[str, Account]:
@@ -73,10 +78,14 @@ def record(course: Course, assignment: str, outcomes: list[Any]) -> None:
     path = _path(course, assignment)
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = path.with_suffix(".json.new")
-    fresh.write_text(json.dumps({student: {"status": a.status, "reason": a.reason,
-                                           "problems": list(a.problems)}
-                                 for student, a in sorted(accounts.items())}, indent=1))
-    os.replace(fresh, path)
+    try:
+        fresh.write_text(json.dumps({student: {"status": a.status, "reason": a.reason,
+                                               "problems": list(a.problems)}
+                                     for student, a in sorted(accounts.items())}, indent=1))
+        os.replace(fresh, path)
+    except OSError:
+        fresh.unlink(missing_ok=True)  # the last complete file stays
+        raise
 
 
 def complete_csv(course: Course, assignment: str, path: Path, graded: set[str]) -> None:

@@ -10,6 +10,7 @@ only submissions that changed since their last complete grading.
 """
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
@@ -25,17 +26,19 @@ from .grading import Bundle, Graded, Submission
 from .interrupts import Interrupted, protected, stoppable
 from .leftovers import clean_scratch, restore_graded_folders
 from .manual_grades import JOURNAL, journaled_scores, restore_manual_grades
-from .preflight import (GRADEBOOK_WAIT, AutogradeError, check_gradebook, check_known,
-                        check_release, check_students, stale_notebooks)
+from .preflight import (GRADEBOOK_WAIT, AutogradeError, check_free_space, check_gradebook,
+                        check_known, check_release, check_students, folder_bytes, sqlite_path,
+                        stale_notebooks)
 from .progress import Progress
 from .records import apply_records, assignment_template, manual_scores
 from .startup import check_metadata_schema_once
-from .submissions import HandedIn, repair_metadata, inspect, is_up_to_date, mark_graded
+from .submissions import STAMP, HandedIn, repair_metadata, inspect, is_up_to_date
 
 #: Default time limit for grading one student's whole submission, in seconds.
 STUDENT_SECONDS = 900
 _BUSY = re.compile(r"database is locked|database table is locked|could not obtain lock|"
                    r"deadlock detected|could not serialize", re.I)
+_FULL = re.compile(r"disk is full|no space left|quota", re.I)
 _TIMED_OUT_CELL = "ran past the per-cell time limit"
 #: The grader's log line for a cell whose notebook process ended (memory, CPU time, exit).
 #: Its label is student/notebook; the summary names the student already.
@@ -43,8 +46,18 @@ _STOPPED_CELL = re.compile(r"\[calcrl\] [^\n/]*/(?P<notebook>[^\n]+?): cell (?P<
                            r"stopped its notebook process: (?P<why>[^\n]+)")
 
 
-__all__ = ["AutogradeError", "Outcome", "RunInterrupted", "autograde_class", "build_bundle",
-           "replace_folder"]
+__all__ = ["AutogradeError", "Outcome", "RunIncomplete", "RunInterrupted", "autograde_class",
+           "build_bundle", "replace_folder"]
+
+
+class RunIncomplete(Exception):
+    """Every student was graded as ``outcomes`` says, but what the run keeps afterwards could
+    not be written (``reason`` says what, and the fix)."""
+
+    def __init__(self, outcomes: list[Outcome], reason: str):
+        super().__init__(reason)
+        self.outcomes = outcomes
+        self.reason = reason
 
 
 class RunInterrupted(Exception):
@@ -147,28 +160,53 @@ def autograde_class(course: Course, assignment: str, jobs: int | None = None,
             continue
         todo[student] = Pending(job, problems, handed_in, notes)
     if todo:
+        check_free_space(course.root / "autograded", sum(
+            _expected_bytes(course, assignment, student) for student in todo),
+            f"grading {len(todo)} student(s)")
         try:
             outcomes += _grade(course, assignment, bundle, todo, jobs, scheduler,
                                student_seconds, show_progress)
         except RunInterrupted as stop:
             stop.outcomes = sorted(outcomes + stop.outcomes, key=lambda o: o.student)
-            _restore_ta_work(course, assignment, stop.outcomes)
-            accounts.record(course, assignment, stop.outcomes)
+            _finish(course, assignment, stop.outcomes)
             raise
-    _restore_ta_work(course, assignment, outcomes)
-    accounts.record(course, assignment, outcomes)
-    return sorted(outcomes, key=lambda o: o.student)
+    outcomes.sort(key=lambda o: o.student)
+    _finish(course, assignment, outcomes)
+    return outcomes
 
 
-def _restore_ta_work(course: Course, assignment: str, outcomes: list[Outcome]) -> None:
-    """Put back the TA grades the gradebook lost (``manual_grades.py``), saying so per student."""
+def _finish(course: Course, assignment: str, outcomes: list[Outcome]) -> None:
+    """After grading: TA grades put back, every outcome kept. Either may fail on a full disk
+    (grades already written stay): :class:`RunIncomplete` then says what and how to finish."""
     settings = course.settings()
-    restored = _gradebook(restore_manual_grades, settings.db_url, settings.course_id,
-                          course.root, assignment)
+    try:
+        restored = _gradebook(restore_manual_grades, settings.db_url, settings.course_id,
+                              course.root, assignment)
+    except Exception as error:  # SQLAlchemy wraps driver errors in many types
+        raise RunIncomplete(outcomes, "the TA grades the gradebook lacks could not be put back "
+                            f"from {JOURNAL} ({str(error).splitlines()[0][:200]}); free space "
+                            "for the gradebook and run the same command again") from None
     for outcome in outcomes:
         if restored.get(outcome.student):
             outcome.notes.append(f"{restored[outcome.student]} TA grade(s) and comment(s) "
                                  f"restored from {JOURNAL}")
+    try:
+        accounts.record(course, assignment, outcomes)
+    except OSError as error:
+        raise RunIncomplete(outcomes, "each student's outcome could not be saved: " +
+                            cannot_write(error, accounts.folder(course))) from None
+
+
+#: Room kept per student beyond the notebooks: the stamp, the folder entries, nbgrader's logs.
+_SLACK_PER_STUDENT = 256 * 1024
+
+
+def _expected_bytes(course: Course, assignment: str, student: str) -> int:
+    """What a student's new graded folder will take, written beside the old one: as much as
+    their last one, and at least twice what they handed in (outputs are added)."""
+    return max(folder_bytes(course.folder("autograded", student, assignment)),
+               2 * folder_bytes(course.folder("submitted", student, assignment))) + \
+        _SLACK_PER_STUDENT
 
 
 def _backup_before_writing(course: Course) -> None:
@@ -259,7 +297,8 @@ def _not_graded(todo: dict[str, Pending]) -> list[Outcome]:
 
 
 def _record(course: Course, assignment: str, result: Graded, pending: Pending) -> Outcome:
-    """Write one student's grading: gradebook first, then their graded folder, then the stamp."""
+    """Write one student's grading: their graded folder staged (with its stamp), the gradebook,
+    then the folder swapped in."""
     problems = pending.problems
     timing = {"seconds": result.seconds, "cell_seconds": result.cell_seconds,
               "notebooks": result.notebooks, "grader_peak_mb": result.grader_peak_mb,
@@ -267,16 +306,27 @@ def _record(course: Course, assignment: str, result: Graded, pending: Pending) -
     if not result.ok or result.records is None:
         return Outcome(result.student, "failed", result.reason or "grading failed",
                        result.seconds, problems, timing=timing)
+    graded = course.folder("autograded", result.student, assignment)
+    # The new folder is written in full beside the old one first: a full disk stops here, with
+    # nothing in the gradebook or autograded/ changed. Then the gradebook, then two renames.
+    files = {**result.files, STAMP: pending.handed_in.fingerprint().encode() + b"\n"}
+    try:
+        fresh = stage_folder(graded, files)
+    except OSError as error:
+        return Outcome(result.student, "failed", cannot_write(error, graded.parent.parent),
+                       result.seconds, problems, timing=timing)
     settings = course.settings()
     try:
         _gradebook(apply_records, settings.db_url, settings.course_id, assignment,
                    result.student, result.records)
     except Exception as error:  # SQLAlchemy wraps driver errors in many types
-        return Outcome(result.student, "failed", f"the gradebook refused the grades: "
-                       f"{str(error).splitlines()[0][:200]}", result.seconds, problems)
-    graded = course.folder("autograded", result.student, assignment)
-    replace_folder(graded, result.files)
-    mark_graded(pending.handed_in, graded)
+        remove_tree(fresh)
+        reason = str(error).splitlines()[0][:200]
+        if _FULL.search(reason):
+            reason += f"; free space for {sqlite_path(settings.db_url) or 'the gradebook'}"
+        return Outcome(result.student, "failed", f"the gradebook refused the grades: {reason}"
+                       " (the earlier grades are kept)", result.seconds, problems)
+    swap_in(graded, fresh)
     count = result.log.count(_TIMED_OUT_CELL)
     notes = pending.notes + ([f"{count} cell(s) ran past the per-cell time limit and were "
                               "interrupted (scored 0)"] if count else [])
@@ -288,20 +338,45 @@ def _record(course: Course, assignment: str, result: Graded, pending: Pending) -
 
 def replace_folder(target: Path, files: dict[str, bytes]) -> None:
     """Put ``files`` in ``target``, replacing what was there only once all are written."""
+    swap_in(target, stage_folder(target, files))
+
+
+def stage_folder(target: Path, files: dict[str, bytes]) -> Path:
+    """Write ``files`` into a staging folder beside ``target``; its path. A failed write
+    (a full disk, say) removes what was staged and raises the ``OSError``."""
     fresh = target.with_name(f".{target.name}.calcrl-new")
-    old = target.with_name(f".{target.name}.calcrl-old")
     remove_tree(fresh)
-    fresh.mkdir(parents=True)
-    for relative, content in files.items():
-        path = fresh / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        path.chmod(0o444)
+    try:
+        fresh.mkdir(parents=True)
+        for relative, content in files.items():
+            path = fresh / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+            path.chmod(0o444)
+    except OSError:
+        remove_tree(fresh)
+        raise
+    return fresh
+
+
+def swap_in(target: Path, fresh: Path) -> None:
+    """Replace ``target`` by the staged folder ``fresh``: renames only, no space needed."""
+    old = target.with_name(f".{target.name}.calcrl-old")
     remove_tree(old)
     if target.exists():
         target.rename(old)
     fresh.rename(target)
     remove_tree(old)
+
+
+def cannot_write(error: OSError, folder: Path) -> str:
+    """The reason a write into ``folder`` failed, with the fix, for the summary."""
+    why = error.strerror or str(error)
+    fix = ("free space there" if error.errno in (errno.ENOSPC, errno.EDQUOT) else
+           "make it writable" if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM) else
+           "check that folder")
+    return (f"could not write into {folder} ({why}); the earlier grading is kept: {fix}, then "
+            "run the same command again")
 
 
 def _gradebook(call, *args):

@@ -19,6 +19,7 @@ why), 75 another calcrl command is writing to this course, 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -32,6 +33,8 @@ from .startup import skip_unused_imports
 from .tables import summary_table
 
 
+#: Write failures that are the machine's, not a bug: said in words, never a traceback.
+_CANNOT_WRITE = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES)
 #: Commands that write to the course folder: one at a time per course (``lock.py``), with
 #: ``specs --write``.
 WRITING = ("autograde", "feedback", "report", "demo", "backup", "restore")
@@ -60,6 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except CourseBusy as busy:
             print(f"calcrl: {busy}", file=sys.stderr)
             return 75  # EX_TEMPFAIL: try again later
+    except OSError as error:
+        if error.errno not in _CANNOT_WRITE:
+            raise
+        print(terminal_text(f"calcrl: {options.command} could not write "
+                            f"{error.filename or 'into the course'} ({error.strerror}). Free "
+                            "space there (or make it writable) and run the same command again; "
+                            "nothing already written was lost."), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         # Autograde stops its own graders and reports what it graded (exit 130 as well); a
         # Ctrl-C anywhere else (pre-flight, feedback, report) ends here, without a traceback.
@@ -140,7 +151,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _autograde(course: Course, options: argparse.Namespace) -> int:
     from ..engine.bubblewrap import UNSANDBOXED_VARIABLE, SandboxUnavailable
-    from .autograde import AutogradeError, RunInterrupted
+    from .autograde import AutogradeError, RunIncomplete, RunInterrupted
 
     if options.jobs < 1:
         print("calcrl: --jobs must be at least 1", file=sys.stderr)
@@ -156,6 +167,11 @@ def _autograde(course: Course, options: argparse.Namespace) -> int:
     except (SandboxUnavailable, AutogradeError) as error:
         print(terminal_text(str(error)), file=sys.stderr)
         return 2
+    except RunIncomplete as incomplete:
+        print(terminal_text(summary_table(course, options.assignment, incomplete.outcomes)))
+        print(terminal_text(f"calcrl: grading finished, but {incomplete.reason}."),
+              file=sys.stderr)
+        return 1
     except RunInterrupted as stop:
         print(terminal_text(summary_table(course, options.assignment, stop.outcomes)))
         graded = sum(o.status == "graded" for o in stop.outcomes)

@@ -157,6 +157,27 @@ def _locked_cells(path: Path) -> dict[str, str] | None:
     return cells
 
 
+def folder_bytes(path: Path) -> int:
+    """Bytes of the files under ``path`` (0 when it does not exist)."""
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def check_free_space(folder: Path, needed: int, what: str) -> None:
+    """Refuse to start when the file system holding ``folder`` has less than ``needed`` bytes
+    free (its nearest existing parent, when it is not made yet)."""
+    import shutil
+
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    free = shutil.disk_usage(existing).free
+    if free < needed:
+        raise AutogradeError(
+            f"{folder} has {free / 2**20:.1f} MiB free; {what} needs about "
+            f"{needed / 2**20:.1f} MiB. Free space there, then run the same command again "
+            "(nothing was changed).")
+
+
 def check_students(glob: str, submitted: list[str], matching: list[str], assignment: str
                    ) -> None:
     """Refuse a --student pattern that matches nobody, naming the closest student."""

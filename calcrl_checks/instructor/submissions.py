@@ -66,10 +66,6 @@ def is_up_to_date(submission: HandedIn, graded: Path) -> bool:
     return stamp.is_file() and stamp.read_text().strip() == submission.fingerprint()
 
 
-def mark_graded(submission: HandedIn, graded: Path) -> None:
-    (graded / STAMP).write_text(submission.fingerprint() + "\n")
-
-
 def repair_metadata(name: str, content: bytes) -> tuple[bytes, list[str]]:
     """The notebook with its cells' nbgrader metadata made readable, and a note for each
     change: keys nbgrader does not know are dropped (which cell, which key); metadata nbgrader
