@@ -1,10 +1,16 @@
 """The bubblewrap command line that starts the sandbox, and what to say when it cannot start.
 
 The sandbox sees, read-only: the system's ``/usr`` (libraries), the Python installation, the
-virtual environment and the ``calcrl_checks`` package without its instructor-only parts. It
-does not see the course folder, the gradebook, ``source/``, ``release/``, other students, the
-home folder or the network. Its root, ``/dev`` and everything bound are read-only; only a small
-``/tmp`` is writable, and each notebook mounts a fresh one over it (``isolation.py``).
+virtual environment and, at :data:`PACKAGE_ROOT`, the ``calcrl_checks`` package the grader
+itself runs, without its instructor-only parts. It does not see the course folder, the
+gradebook, ``source/``, ``release/``, other students, the home folder or the network. Its root,
+``/dev`` and everything bound are read-only; only a small ``/tmp`` is writable, and each
+notebook mounts a fresh one over it (``isolation.py``).
+
+The sandbox imports the grader's copy of the package wherever the environment and the course
+live (a course folder holding its own ``calcrl_checks/``, graded with another checkout's
+virtual environment, included): ``boot.py`` puts :data:`PACKAGE_ROOT` first on the path and
+checks that the package it imported holds the grader's files.
 """
 from __future__ import annotations
 
@@ -15,12 +21,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from . import boot
+
 #: Environment variable that, set to "1", grades without a sandbox (loudly, on every run).
 UNSANDBOXED_VARIABLE = "CALCRL_UNSANDBOXED"
 #: The user and group that student code runs as, inside the sandbox.
 SANDBOX_UID = 1000
 #: Parts of the package student code has no business reading (instructor tooling).
-HIDDEN_PARTS = ("instructor",)
+HIDDEN_PARTS = boot.HIDDEN_PARTS
+#: The sandbox sees the grader's ``calcrl_checks`` folder as ``PACKAGE_ROOT/calcrl_checks``.
+PACKAGE_ROOT = "/calcrl"
 _SYSTEM_LINKS = ("bin", "sbin", "lib", "lib64", "lib32", "libx32")
 _ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf")
 
@@ -75,49 +85,64 @@ def _system_links() -> list[str]:
 
 
 def package_folder() -> Path:
+    """The ``calcrl_checks`` folder this process runs (the one the sandbox is given)."""
     return Path(__file__).resolve().parents[1]
 
 
-def command(bwrap: str, arguments: list[str]) -> list[str]:
-    """``bwrap ... python -I -m calcrl_checks.engine.zygote ARGUMENTS KEEP``.
+def sandbox_package() -> Path:
+    """Where the sandbox sees :func:`package_folder`."""
+    return Path(PACKAGE_ROOT) / boot.PACKAGE
 
-    KEEP (JSON) lists the read-only folders that lie under /tmp (a virtual environment or an
-    editable checkout there): each notebook mounts a fresh /tmp and binds them again on it.
+
+def command(bwrap: str, arguments: list[str]) -> list[str]:
+    """``bwrap ... python -I /calcrl/calcrl_checks/engine/boot.py ... ARGUMENTS KEEP``.
+
+    ``boot.py`` imports the package bound at :data:`PACKAGE_ROOT` (this process's own, checked
+    by its files' fingerprint), then runs the template (``zygote.py``) with ARGUMENTS and KEEP.
+    KEEP (JSON) lists the read-only folders that lie under /tmp (a virtual environment there):
+    each notebook mounts a fresh /tmp and binds them again on it.
     """
     binds = _system_links() + ["--ro-bind", "/usr", "/usr"]
     for name in _ETC_FILES:
         binds += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
-    package = package_folder()
-    bound = bound_paths()
-    for path in bound:
+    package, mounted = package_folder(), sandbox_package()
+    environment = environment_paths()
+    for path in environment:
         binds += ["--ro-bind", str(path), str(path)]
-    for part in HIDDEN_PARTS:
-        if (package / part).is_dir():
-            binds += ["--tmpfs", str(package / part), "--remount-ro", str(package / part)]
+    binds += ["--ro-bind", str(package), str(mounted)]
+    shown = [mounted]
+    if any(package.is_relative_to(path) for path in environment):
+        shown.append(package)  # an installed package is also visible where it lies
+    for folder in shown:
+        for part in HIDDEN_PARTS:
+            if (package / part).is_dir():
+                binds += ["--tmpfs", str(folder / part), "--remount-ro", str(folder / part)]
     settings = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "USER": "student",
                 "LANG": "C.UTF-8", "MPLCONFIGDIR": "/tmp/matplotlib", "MPLBACKEND": "agg",
                 "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1",
                 "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TMPDIR": "/tmp"}
     environment_flags = [flag for key, value in settings.items()
                          for flag in ("--setenv", key, value)]
-    keep = [str(path) for path in bound if path.is_relative_to("/tmp")]
+    keep = [str(path) for path in environment if path.is_relative_to("/tmp")]
+    start = [str(mounted / "engine" / "boot.py"), PACKAGE_ROOT, str(package),
+             boot.fingerprint(str(package))]
     # /tmp first, so that folders bound under it stay visible.
     return [bwrap, "--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID),
             "--gid", str(SANDBOX_UID), "--cap-drop", "ALL", "--die-with-parent",
             "--new-session", "--clearenv", *environment_flags, "--tmpfs", "/tmp", *binds,
             "--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
             "--remount-ro", "/", "--chdir", "/tmp",
-            sys.executable, "-I", "-m", "calcrl_checks.engine.zygote", *arguments,
-            json.dumps(keep)]
+            sys.executable, "-I", *start, *arguments, json.dumps(keep)]
+
+
+def environment_paths() -> list[Path]:
+    """The Python installation and its environment, each bound in the sandbox where it lies."""
+    return _outermost([Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()])
 
 
 def bound_paths() -> list[Path]:
-    """The folders the sandbox sees besides the system: Python, the environment, the package."""
-    package = package_folder()
-    environment = [Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()]
-    if not any(package.is_relative_to(p) for p in environment):
-        environment.append(package)
-    return _outermost(environment)
+    """The folders the sandbox shows besides the system: Python, the environment, the package."""
+    return _outermost(environment_paths() + [package_folder()])
 
 
 def check_course_hidden(course: Path) -> None:
@@ -133,6 +158,10 @@ def check_course_hidden(course: Path) -> None:
 
 def explain_failure(stderr: str) -> str:
     """Turn bubblewrap's complaint into what the instructor can do about it."""
+    if boot.MARK in stderr:  # the sandbox started, but found another copy of the checker
+        reason = stderr[stderr.index(boot.MARK) + len(boot.MARK):].strip()
+        return (f"calcrl cannot start its sandbox here: {reason}\n"
+                "Check with `calcrl sandbox-check`.")
     text = stderr.strip().splitlines()[-1] if stderr.strip() else "(no message)"
     advice = ""
     if any(sign in stderr for sign in ("namespace", "Operation not permitted", "uid map",

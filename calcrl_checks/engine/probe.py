@@ -3,16 +3,26 @@
 Every probe runs code in a real notebook process of the sandbox that tries to do what the
 sandbox forbids (read the course, write the checker, reach the network, see grading markers,
 fork or allocate without bound, leave a process behind) and reports whether it was stopped.
+
+It checks what ``calcrl autograde`` started here would start: its graders are ``python -m``
+processes in the current folder, which may import another copy of ``calcrl_checks`` than the
+``calcrl`` command itself (a course folder holding its own ``calcrl_checks/``, graded with
+another checkout's virtual environment). Then the check runs in that copy
+(``python -m calcrl_checks.engine.probe``), and says which copy was found where.
 """
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .bubblewrap import package_folder
+from . import boot
+from .bubblewrap import SandboxUnavailable, environment_paths, package_folder, sandbox_package
 from .host import Limits, Sandbox, Session
 
 
@@ -41,7 +51,8 @@ def _course_hidden(session: Session, course: Path) -> ProbeResult:
     code = (f"import os\nroot = {str(course)!r}\n"
             "result = sorted(os.listdir(root)) if os.path.isdir(root) else []")
     seen = _probe(session, code)
-    allowed = {".venv", package_folder().name}
+    allowed = {path.relative_to(course).parts[0] for path in environment_paths()
+               if path.is_relative_to(course) and path != course}  # a .venv in the course
     leaked = [name for name in seen if name not in allowed] if isinstance(seen, list) else seen
     return ProbeResult("the course folder is not visible", not leaked,
                        f"visible there: {leaked}" if leaked else f"{course} shows nothing of the "
@@ -49,7 +60,8 @@ def _course_hidden(session: Session, course: Path) -> ProbeResult:
 
 
 def _read_only(session: Session, course: Path) -> ProbeResult:
-    targets = [str(package_folder() / "notebook.py"), "/usr/bin/calcrl-probe", "/etc/calcrl",
+    targets = [str(sandbox_package() / "notebook.py"), str(sandbox_package().parent / "x.py"),
+               str(package_folder() / "notebook.py"), "/usr/bin/calcrl-probe", "/etc/calcrl",
                "/calcrl-probe"]
     code = ("written = []\n"
             f"for path in {targets!r}:\n"
@@ -80,6 +92,30 @@ def _no_network(session: Session, course: Path) -> ProbeResult:
     return ProbeResult("there is no network", reached == [],
                        f"reached: {reached}" if reached else "only a loopback device, with "
                        "nothing listening")
+
+
+def _same_checker(session: Session, course: Path) -> ProbeResult:
+    folder = package_folder()
+    expected = boot.fingerprint(str(folder))
+    found, how = boot.locate()
+    how = how if found == str(folder) else "imported by this process"
+    code = ("import os, calcrl_checks\nfrom calcrl_checks.engine.boot import fingerprint\n"
+            "where = os.path.dirname(calcrl_checks.__file__)\n"
+            "result = [where, fingerprint(where)]")
+    seen = _probe(session, code)
+    name = "the sandbox runs the checker the grader runs"
+    if not (isinstance(seen, list) and len(seen) == 2):
+        return ProbeResult(name, False, f"the sandbox could not say which calcrl_checks it "
+                                        f"runs: {seen}")
+    where, files = seen
+    if files != expected:
+        return ProbeResult(name, False, f"the grader runs calcrl_checks from {folder} (found "
+                                        f"through {how}, files sha256 {expected[:12]}), the "
+                                        f"sandbox runs it from {where} (files sha256 "
+                                        f"{str(files)[:12]})")
+    return ProbeResult(name, True, f"calcrl_checks from {folder} (found through {how}), seen "
+                                   f"in the sandbox at {where}: the same files (sha256 "
+                                   f"{expected[:12]})")
 
 
 def _no_markers(session: Session, course: Path) -> ProbeResult:
@@ -156,12 +192,62 @@ def processes_named(marker: str) -> list[int]:
 
 
 PROBES: list[Callable[[Session, Path], ProbeResult]] = [
-    _course_hidden, _read_only, _no_network, _no_markers, _process_cap, _memory_cap]
+    _same_checker, _course_hidden, _read_only, _no_network, _no_markers, _process_cap,
+    _memory_cap]
+_COPY = "sandbox-check runs the checker autograde runs"
+
+
+def grader_copy() -> tuple[str | None, str]:
+    """The ``calcrl_checks`` folder a grader started here imports, and how it finds it.
+
+    ``calcrl autograde`` starts each grader as ``python -m calcrl_checks.instructor.warm``
+    (``warm.py``), with this interpreter, folder and environment: asked the same way.
+    """
+    script = "import runpy, sys; print(runpy.run_path(sys.argv[1])['locate_json']())"
+    done = subprocess.run([sys.executable, "-c", script, boot.__file__], capture_output=True,
+                          text=True, timeout=120)
+    if done.returncode != 0:
+        return None, f"`{sys.executable} -c` failed: {done.stderr.strip()[-1000:]}"
+    found, how = json.loads(done.stdout)
+    return found, how
 
 
 def check_sandbox(course: Path, limits: Limits | None = None) -> list[ProbeResult]:
-    """Start a sandbox here and try each guarantee; one result per probe."""
+    """Start the sandbox ``calcrl autograde`` would start here and try each guarantee; one
+    result per probe."""
     limits = limits or Limits(cell_seconds=60)
+    found, how = grader_copy()
+    ours = str(package_folder())
+    if found is None:
+        return [ProbeResult(_COPY, False, f"a grader started here finds no calcrl_checks: {how}"
+                                          f"; this command runs {ours}")]
+    if found == ours:
+        return _check_here(course, limits)
+    mine, my_how = boot.locate()
+    my_how = my_how if mine == ours else "imported by this process"
+    note = (f"`calcrl autograde` started here grades with calcrl_checks from {found} (found "
+            f"through {how}), not with this command's {ours} (found through {my_how}): the "
+            f"checks below ran with {found}")
+    return [ProbeResult(_COPY, True, note)] + _check_in_copy(found, course, limits)
+
+
+def _check_in_copy(found: str, course: Path, limits: Limits) -> list[ProbeResult]:
+    """The checks, run in a process that imports calcrl_checks as a grader started here does."""
+    done = subprocess.run([sys.executable, "-m", "calcrl_checks.engine.probe", str(course),
+                           json.dumps(asdict(limits))], capture_output=True, text=True,
+                          timeout=1800)
+    try:
+        reply = json.loads(done.stdout.strip().splitlines()[-1])
+        if "unavailable" not in reply:
+            return [ProbeResult(**result) for result in reply["results"]]
+    except (ValueError, IndexError, KeyError, TypeError):
+        return [ProbeResult(_COPY, False, f"`python -m calcrl_checks.engine.probe` with "
+                                          f"{found} failed (exit {done.returncode}): "
+                                          f"{done.stderr.strip()[-1500:]}")]
+    raise SandboxUnavailable(reply["unavailable"])
+
+
+def _check_here(course: Path, limits: Limits) -> list[ProbeResult]:
     sandbox = Sandbox()
     sandbox.start()
     try:
@@ -177,3 +263,18 @@ def check_sandbox(course: Path, limits: Limits | None = None) -> list[ProbeResul
         return results
     finally:
         sandbox.stop()
+
+
+def main(argv: list[str]) -> None:
+    """``python -m calcrl_checks.engine.probe COURSE [LIMITS]``: the checks, as JSON."""
+    limits = Limits(**json.loads(argv[1])) if len(argv) > 1 else Limits(cell_seconds=60)
+    try:
+        reply: dict[str, object] = {"results": [asdict(result) for result in
+                                                _check_here(Path(argv[0]), limits)]}
+    except SandboxUnavailable as error:
+        reply = {"unavailable": str(error)}
+    print(json.dumps(reply))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -8,7 +8,8 @@ own (``isolation.py``), talking to the grader over its own socket.
 
 Usage (by the grader only): ``python -m calcrl_checks.engine.zygote CONTROL_FD FDS_FD MODE
 [KEEP]``, MODE being ``sandbox`` or ``unsandboxed``, KEEP a JSON list of read-only folders under
-/tmp to bind again on each notebook's fresh /tmp.
+/tmp to bind again on each notebook's fresh /tmp. In the sandbox, ``boot.py`` first imports the
+grader's own copy of the package, then calls :func:`main` with these arguments.
 """
 from __future__ import annotations
 
