@@ -82,6 +82,56 @@ def test_ctrl_c_stops_the_students_being_graded_on_dask_workers(tmp_path):
         assert not [folder for pid in graders for folder in _scratch_of(pid)]
 
 
+def _no_bubblewrap() -> dict[str, str]:
+    """An environment in which the sandbox cannot start: no `bwrap` on PATH."""
+    return {**course.nbgrader_env(), "PATH": str(Path(sys.executable).parent)}
+
+
+@pytest.mark.parametrize("unable", [1, 2])
+def test_a_dask_worker_that_cannot_sandbox_refuses_and_its_students_go_elsewhere(tmp_path,
+                                                                                 unable):
+    root = course.new_course(tmp_path / "course")
+    students = [f"s{number}" for number in range(4)]
+    for student in students:
+        course.submit(root, student, Q10, {"q10-df": RIGHT_DF})
+    envs = [_no_bubblewrap()] * unable + [course.nbgrader_env()] * (2 - unable)
+    with dask_cluster(2, envs) as address:
+        started = time.monotonic()
+        result = calcrl(root, "autograde", course.ASSIGNMENT, "--scheduler", address)
+        seconds = time.monotonic() - started
+    lines = [line for line in result.stdout.splitlines() if line.startswith(("s", " "))]
+    if unable == 1:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert all(course.scores(root, s)["q10-df-test"] == 3 for s in students)
+        assert "refused to grade (cannot sandbox" in result.stdout, result.stdout
+    else:  # nobody can grade: every student says why, at once, and the run ends
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert sum("no Dask worker can sandbox" in line and "bubblewrap" in line.lower()
+                   for line in lines) == len(students), result.stdout
+        assert seconds < 120
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_dask_worker_killed_mid_student_gets_them_graded_elsewhere(tmp_path):
+    root = course.new_course(tmp_path / "course")
+    students = ("slow-1", "slow-2", "slow-3")
+    for student in students:
+        course.submit(root, student, Q10, {"q10-df": "import time\ntime.sleep(8)\n"
+                                           + RIGHT_DF})
+    with dask_cluster(2) as address:
+        run = start_calcrl(root, "autograde", course.ASSIGNMENT, "--scheduler", address)
+        worker = _parent(min(_graders_at_work(1)))  # the worker process (its nanny's child)
+        assert "dask_worker" in cmdline(_parent(worker)), cmdline(_parent(worker))
+        os.kill(worker, signal.SIGKILL)
+        out, err = run.communicate(timeout=600)
+    assert run.returncode == 0, out + err
+    assert all(course.scores(root, s)["q10-df-test"] == 3 for s in students), out
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
 def _graders_at_work(count: int, seconds: float = 180) -> set[int]:
     """Wait until ``count`` warm graders are grading (each has its private course folder,
     ``calcrl-grade-PID-*``); their pids. Each grades a sleepy student then, for minutes."""
@@ -107,8 +157,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def dask_cluster(workers: int = 2):
-    """A real `dask scheduler` and `dask worker` processes on 127.0.0.1."""
+def dask_cluster(workers: int = 2, worker_env: list[dict[str, str]] | None = None):
+    """A real `dask scheduler` and `dask worker` processes on 127.0.0.1 (``worker_env``: each
+    worker's environment, when they differ)."""
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = course.nbgrader_env()
@@ -118,10 +169,11 @@ def dask_cluster(workers: int = 2):
                                 stderr=subprocess.DEVNULL)]
     try:
         _wait_for_port(port)
-        for _ in range(workers):
+        for number in range(workers):
             started.append(subprocess.Popen(
                 [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads",
-                 "1", "--no-dashboard", "--memory-limit", "0"], env=env,
+                 "1", "--no-dashboard", "--memory-limit", "0"],
+                env=worker_env[number] if worker_env else env,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         _wait_for_workers(address, workers)
         yield address

@@ -328,8 +328,9 @@ def _record(course: Course, assignment: str, result: Graded, pending: Pending) -
                        " (the earlier grades are kept)", result.seconds, problems)
     swap_in(graded, fresh)
     count = result.log.count(_TIMED_OUT_CELL)
-    notes = pending.notes + ([f"{count} cell(s) ran past the per-cell time limit and were "
-                              "interrupted (scored 0)"] if count else [])
+    notes = pending.notes + result.notes
+    notes += [f"{count} cell(s) ran past the per-cell time limit and were interrupted "
+              "(scored 0)"] if count else []
     notes += [f"{stop['notebook']}: cell {stop['cell']} stopped its notebook process "
               f"({stop['why']}); the cells after it ran in a fresh one"
               for stop in _STOPPED_CELL.finditer(result.log)]

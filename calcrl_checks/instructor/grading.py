@@ -73,6 +73,12 @@ class Graded:
     #: the most memory the grading process, and its sandbox, have used so far (MiB)
     grader_peak_mb: float = 0.0
     sandbox_peak_mb: float = 0.0
+    #: the grader could not grade anyone here (no sandbox on this machine): another may
+    no_sandbox: bool = False
+    #: what the coordinator should know that did not stop grading (shown in the summary)
+    notes: list[str] = field(default_factory=list)
+    #: the Dask worker that graded it ("" on the local pool)
+    worker: str = ""
 
 
 def grade(bundle: Bundle, submission: Submission) -> Graded:

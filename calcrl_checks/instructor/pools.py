@@ -87,16 +87,41 @@ class DaskPool:
         from distributed import as_completed as finished
 
         shared = self.client.scatter(bundle, broadcast=True)
-        futures = {self.client.submit(grade_on_dask_worker, shared, submission, seconds,
-                                      key=f"calcrl-{uuid.uuid4().hex}", pure=False,
-                                      retries=1): submission for submission in submissions}
+        refused: dict[str, str] = {}   # worker -> why it cannot grade (no sandbox there)
+
+        def send(submission: Submission, workers: list[str] | None = None):
+            future = self.client.submit(grade_on_dask_worker, shared, submission, seconds,
+                                        key=f"calcrl-{uuid.uuid4().hex}", pure=False,
+                                        retries=1, workers=workers, allow_other_workers=False)
+            futures[future] = submission
+            return future
+
+        futures: dict = {}
+        pending = finished([send(submission) for submission in submissions])
         self._futures = futures
-        for future in finished(futures):
+        for future in pending:
+            submission = futures[future]
             try:
-                yield future.result()
+                result = future.result()
             except Exception as error:  # the worker was lost, or the task could not run
-                yield Graded(futures[future].student, ok=False,
+                yield Graded(submission.student, ok=False,
                              reason=f"the Dask worker failed: {type(error).__name__}: {error}")
+                continue
+            if result.no_sandbox:
+                # That worker refuses every student: send this one to a worker that has not.
+                refused[result.worker] = result.reason
+                others = [w for w in self.client.scheduler_info()["workers"]
+                          if w not in refused]
+                if others:
+                    pending.add(send(submission, others))
+                    continue
+                result.reason = ("no Dask worker can sandbox: " + "; ".join(
+                    f"{worker}: {why}" for worker, why in sorted(refused.items())))
+            elif refused:
+                result.notes += [f"Dask worker {worker} refused to grade (cannot sandbox: "
+                                 f"{why.splitlines()[0]}); its students went to other workers"
+                                 for worker, why in sorted(refused.items())]
+            yield result
 
     def close(self, now: bool = False) -> None:
         """Disconnect; with ``now``, first cancel the students not yet graded and stop the
@@ -121,15 +146,18 @@ def grade_on_dask_worker(bundle: Bundle, submission: Submission, seconds: float)
     global _worker_grader, _worker_task
     from distributed import get_worker
 
-    key = get_worker().get_current_task()
+    worker = get_worker()
+    key = worker.get_current_task()
     with _worker_lock:
         if _worker_grader is None:
             _worker_grader = WarmGrader()
         _worker_task = str(key)
         try:
-            return _worker_grader.grade(bundle, submission, seconds)
+            result = _worker_grader.grade(bundle, submission, seconds)
         finally:
             _worker_task = None
+    result.worker = worker.address
+    return result
 
 
 def stop_dask_tasks(keys: list[str]) -> bool:
