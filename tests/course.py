@@ -99,3 +99,47 @@ def feedback_text(root: Path, student: str, notebook: str) -> str:
     page = re.sub(r"<style.*?</style>", "", page, flags=re.S)
     page = re.sub(r"<script.*?</script>", "", page, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+#: What a TA does in the formgrader, done the way the formgrader does it: in a process that
+#: has read the course's nbgrader_config.py, through nbgrader's Gradebook, one commit per change.
+_TA_SCRIPT = """
+import pathlib, sys
+from calcrl_checks.instructor.course import Course
+from nbgrader.api import Gradebook
+settings = Course(pathlib.Path('.').resolve()).settings()
+with Gradebook(settings.db_url, settings.course_id) as gradebook:
+    for student, notebook, field, value in [line.split('|') for line in sys.argv[1:]]:
+        submitted = gradebook.find_submission_notebook(notebook, '%s', student)
+        rows = submitted.comments if field == 'manual_comment' else submitted.grades
+        row = min(rows, key=lambda r: r.name)
+        setattr(row, field, value if field == 'manual_comment' else float(value))
+        gradebook.db.commit()
+""" % ASSIGNMENT
+
+
+def give_ta_grades(root: Path, *changes: str) -> None:
+    """Each change ``student|notebook|field|value`` on the notebook's first grade by name (or
+    comment, for ``manual_comment``), as a TA would give it."""
+    run = subprocess.run([sys.executable, "-c", _TA_SCRIPT, *changes], cwd=root,
+                         env=nbgrader_env(), capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+
+
+def ta_work(db_url: str) -> dict[tuple[str, str, str], tuple]:
+    """Every manual score, extra credit and comment in a gradebook."""
+    from nbgrader.api import Gradebook
+
+    found: dict[tuple[str, str, str], tuple] = {}
+    with Gradebook(db_url, "calcrl") as gradebook:
+        for submission in gradebook.find_assignment(ASSIGNMENT).submissions:
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    if (grade.manual_score, grade.extra_credit) != (None, None):
+                        found[(submission.student.id, notebook.name, grade.name)] = (
+                            grade.manual_score, grade.extra_credit)
+                for comment in notebook.comments:
+                    if comment.manual_comment:
+                        found[(submission.student.id, notebook.name, comment.name)] = (
+                            comment.manual_comment,)
+    return found

@@ -250,47 +250,6 @@ def test_a_lost_or_damaged_gradebook_is_refused_before_any_work_and_recovered(
     _assert_nothing_left(root)
 
 
-#: What a TA does in the formgrader, done the way the formgrader does it: in a process that
-#: has read the course's nbgrader_config.py, through nbgrader's Gradebook, one commit per change.
-_TA_SCRIPT = """
-import sys
-from calcrl_checks.instructor.course import Course
-from nbgrader.api import Gradebook
-settings = Course(__import__('pathlib').Path('.').resolve()).settings()
-with Gradebook(settings.db_url, settings.course_id) as gradebook:
-    for student, notebook, field, value in [line.split('|') for line in sys.argv[1:]]:
-        submitted = gradebook.find_submission_notebook(notebook, '%s', student)
-        row = submitted.comments[0] if field == 'manual_comment' else submitted.grades[0]
-        setattr(row, field, value if field == 'manual_comment' else float(value))
-        gradebook.db.commit()
-""" % A
-
-
-def _give_ta_grades(root: Path, *changes: str) -> None:
-    run = subprocess.run([sys.executable, "-c", _TA_SCRIPT, *changes], cwd=root,
-                         env=course.nbgrader_env(), capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr
-
-
-def _ta_work(root: Path) -> dict[tuple[str, str, str], tuple]:
-    """Every manual score, extra credit and comment in the gradebook."""
-    from nbgrader.api import Gradebook
-
-    found = {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "calcrl") as gradebook:
-        for submission in gradebook.find_assignment(A).submissions:
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    if (grade.manual_score, grade.extra_credit) != (None, None):
-                        found[(submission.student.id, notebook.name, grade.name)] = (
-                            grade.manual_score, grade.extra_credit)
-                for comment in notebook.comments:
-                    if comment.manual_comment:
-                        found[(submission.student.id, notebook.name, comment.name)] = (
-                            comment.manual_comment,)
-    return found
-
-
 @pytest.mark.parametrize("damage, recovery", [("deleted", "regenerate"),
                                               ("truncated", "regenerate"),
                                               ("deleted", "restore")])
@@ -298,15 +257,15 @@ def test_ta_grades_and_comments_outlive_a_lost_gradebook(base, clean, tmp_path, 
                                                          recovery):
     root = _copy(base, tmp_path)
     assert calcrl(root, "autograde", A).returncode == 0
-    _give_ta_grades(root, "ana|q08_power_rule|manual_score|0.5",
+    course.give_ta_grades(root, "ana|q08_power_rule|manual_score|0.5",
                     "ana|q08_power_rule|manual_comment|Checked by hand: see <b>me</b>",
                     "ben|q10_chain_rule_power|extra_credit|1")
     backup = calcrl(root, "backup")
     assert backup.returncode == 0, backup.stderr
     # given after the backup: only the journal has these
-    _give_ta_grades(root, "ben|q10_chain_rule_power|manual_score|2",
+    course.give_ta_grades(root, "ben|q10_chain_rule_power|manual_score|2",
                     "cy|q08_power_rule|manual_comment|Please try again")
-    given = _ta_work(root)
+    given = course.ta_work(f"sqlite:///{root / 'gradebook.db'}")
     assert len(given) == 4  # ben's score and extra credit are on one grade
     journal = [json.loads(line) for line in
                (root / ".calcrl-manual" / "grades.jsonl").read_text().splitlines()]
@@ -331,7 +290,7 @@ def test_ta_grades_and_comments_outlive_a_lost_gradebook(base, clean, tmp_path, 
         course.nbgrader(root, "generate_assignment", A, "--force")
         again = calcrl(root, "autograde", A)
     assert again.returncode == 0, again.stdout + again.stderr
-    assert _ta_work(root) == given
+    assert course.ta_work(f"sqlite:///{root / 'gradebook.db'}") == given
     counts = {student: int(n) for student, n in re.findall(
         r"(?m)^(\w+)\b.*(?:\n\s+- .*)*?\n\s+- (\d+) TA grade", again.stdout)}
     if recovery == "regenerate":
@@ -354,20 +313,21 @@ def test_the_journal_never_overrides_the_gradebook_and_survives_a_torn_line(base
 
     root = _copy(base, tmp_path)
     assert calcrl(root, "autograde", A).returncode == 0
-    _give_ta_grades(root, "ana|q08_power_rule|manual_score|0.5")
+    course.give_ta_grades(root, "ana|q08_power_rule|manual_score|0.5")
     journal = root / ".calcrl-manual" / "grades.jsonl"
     with journal.open("a") as torn:
         torn.write('{"course": "calcrl", "student": "ana", "noteb')  # a crash mid-write
-    _give_ta_grades(root, "ben|q08_power_rule|manual_score|1")
+    course.give_ta_grades(root, "ben|q08_power_rule|manual_score|1")
     db = f"sqlite:///{root / 'gradebook.db'}"
     with Gradebook(db, "calcrl") as gradebook:  # not journaled: this process read no config
-        gradebook.find_submission_notebook("q08_power_rule", A, "ana").grades[0] \
-            .manual_score = 0.25
-        gradebook.find_submission_notebook("q08_power_rule", A, "ben").grades[0] \
-            .manual_score = None
+        first = {student: min(gradebook.find_submission_notebook(
+            "q08_power_rule", A, student).grades, key=lambda g: g.name)
+            for student in ("ana", "ben")}
+        first["ana"].manual_score = 0.25
+        first["ben"].manual_score = None
         gradebook.db.commit()
     assert restore_manual_grades(db, "calcrl", root, A) == {"ben": 1}
-    work = _ta_work(root)
+    work = course.ta_work(f"sqlite:///{root / 'gradebook.db'}")
     assert work[("ana", "q08_power_rule", next(k[2] for k in work if k[0] == "ana"))][0] == 0.25
     assert [key[0] for key in work] == ["ana", "ben"] and work[next(
         k for k in work if k[0] == "ben")][0] == 1.0

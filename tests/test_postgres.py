@@ -6,6 +6,7 @@ import contextlib
 import glob
 import os
 import pwd
+import shutil
 import socket
 import subprocess
 import sys
@@ -103,3 +104,39 @@ def test_two_graders_at_once_into_postgresql_give_the_sqlite_grades(graded_class
         in_postgres = _grades(db_url, students)
     in_sqlite = _grades(f"sqlite:///{graded_class.root / 'gradebook.db'}", students)
     assert in_postgres == in_sqlite
+
+
+def test_ta_grades_outlive_a_lost_postgresql_gradebook(tmp_path):
+    """The database dropped and made again: the documented recovery brings every TA grade
+    back from the course's journal, although db_url is set below the journal's line."""
+    from attacks import Q10, RIGHT_DF
+    from conftest import calcrl
+
+    with postgres_server() as db_url:
+        root = tmp_path / "course"
+        root.mkdir()
+        (root / "nbgrader_config.py").write_text(
+            (course.REPO / "nbgrader_config.py").read_text() +
+            f"\nc.CourseDirectory.db_url = {db_url!r}\n")
+        shutil.copytree(course.REPO / "source", root / "source")
+        course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
+        course.submit(root, "ana", Q10, {"q10-df": RIGHT_DF})
+        course.submit(root, "ben", Q10, {"q10-df": "df = 3 * (2 * x + 1) ** 2"})
+        assert calcrl(root, "autograde", course.ASSIGNMENT).returncode == 0
+        notebook = Q10.removesuffix(".ipynb")
+        course.give_ta_grades(root, f"ana|{notebook}|manual_comment|Neat work",
+                              f"ben|{notebook}|manual_score|2",
+                              f"ben|{notebook}|extra_credit|0.5")
+        given = course.ta_work(db_url)
+        assert len(given) == 2
+        server = db_url.rsplit("/", 1)[0].removeprefix("postgresql://")
+        user, host_port = server.split("@")
+        host, port = host_port.split(":")
+        for tool in ("dropdb", "createdb"):
+            subprocess.run([_bin(tool), "-h", host, "-p", port, "-U", user, "gradebook"],
+                           check=True, capture_output=True, timeout=120)
+        course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
+        again = calcrl(root, "autograde", course.ASSIGNMENT)
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert course.ta_work(db_url) == given
+        assert "2 TA grade(s)" in again.stdout and "1 TA grade(s)" in again.stdout, again.stdout

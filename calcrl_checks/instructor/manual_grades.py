@@ -45,23 +45,31 @@ COMMENT_FIELDS: tuple[str, ...] = ("manual_comment",)
 _QUIET = "calcrl_not_ta_work"
 
 _log = logging.getLogger(__name__)
-#: Gradebook URL (normalised) -> (course folder, course id), for every course whose
-#: configuration this process has read.
-_COURSES: dict[str, tuple[Path, str]] = {}
+#: Course folder -> its configuration, for every course whose nbgrader_config.py this process
+#: has read. The configuration is read when a grade is saved, not when the file calls
+#: :func:`journal_manual_grades`: a ``db_url`` set further down the file still counts.
+_COURSES: dict[Path, Any] = {}
 
 
 def journal_manual_grades(config: Any, config_file: str) -> None:
     """Journal every manual grade given in this course's gradebook, in this process.
 
-    Called at the end of ``nbgrader_config.py`` with its ``c`` and ``__file__``: the gradebook
-    is the ``db_url`` the file set, else nbgrader's default ``gradebook.db`` beside it.
+    Called in ``nbgrader_config.py`` with its ``c`` and ``__file__``: the gradebook is the
+    ``db_url`` the file sets (anywhere in it), else nbgrader's default ``gradebook.db``
+    beside it.
     """
-    root = Path(config_file).resolve().parent
-    directory = config.get("CourseDirectory", {})
-    db_url = directory.get("db_url") or f"sqlite:///{root / 'gradebook.db'}"
-    course_id = directory.get("course_id") or "default_course"
-    _COURSES[_normalised(db_url)] = (root, str(course_id))
+    _COURSES[Path(config_file).resolve().parent] = config
     _listen_once()
+
+
+def _course_of(url: str) -> tuple[Path, str] | None:
+    """The (folder, course id) of the journaled course whose gradebook is at ``url``."""
+    for root, config in _COURSES.items():
+        directory = config.get("CourseDirectory", {})
+        db_url = directory.get("db_url") or f"sqlite:///{root / 'gradebook.db'}"
+        if _normalised(db_url) == url:
+            return root, str(directory.get("course_id") or "default_course")
+    return None
 
 
 @contextlib.contextmanager
@@ -182,22 +190,22 @@ def _collect(session: Any, flush_context: Any) -> None:
 
     if session.info.get(_QUIET) or session.bind is None:
         return
-    course = _COURSES.get(_normalised(str(session.bind.url.render_as_string(
-        hide_password=False))))
+    changed = [(row, name) for row in session.dirty
+               for name in (GRADE_FIELDS if isinstance(row, Grade) else
+                            COMMENT_FIELDS if isinstance(row, Comment) else ())
+               if inspect(row).attrs[name].history.has_changes()]
+    if not changed:
+        return
+    course = _course_of(_normalised(session.bind.url.render_as_string(hide_password=False)))
     if course is None:
         return
     pending = session.info.setdefault("calcrl_manual_pending", [])
     with session.no_autoflush:
-        for row in session.dirty:
-            fields = (GRADE_FIELDS if isinstance(row, Grade) else
-                      COMMENT_FIELDS if isinstance(row, Comment) else ())
-            for name in fields:
-                if inspect(row).attrs[name].history.has_changes():
-                    pending.append((course, {
-                        "course": course[1], "assignment": row.notebook.assignment.name,
-                        "student": row.notebook.student.id, "notebook": row.notebook.name,
-                        "cell": row.name, "field": name,
-                        "value": _as_stored(getattr(row, name), name)}))
+        for row, name in changed:
+            pending.append((course, {
+                "course": course[1], "assignment": row.notebook.assignment.name,
+                "student": row.notebook.student.id, "notebook": row.notebook.name,
+                "cell": row.name, "field": name, "value": _as_stored(getattr(row, name), name)}))
 
 
 def _as_stored(value: Any, name: str) -> Any:
