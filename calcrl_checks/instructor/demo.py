@@ -18,7 +18,10 @@ from .report import build_report, text_summary
 from .tables import score_table, summary_table
 
 #: What the demo creates (and so removes first); source/ and release/ are the course's own.
-_DEMO_OUTPUTS = ("submitted", "autograded", "feedback", "reports", "gradebook.db")
+#: The demo class's TA journal goes with its gradebook: a TA grade tried on one demo run must
+#: not come back into the next one's fresh gradebook.
+_DEMO_OUTPUTS = ("submitted", "autograded", "feedback", "reports", "gradebook.db",
+                 ".calcrl-manual")
 
 
 def run_demo(course: Course) -> int:
