@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -331,6 +332,30 @@ def test_the_journal_never_overrides_the_gradebook_and_survives_a_torn_line(base
     assert work[("ana", "q08_power_rule", next(k[2] for k in work if k[0] == "ana"))][0] == 0.25
     assert [key[0] for key in work] == ["ana", "ben"] and work[next(
         k for k in work if k[0] == "ben")][0] == 1.0
+
+
+def test_backup_and_restore_refuse_what_is_not_a_gradebook_and_never_delete_one(base,
+                                                                                 tmp_path):
+    root = _copy(base, tmp_path)
+    before = (root / "gradebook.db").read_bytes()
+    taken = calcrl(root, "backup")
+    assert taken.returncode == 0, taken.stderr
+    copy = next((root / ".calcrl-backups").glob("gradebook-*.db"))
+    assert copy.read_bytes() != b"" and "Traceback" not in taken.stderr
+    for bad, why in ((root / "notes.txt", "not a database"), (root / "none.db", "no file"),
+                     (root / "empty.db", "not an nbgrader gradebook")):
+        if bad.name == "notes.txt":
+            bad.write_text("not a gradebook")
+        elif bad.name == "empty.db":
+            sqlite3.connect(bad).close()
+        refused = calcrl(root, "restore", str(bad))
+        assert refused.returncode == 1 and why in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr
+        assert (root / "gradebook.db").read_bytes() == before
+    restored = calcrl(root, "restore", str(copy))
+    assert restored.returncode == 0, restored.stderr
+    kept = list(root.glob("gradebook.db.replaced-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == before
 
 
 @pytest.fixture
