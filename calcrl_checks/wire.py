@@ -179,7 +179,8 @@ def decode_array(data: dict[str, Any]) -> np.ndarray:
     item = np.dtype(dtype).newbyteorder("<")
     if len(raw) != math.prod(shape) * item.itemsize:
         raise ValueError("array data does not match its shape and dtype")
-    return np.frombuffer(bytes(raw), dtype=item).astype(np.dtype(dtype)).reshape(shape)
+    # astype copies: the array owns its memory (writable, and free of the frame's buffer)
+    return np.frombuffer(raw, dtype=item).astype(np.dtype(dtype)).reshape(shape)
 
 
 def encode_number(value: complex | float | int) -> dict[str, Any]:
@@ -263,6 +264,12 @@ def loads(text: str) -> Any:
 #: Most entries (all levels together) and deepest nesting of a value sent across.
 MAX_ITEMS = 200_000
 MAX_NESTING = 32
+#: Most bytes of array data one value decodes to, every array counted (a buffer the sender
+#: named many times counts each time: each is decoded into an array of its own). The largest
+#: arrays graded in this course are learning runs of 3000 steps of a few weights (about
+#: 120 KB); 64 MiB is some 500 times that, a float64 array of 8 million entries, and still
+#: small beside the grader's memory limit (``engine/memory.py``).
+MAX_VALUE_BYTES = 64 * 1024 * 1024
 _SCALAR_TYPES = {np.dtype(name).type: name for name in _DTYPES}
 
 
@@ -274,6 +281,16 @@ class Refusal:
         self.code = code
         self.message = message
         self.type_name = type_name if type_name.isidentifier() else "object"
+
+
+class TooLarge(ValueError):
+    """A value whose arrays add up to more than :data:`MAX_VALUE_BYTES`; refused unread."""
+
+    def __init__(self, size: int, limit: int | None = None):
+        limit = MAX_VALUE_BYTES if limit is None else limit
+        super().__init__(f"a value of at least {size} bytes exceeds the {limit}-byte limit")
+        self.size = size
+        self.limit = limit
 
 
 class Unsupported:
@@ -354,7 +371,12 @@ def decode_value(data: Any, extra: Callable[[dict[str, Any]], Any] | None = None
     """Rebuild a value from :func:`encode_value` output; malformed data raises ValueError.
 
     ``extra`` rebuilds kinds this module does not know; it raises ValueError for anything else.
+    A value whose array data add up to more than :data:`MAX_VALUE_BYTES` (:func:`value_bytes`)
+    is :class:`TooLarge`, refused before any array is made.
     """
+    size = value_bytes(data, MAX_VALUE_BYTES)
+    if size > MAX_VALUE_BYTES:
+        raise TooLarge(size, MAX_VALUE_BYTES)
     budget = [MAX_ITEMS]
 
     def build(item: Any, depth: int) -> Any:
@@ -395,7 +417,7 @@ def decode_value(data: Any, extra: Callable[[dict[str, Any]], Any] | None = None
             array[:] = [build(v, depth + 1) for v in item["items"]]
             return array.reshape(shape)
         if kind == "tensor":
-            return _decode_tensor(item)
+            return _decode_tensor(item, decode_array(item))
         if kind == "matrix":
             rows, cols, entries = item.get("rows"), item.get("cols"), item.get("items")
             if not (isinstance(rows, int) and isinstance(cols, int) and isinstance(entries, list)
@@ -421,6 +443,31 @@ def decode_value(data: Any, extra: Callable[[dict[str, Any]], Any] | None = None
     return build(data, 0)
 
 
+def value_bytes(data: Any, limit: int | None = None) -> int:
+    """Bytes of binary data in an encoded value, each ``bytes`` counted every time it appears
+    (one buffer a sender names many times decodes into as many arrays); stops counting once
+    past ``limit``.
+
+    >>> block = bytes(8)
+    >>> one = {"kind": "array", "dtype": "float64", "shape": [1], "data": block}
+    >>> value_bytes({"kind": "list", "items": [one, one, {"kind": "float", "value": "1.0"}]})
+    16
+    """
+    total = 0
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (bytes, bytearray)):
+            total += len(item)
+            if limit is not None and total > limit:
+                return total
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return total
+
+
 def _integer(text: Any) -> int:
     if not isinstance(text, str) or len(text) > 4000 or not text.lstrip("-").isdigit():
         raise ValueError("malformed integer")
@@ -442,11 +489,11 @@ def _encode_tensor(value: Any) -> dict[str, Any] | None:
     return {**data, "kind": "tensor", "torch_dtype": dtype}
 
 
-def _decode_tensor(item: dict[str, Any]) -> Any:
+def _decode_tensor(item: dict[str, Any], array: np.ndarray) -> Any:
+    """The tensor of ``item``, sharing ``array`` (decoded from it, so the grader's own copy)."""
     import torch
 
-    array = decode_array(item)
     dtype = item.get("torch_dtype")
     if dtype not in _DTYPES | {"bfloat16"}:
         raise ValueError(f"unknown tensor dtype {dtype!r}")
-    return torch.from_numpy(array.copy()).to(getattr(torch, dtype))
+    return torch.from_numpy(array).to(getattr(torch, dtype))

@@ -134,6 +134,37 @@ _DAEMON = (
     "        os.execv(sys.executable, [sys.executable, '-c', script, 'MARK'])\n"
     "    os._exit(0)\n")
 
+#: The notebook's side of the channel patched to name one 1 MiB buffer 10,000 times in the reply
+#: that sends ``df``: 1 MiB travels, 10 GiB would be decoded (a grader once copied each twice).
+SHARED_BUFFER = (
+    "import sys\n"
+    "_channel = sys.modules.get('calcrl_checks.engine.channel')\n"
+    "_child = sys.modules.get('calcrl_checks.engine.child')\n"
+    "_block = bytes(1 << 20)\n"
+    "def _shared(value, buffers):\n"
+    "    if isinstance(value, (bytes, bytearray)):\n"
+    "        for index, buffer in enumerate(buffers):\n"
+    "            if buffer is value:\n"
+    "                return {'__buffer__': index}\n"
+    "        buffers.append(value)\n"
+    "        return {'__buffer__': len(buffers) - 1}\n"
+    "    if isinstance(value, dict):\n"
+    "        return {str(k): _shared(v, buffers) for k, v in value.items()}\n"
+    "    if isinstance(value, (list, tuple)):\n"
+    "        return [_shared(v, buffers) for v in value]\n"
+    "    return value\n"
+    "if _channel is not None and _child is not None:\n"
+    "    _channel._extract = _shared\n"
+    "    _real_fetch = _child.NotebookProcess._fetch\n"
+    "    def _fetch(self, request):\n"
+    "        if request.get('name') != 'df':\n"
+    "            return _real_fetch(self, request)\n"
+    "        item = {'kind': 'array', 'dtype': 'float64', 'shape': [1 << 17], 'data': _block,\n"
+    "                'source_dtype': 'float64'}\n"
+    "        return {'value': {'kind': 'list', 'items': [item] * 10_000}}\n"
+    "    _child.NotebookProcess._fetch = _fetch\n")
+
+
 ATTACKS: list[Attack] = [
     # -- replacing the checker ------------------------------------------------------------------
     Attack("grade-replaced", "replace the checker",
@@ -433,4 +464,5 @@ ATTACKS: list[Attack] = [
            "            handle.write(b'0' * (1 << 20))\n"
            "except OSError:\n"
            "    pass\n"),
+    Attack("reply-names-one-buffer-many-times", "resource abuse", SHARED_BUFFER),
 ]

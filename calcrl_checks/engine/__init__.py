@@ -5,7 +5,7 @@ Trusted side (the grader's process): ``preprocessor.py`` (nbgrader's Execute ste
 (answers fetched as plain data, student functions called where they live), ``outputs.py``
 (cell outputs checked and written), ``files.py`` (what the sandbox may see), ``host.py``
 (starting and talking to the sandbox), ``bubblewrap.py`` and ``cgroups.py`` (the OS sandbox),
-``probe.py`` (``calcrl sandbox-check``).
+``memory.py`` (the grader's own memory limit), ``probe.py`` (``calcrl sandbox-check``).
 
 Sandbox side: ``zygote.py`` (the warm template), ``isolation.py`` (namespaces and caps per
 notebook), ``child.py`` (a notebook's request loop), ``kernel.py`` (cells run as in Jupyter).

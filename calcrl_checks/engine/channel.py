@@ -5,6 +5,13 @@ the buffer lengths, the JSON text and the buffers. ``bytes`` anywhere in a messa
 buffers, so arrays cross without base64. The receiving end trusts nothing: a frame over the size
 cap, bad JSON or a buffer reference out of range is a :class:`ChannelError`.
 
+Sizes are counted as the message will be used, not as it travels: a hostile sender can name one
+buffer many times, and every array decoded from it is a copy of its own. So each reference counts
+the buffer's full length, and a frame whose references add up to more than its size cap is
+refused (:class:`FrameTooLarge`) before any buffer is copied out of it. A sender of ours never
+names a buffer twice, so what it sends decodes to exactly what it sent. A refused frame is let go
+of at once, and the stream ends there (:class:`FrameRefused`, raised again by every later read).
+
 On the trusted side a check's time budget is a ``SIGALRM`` that may fire while we wait for a
 reply. Waiting is interruptible, but reading and writing bytes happen with ``SIGALRM`` blocked,
 so an interruption never loses part of a frame: the next read continues where this one stopped.
@@ -45,6 +52,19 @@ class ChannelTimeout(ChannelError):
     """No complete frame arrived before the deadline."""
 
 
+class FrameRefused(ChannelError):
+    """A frame the receiver will not hold: it is let go of unread, and the stream ends there."""
+
+
+class FrameTooLarge(FrameRefused):
+    """A frame is over the size cap, as sent or as its buffer references decode."""
+
+    def __init__(self, size: int, limit: int, what: str = "frame of"):
+        super().__init__(f"{what} {size} bytes exceeds the {limit}-byte limit")
+        self.size = size
+        self.limit = limit
+
+
 class Channel:
     """One end of a framed, size-capped message stream over a connected socket."""
 
@@ -52,6 +72,8 @@ class Channel:
         self.sock = sock
         self.max_frame = max_frame
         self._pending = bytearray()
+        #: why the stream cannot be read on (a refused frame was dropped unread), once it is so
+        self._broken: FrameRefused | None = None
         sock.setblocking(False)
 
     def fileno(self) -> int:
@@ -70,8 +92,7 @@ class Channel:
                  *(_LENGTH.pack(len(b)) for b in buffers), text, *buffers]
         frame = b"".join(parts)
         if len(frame) > self.max_frame:
-            raise ChannelError(f"message of {len(frame)} bytes exceeds the {self.max_frame}-byte "
-                               "limit")
+            raise FrameTooLarge(len(frame), self.max_frame, "message of")
         deadline = time.monotonic() + timeout
         view = memoryview(frame)
         with _alarm_blocked():
@@ -89,7 +110,17 @@ class Channel:
     def receive(self, deadline: float | None) -> dict[str, Any]:
         """The next message; ``deadline`` is a ``time.monotonic()`` value or None (wait)."""
         while True:
-            message = self._parse()
+            if self._broken is not None:
+                raise self._broken
+            try:
+                message = self._parse()
+            except FrameRefused as refused:
+                self._drop(refused)
+                raise
+            except MemoryError:  # past this process's own limit (``memory.py``)
+                unheld = FrameRefused("a frame did not fit in the receiver's memory limit")
+                self._drop(unheld)
+                raise unheld from None
             if message is not None:
                 return message
             with _alarm_blocked():  # bytes read are kept before a timer signal can act
@@ -104,9 +135,16 @@ class Channel:
                         raise ChannelError("the other end closed the connection")
                     self._pending += chunk
                     if len(self._pending) > self.max_frame + _HEADER.size:
-                        raise ChannelError("frame too large")
+                        overflow = FrameTooLarge(len(self._pending), self.max_frame)
+                        self._drop(overflow)
+                        raise overflow
             if chunk is None:
                 _wait(self.sock, "r", deadline)
+
+    def _drop(self, refused: FrameRefused) -> None:
+        """Let go of a refused frame's bytes now; the stream cannot be read past it."""
+        self._pending = bytearray()
+        self._broken = refused
 
     def _parse(self) -> dict[str, Any] | None:
         data = self._pending
@@ -122,22 +160,59 @@ class Channel:
                    for i in range(count)]
         total = lengths_end + json_length + sum(lengths)
         if total > self.max_frame:
-            raise ChannelError(f"frame of {total} bytes exceeds the {self.max_frame}-byte limit")
+            raise FrameTooLarge(total, self.max_frame)
         if len(data) < total:
             return None
         start = lengths_end + json_length
-        buffers = []
-        for length in lengths:
-            buffers.append(bytes(data[start:start + length]))
-            start += length
+        with memoryview(data) as view:  # slices of a view copy once, slices of data twice
+            try:
+                message = json.loads(bytes(view[lengths_end:start]))
+                if not isinstance(message, dict):
+                    raise ChannelError("a message must be a JSON object")
+                decoded = decoded_bytes(message, lengths, self.max_frame)
+                if decoded > self.max_frame:
+                    raise FrameTooLarge(decoded, self.max_frame,
+                                        "frame whose buffers decode to at least")
+            except (ValueError, UnicodeDecodeError, RecursionError) as error:
+                raise ChannelError(f"malformed message ({type(error).__name__})") from None
+            buffers = []
+            for length in lengths:
+                buffers.append(bytes(view[start:start + length]))
+                start += length
+        del data[:total]
         try:
-            message = json.loads(bytes(data[lengths_end:lengths_end + json_length]))
-            del data[:total]
-            if not isinstance(message, dict):
-                raise ChannelError("a message must be a JSON object")
             return _restore(message, buffers)
-        except (ValueError, UnicodeDecodeError, RecursionError) as error:
-            raise ChannelError(f"malformed message ({type(error).__name__})") from None
+        except RecursionError:
+            raise ChannelError("malformed message (RecursionError)") from None
+
+
+def decoded_bytes(message: Any, lengths: list[int], limit: int | None = None) -> int:
+    """Bytes the buffer references of a parsed frame stand for, each counted every time it
+    is used (so one buffer named twice counts twice); stops counting once past ``limit``.
+
+    >>> decoded_bytes({"a": {"__buffer__": 0}, "b": [{"__buffer__": 0}, {"__buffer__": 1}]},
+    ...               [10, 3])
+    23
+
+    Raises :class:`ChannelError` for a reference to a buffer the frame does not have.
+    """
+    total = 0
+    stack = [message]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if set(value) == {_BUFFER_KEY}:
+                index = value[_BUFFER_KEY]
+                if type(index) is not int or not 0 <= index < len(lengths):
+                    raise ChannelError("buffer reference out of range")
+                total += lengths[index]
+                if limit is not None and total > limit:
+                    return total
+            else:
+                stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return total
 
 
 def _extract(value: Any, buffers: list[bytes]) -> Any:

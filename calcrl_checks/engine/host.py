@@ -25,9 +25,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from . import bubblewrap
+from . import bubblewrap, memory
 from .cgroups import Cgroup
-from .channel import Channel, ChannelError, ChannelTimeout
+from .channel import Channel, ChannelError, ChannelTimeout, FrameRefused
 from .isolation import Caps
 
 #: Seconds the template process may take to import everything (torch is the slow part).
@@ -92,11 +92,19 @@ class Sandbox:
             command = [sys.executable, "-I", "-m", "calcrl_checks.engine.zygote", *arguments]
         errors = tempfile.TemporaryFile()
         environment = None if self.sandboxed else _unsandboxed_environment()
-        cgroup = self.cgroup
+        cgroup, limited = self.cgroup, memory.limited()
+
+        def prepare() -> None:  # in the child, before exec: its caps are its own
+            if limited:
+                memory.unlimited_in_child()
+            if cgroup is not None:
+                cgroup.enter()
+
         self.process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
             pass_fds=(control_there.fileno(), fds_there.fileno()), env=environment,
-            preexec_fn=(lambda: cgroup.enter()) if cgroup else None, start_new_session=True)
+            preexec_fn=prepare if cgroup is not None or limited else None,
+            start_new_session=True)
         control_there.close()
         fds_there.close()
         self.control, self.fds = Channel(control_here), fds_here
@@ -257,6 +265,10 @@ class Session:
             return CellRun(reply.get("outputs", []), reply.get("count"))
         except ChannelTimeout:
             pass
+        except FrameRefused as refused:
+            self.close()
+            return CellRun([], None, "ended", f"it sent the grader more than it accepts "
+                                              f"({refused})")
         except ChannelError:
             return CellRun([], None, "ended", self._why_ended())
         self.sandbox.signal(self.number, signal.SIGINT)

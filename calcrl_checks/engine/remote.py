@@ -20,8 +20,8 @@ from ..adapt import StudentFunction
 from ..errors import BudgetExceeded
 from ..tensor_facts import facts_from_data
 from ..verdict import UNREADABLE
-from ..wire import Refusal, decode_value, encode_value
-from .channel import ChannelError, ChannelTimeout
+from ..wire import Refusal, TooLarge, decode_value, encode_value
+from .channel import ChannelError, ChannelTimeout, FrameRefused, FrameTooLarge
 from .host import Session
 
 #: Seconds a call may take when no check budget is running (the sandbox applies it too).
@@ -46,6 +46,9 @@ def fetch_answer(session: Session, name: str) -> Any:
     """The student's ``name`` as a value the checks accept; :class:`Missing` when undefined."""
     try:
         reply = session.request({"op": "fetch", "name": name}, seconds=30)
+    except FrameRefused as refused:
+        return Refusal(UNREADABLE, f"{name} could not be read from your notebook: "
+                                   f"{too_large(refused)}.")
     except ChannelError:
         return Refusal(UNREADABLE, f"{name} could not be read from your notebook: its Python "
                                    "process stopped answering.")
@@ -53,9 +56,21 @@ def fetch_answer(session: Session, name: str) -> Any:
         raise Missing(name)
     try:
         return _decode(session, reply.get("value"), name)
+    except TooLarge as refused:
+        return Refusal(UNREADABLE, f"{name} could not be read from your notebook: "
+                                   f"{too_large(refused)}.")
     except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
         return Refusal(UNREADABLE, f"{name} could not be read from your notebook as numbers, "
                                    "text, an expression, a tensor or a function.")
+
+
+def too_large(refused: FrameRefused | TooLarge) -> str:
+    """What a student reads when what their notebook sent is over a size limit."""
+    if not isinstance(refused, (FrameTooLarge, TooLarge)):
+        return "it is larger than the grader's memory can hold"
+    what = "one answer" if isinstance(refused, TooLarge) else "one reply of the notebook"
+    return (f"it is larger than the grader accepts ({refused.limit / 2**20:g} MiB for {what}, "
+            "each array counted every time it is used)")
 
 
 def _decode(session: Session, data: Any, name: str | None = None) -> Any:
@@ -108,6 +123,9 @@ class RemoteFunction(StudentFunction):
             raise NotebookStopped(str(reply.get("error", "no value came back")))
         try:
             return _decode(self._session, reply["value"])
+        except TooLarge as refused:
+            return Refusal(UNREADABLE, f"what your function returned could not be read: "
+                                       f"{too_large(refused)}")
         except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
             return Refusal(UNREADABLE, "what your function returned could not be read")
 
@@ -141,6 +159,9 @@ class RemoteFunction(StudentFunction):
                                           "seconds": seconds}, seconds=seconds + _CALL_SLACK)
         except ChannelTimeout:
             raise BudgetExceeded(seconds) from None
+        except FrameRefused as refused:
+            raise NotebookStopped(f"what your function sent back could not be read: "
+                                  f"{too_large(refused)}") from None
         except ChannelError:
             raise NotebookStopped("the notebook's Python process ended while running your "
                                   "function (it may have used too much memory)") from None

@@ -137,7 +137,10 @@ def serve(connection: Connection) -> None:
             connection.send(Graded(payload.student, ok=False, reason=unavailable,
                                    no_sandbox=True))
         elif kind == "grade" and bundle is not None:
-            connection.send(grade(bundle, payload))
+            result = grade(bundle, payload)
+            connection.send(result)
+            if "MemoryError" in result.reason:
+                return  # past its memory limit: the next student gets a fresh grader
 
 
 def _warm_up() -> str:
@@ -164,6 +167,7 @@ def _warm_up() -> str:
 
 
 def main(argv: list[str]) -> None:
+    from ..engine.memory import limit_grader_memory
     from .startup import skip_unused_imports
 
     skip_unused_imports()
@@ -175,6 +179,8 @@ def main(argv: list[str]) -> None:
     # nbgrader's own submission code trips SQLAlchemy autoflush warnings on every student's
     # private gradebook: noise for the instructor, not something they can act on.
     warnings.filterwarnings("ignore", message=r"Object of type <Submitted\w+> not in session")
+    # The trusted side's own floor: a reply it cannot hold costs one student, not the machine.
+    limit_grader_memory()
     serve(Connection(descriptor))
 
 
