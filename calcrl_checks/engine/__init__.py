@@ -7,7 +7,8 @@ Trusted side (the grader's process): ``preprocessor.py`` (nbgrader's Execute ste
 (starting and talking to the sandbox), ``bubblewrap.py`` and ``cgroups.py`` (the OS sandbox),
 ``memory.py`` (the grader's own memory limit), ``probe.py`` (``calcrl sandbox-check``).
 
-Sandbox side: ``zygote.py`` (the warm template), ``isolation.py`` (namespaces and caps per
+Sandbox side: ``boot.py`` (imports the grader's own copy of the package, checked), ``zygote.py``
+(the warm template), ``isolation.py`` (namespaces and caps per
 notebook), ``child.py`` (a notebook's request loop), ``kernel.py`` (cells run as in Jupyter).
 Both sides: ``channel.py`` (framed messages) and :mod:`calcrl_checks.wire` (plain data).
 
