@@ -67,7 +67,7 @@ lint: $(INSTALLED)
 # The checker's unit tests only (under a minute): no nbgrader runs, no sandbox.
 FAST_SKIP := test_assignment test_engine test_instructor test_sandbox_required test_tampering \
 	test_odd_answers test_scale test_postgres test_browser test_specs_engine \
-	test_faults test_safe_pages
+	test_faults test_safe_pages test_checker_copy test_frame_budget
 test-fast: $(INSTALLED)
 	$(BIN)/python -m pytest -q $(addprefix --ignore=tests/,$(addsuffix .py,$(FAST_SKIP)))
 
