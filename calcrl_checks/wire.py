@@ -1,4 +1,5 @@
-"""Plain-data form of every accepted answer kind: JSON-ready dicts, raw array bytes, no pickle.
+"""Plain-data form of every value crossing the sandbox boundary: JSON-ready dicts, raw array
+bytes, no pickle.
 
 Grading outside the student's kernel is built on this: the kernel sends plain data, the grader
 decodes it with a decoder that knows a fixed list of node types and refuses everything else.
@@ -7,16 +8,14 @@ Encoding checks exact types, so an object that merely *claims* to be a number or
 
 >>> import sympy as sp
 >>> x = sp.Symbol("x")
->>> decode(encode(sp.exp(x) / 2)) == sp.exp(x) / 2
+>>> decode_value(encode_value(sp.exp(x) / 2)) == sp.exp(x) / 2
 True
 """
 from __future__ import annotations
 
-import base64
-import json
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -196,68 +195,6 @@ def decode_number(data: dict[str, Any]) -> complex | float | int:
     real = float(_float_text(data["real"]))
     imag = float(_float_text(data.get("imag", "0.0")))
     return real if imag == 0 else complex(real, imag)
-
-
-# -- any answer ----------------------------------------------------------------------------------
-def encode(value: Any, at: Sequence[Sequence[Any]] | None = None) -> dict[str, Any]:
-    """Plain data for an accepted answer; a function is sent as its values ``at`` given inputs.
-
-    >>> encode(2.5)["kind"], encode("2x")["kind"], encode([1, 2])["kind"]
-    ('number', 'text', 'array')
-    """
-    from .adapt import adapt, adapt_output
-
-    if isinstance(value, str):
-        return {"kind": "text", "text": value}
-    answer = adapt(value)
-    if answer.kind == "function":
-        if at is None:
-            raise ValueError("a function is encoded as its values: pass the inputs with at=")
-        outputs = [encode(adapt_output(answer.call(*arguments)).value) for arguments in at]
-        return {"kind": "function_values", "inputs": [[encode(a) for a in args] for args in at],
-                "outputs": outputs}
-    if answer.kind == "expression":
-        return {"kind": "expression", "tree": encode_expr(answer.value)}
-    if answer.kind == "number":
-        return encode_number(answer.value)
-    return encode_array(answer.value, "array", answer.source_dtype)
-
-
-def decode(data: dict[str, Any]) -> Any:
-    """Rebuild a value from :func:`encode` output; unknown kinds and node types are refused."""
-    if not isinstance(data, dict):
-        raise ValueError("encoded answers are dicts")
-    kind = data.get("kind")
-    if kind == "text" and isinstance(data.get("text"), str):
-        return data["text"]
-    if kind == "expression":
-        return decode_expr(data.get("tree"))
-    if kind == "number":
-        return decode_number(data)
-    if kind == "array":
-        return decode_array(data)
-    if kind == "function_values":
-        return [(tuple(decode(a) for a in args), decode(out))
-                for args, out in zip(data["inputs"], data["outputs"], strict=True)]
-    raise ValueError(f"unknown encoded kind {kind!r}")
-
-
-def dumps(value: Any, at: Sequence[Sequence[Any]] | None = None) -> str:
-    """JSON text for an answer (array bytes as base64)."""
-    def default(item: Any) -> Any:
-        if isinstance(item, (bytes, bytearray)):
-            return {"base64": base64.b64encode(item).decode()}
-        raise TypeError(type(item).__name__)
-    return json.dumps(encode(value, at), default=default)
-
-
-def loads(text: str) -> Any:
-    """Inverse of :func:`dumps`."""
-    def hook(item: dict[str, Any]) -> Any:
-        if set(item) == {"base64"}:
-            return base64.b64decode(item["base64"], validate=True)
-        return item
-    return decode(json.loads(text, object_hook=hook))
 
 
 # -- any value as the student's code holds it (the grading engine's answers and arguments) ------
