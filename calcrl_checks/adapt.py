@@ -9,9 +9,7 @@ exactly: anything else, such as an object that overloads ``__eq__``, is refused 
 from __future__ import annotations
 
 import copy
-import functools
 import sys
-import types
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -21,7 +19,10 @@ import sympy as sp
 
 from . import verdict as codes
 from .budget import call_limited
+from .crossing.functions import FUNCTION_TYPES
+from .crossing.tensor_facts import TensorFacts
 from .errors import Refused
+from .wire import Refusal, Unsupported, decode_expr, encode_expr
 
 _PLAIN_NUMBERS = (int, float, complex)
 _NUMPY_SCALARS = tuple(
@@ -30,13 +31,6 @@ _NUMPY_SCALARS = tuple(
 _SYMPY_MATRICES = (sp.MutableDenseMatrix, sp.ImmutableDenseMatrix)
 
 
-class StudentFunction:
-    """Base of callables that stand for a student's function living in another process (the
-    grading engine's sandbox); they are function answers like a plain ``def``."""
-
-
-_FUNCTION_TYPES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
-                   functools.partial, np.ufunc, np.vectorize, StudentFunction)
 #: Tolerance class of each floating dtype (bfloat16 arrives from torch as float32 data).
 _FLOAT_DTYPES = {"float16", "bfloat16", "float32", "float64", "complex64", "complex128"}
 
@@ -63,9 +57,6 @@ class Answer:
 
 def adapt(value: Any) -> Answer:
     """Classify ``value`` into an :class:`Answer`, or raise :class:`Refused` (``wrong_type``)."""
-    from .tensor_facts import TensorFacts
-    from .wire import Refusal, Unsupported, decode_expr, encode_expr
-
     kind = type(value)
     if kind is Refusal:
         raise Refused(value.code, value.message)
@@ -97,7 +88,7 @@ def adapt(value: Any) -> Answer:
         return tensor
     if isinstance(value, type):
         raise Refused(codes.WRONG_TYPE, f"your answer is the class {value.__name__}, not a value")
-    if isinstance(value, _FUNCTION_TYPES):
+    if isinstance(value, FUNCTION_TYPES):
         return Answer("function", value)
     if value is None:
         raise Refused(codes.WRONG_TYPE, "your answer is None: did you forget to assign it, or to "
@@ -114,7 +105,7 @@ def is_function(value: Any) -> bool:
     >>> is_function(len), is_function(lambda x: x), is_function(object())
     (True, True, False)
     """
-    return isinstance(value, _FUNCTION_TYPES) and not isinstance(value, type)
+    return isinstance(value, FUNCTION_TYPES) and not isinstance(value, type)
 
 
 def describe_type(value: Any) -> str:
@@ -124,8 +115,6 @@ def describe_type(value: Any) -> str:
     >>> describe_type(2.5), describe_type([1])
     ('float', 'list')
     """
-    from .wire import Refusal, Unsupported
-
     return value.type_name if type(value) in (Unsupported, Refusal) else type(value).__name__
 
 

@@ -31,11 +31,13 @@ from . import messages
 from . import verdict as codes
 from .adapt import describe_type
 from .budget import CALL_SECONDS, quiet, time_limit
+from .crossing.functions import Spy
+from .crossing.tensor_facts import TensorFacts, facts_of
 from .errors import BudgetExceeded, Refused
 from .guard import guarded
+from .parsing import parse
 from .sampling import seed_for
 from .sides import call_student
-from .tensor_facts import TensorFacts, facts_of
 from .verdict import (
     GRAD_ACCUMULATED,
     HARD_CODED,
@@ -67,63 +69,6 @@ def _quietly(check: F) -> F:
             return check(*args, **kwargs)
 
     return run  # type: ignore[return-value]
-
-
-# -- named test functions (compositions a hidden test cell cannot define itself) -----------------
-def sin_of_square(t):
-    """sin(t^2): the chain-rule example of the lesson.
-
-    >>> import torch
-    >>> float(sin_of_square(torch.tensor(0.0)))
-    0.0
-    """
-    import torch
-
-    return torch.sin(t * t)
-
-
-def softplus(t):
-    """ln(1 + e^t), whose derivative is the sigmoid."""
-    import torch
-
-    return torch.log1p(torch.exp(t))
-
-
-def square_times_exp(t):
-    """t^2 e^t: the product-rule example of the lesson."""
-    import torch
-
-    return t * t * torch.exp(t)
-
-
-def test_functions() -> dict[str, Callable[[Any], Any]]:
-    """The functions a check may hand to a student's function, by the name that crosses the
-    sandbox boundary in their place (the sandbox looks the same name up on its side)."""
-    import torch
-
-    return {"torch.sin": torch.sin, "torch.cos": torch.cos, "torch.exp": torch.exp,
-            "torch.tanh": torch.tanh, "torch.sigmoid": torch.sigmoid,
-            "sin_of_square": sin_of_square, "softplus": softplus,
-            "square_times_exp": square_times_exp}
-
-
-class Spy:
-    """A test function that notes whether it was ever called on a gradient-tracking tensor.
-
-    When the student's function runs in the sandbox, the spy crosses by name and the sandbox
-    reports back whether its own copy was called that way (``tracked``).
-    """
-
-    def __init__(self, function: Callable[[Any], Any]):
-        self.function = function
-        self.tracked = False
-        self.__name__ = _fname(function)
-
-    def __call__(self, t: Any) -> Any:
-        result = self.function(t)
-        if getattr(result, "requires_grad", False) is True:
-            self.tracked = True
-        return result
 
 
 # -- leaf, graph and .grad ------------------------------------------------------------------------
@@ -304,6 +249,7 @@ def check_autograd_derivative(fn: Any, functions: Sequence[Callable[[Any], Any]]
     (for example ``{"returned_tensor": 0.5}``).
 
     >>> import torch
+    >>> from calcrl_checks.crossing.functions import sin_of_square
     >>> def derivative(f, x0):
     ...     x = torch.tensor(x0, requires_grad=True)
     ...     f(x).backward()
@@ -440,8 +386,6 @@ def _at_input(formula: Any, of: Any, name: str, value: float, slope: float | Non
     if not np.isfinite(point):
         return value, slope
     import sympy as sp
-
-    from .parsing import parse
 
     variable = sp.Symbol(name)
     expr = parse(formula, [name]) if isinstance(formula, str) else sp.sympify(formula)

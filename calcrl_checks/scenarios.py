@@ -31,7 +31,8 @@ import numpy as np
 
 from . import messages
 from . import verdict as codes
-from .adapt import StudentFunction, describe_type
+from .adapt import describe_type
+from .crossing.functions import StudentFunction, step_arguments
 from .budget import SCENARIO_SECONDS, quiet, time_limit
 from .errors import BudgetExceeded, Refused
 from .guard import guarded
@@ -388,11 +389,6 @@ def _confirmed(update: Callable[..., Any], claimed: tuple[np.ndarray, bool], sta
 def _not_repeatable(name: str) -> str:
     return f"your {name} gave a different result when called again with the same inputs."
 
-
-def step_arguments(columns: Sequence[np.ndarray], t: int) -> list[Any]:
-    """Step ``t``'s arguments after ``w`` (here and in the sandbox's ``iterate``): a float from
-    each column of one dimension, else an array."""
-    return [column[t].item() if column.ndim == 1 else column[t].copy() for column in columns]
 
 
 def _as_vector(value: Any, size: int, name: str, finite: bool = True) -> np.ndarray:

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import notebooks
-from calcrl_checks.tensor_facts import describe, facts_from_data
+from calcrl_checks.crossing.tensor_facts import describe, facts_from_data
 
 
 def _cell(grade_id: str) -> notebooks.TestCell:

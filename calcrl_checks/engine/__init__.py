@@ -10,7 +10,9 @@ Trusted side (the grader's process): ``preprocessor.py`` (nbgrader's Execute ste
 Sandbox side: ``boot.py`` (imports the grader's own copy of the package, checked), ``zygote.py``
 (the warm template), ``isolation.py`` (namespaces and caps per
 notebook), ``child.py`` (a notebook's request loop), ``kernel.py`` (cells run as in Jupyter).
-Both sides: ``channel.py`` (framed messages) and :mod:`calcrl_checks.wire` (plain data).
+Both sides: ``channel.py`` (framed messages), :mod:`calcrl_checks.wire` (plain data) and
+:mod:`calcrl_checks.crossing` (what stands in for a student's function and what is handed to
+it). The engine uses no check (``tests/test_architecture.py``).
 
 Importing this package is cheap; the sandbox imports only its own side.
 """
@@ -31,18 +33,18 @@ def require_sandbox(**_: Any) -> None:
     Raises :class:`SandboxUnavailable` (a ``SystemExit``, which nbgrader does not swallow)
     before any student is graded when this machine cannot run the sandbox.
     """
-    from .host import shared_sandbox
+    from .host import shared_sandbox  # nbgrader_config.py imports this package: keep it cheap
 
     shared_sandbox()
 
 
 def __getattr__(name: str) -> Any:
     if name == "GradeInSandbox":
-        from .preprocessor import GradeInSandbox
+        from .preprocessor import GradeInSandbox  # loaded when nbgrader asks for it
 
         return GradeInSandbox
     if name in ("SandboxUnavailable", "UNSANDBOXED_VARIABLE"):
-        from . import bubblewrap
+        from . import bubblewrap  # loaded when asked for, as above
 
         return getattr(bubblewrap, name)
     raise AttributeError(f"module 'calcrl_checks.engine' has no attribute {name!r}")

@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from ..adapt import StudentFunction
 from ..budget import call_limited, quiet
+from ..crossing.functions import SANDBOX_FUNCTION_TYPES, Spy, step_arguments, test_functions
+from ..crossing.tensor_facts import describe as tensor_facts
 from ..errors import BudgetExceeded
 from ..wire import decode_value, encode_value
 from .channel import Channel, ChannelError
@@ -33,7 +34,6 @@ from .kernel import Kernel
 #: Most files, and bytes in all, of one submission.
 MAX_FILES = 2000
 MAX_FILE_BYTES = 200 * 1024 * 1024
-_FUNCTION_TYPES: tuple[type, ...] = ()
 
 
 class Handles:
@@ -46,7 +46,7 @@ class Handles:
         if isinstance(item, type):
             return {"kind": "refused", "code": "wrong_type", "type": "type",
                     "message": f"your answer is the class {item.__name__[:60]}, not a value"}
-        if isinstance(item, _function_types()) and callable(item):
+        if isinstance(item, SANDBOX_FUNCTION_TYPES) and callable(item):
             handle = len(self.functions) + 1
             self.functions[handle] = item
             name = getattr(item, "__qualname__", None) or type(item).__name__
@@ -60,21 +60,10 @@ class Handles:
         return self.functions.get(handle) if isinstance(handle, int) else None
 
 
-def _function_types() -> tuple[type, ...]:
-    global _FUNCTION_TYPES
-    if not _FUNCTION_TYPES:
-        from ..adapt import _FUNCTION_TYPES as known
-
-        _FUNCTION_TYPES = tuple(t for t in known if t is not StudentFunction)
-    return _FUNCTION_TYPES
-
-
 def describe(value: Any, namespace: dict[str, Any], handles: Handles) -> dict[str, Any]:
     """Plain data for one answer; a tensor also carries its autograd facts."""
     data = encode_value(value, extra=handles.encode)
     if data.get("kind") == "tensor":
-        from ..tensor_facts import describe as tensor_facts
-
         try:
             data["facts"] = tensor_facts(value, namespace)
         except Exception:  # a broken tensor still crosses as its values
@@ -85,8 +74,6 @@ def describe(value: Any, namespace: dict[str, Any], handles: Handles) -> dict[st
 def _decode_argument(item: dict[str, Any], spies: list[Any]) -> Any:
     """Arguments only the grader can send: named test functions, watched as they are used."""
     if item.get("kind") == "test_function":
-        from ..autograd_checks import Spy, test_functions
-
         function = test_functions().get(str(item.get("name")))
         if function is None:
             raise ValueError(f"unknown test function {item.get('name')!r}")
@@ -191,8 +178,6 @@ class NotebookProcess:
         whose result is not a float array of the start's shape: that step is ``stopped``, for
         the grader to call again and word the failure as it words any other call.
         """
-        from ..scenarios import step_arguments
-
         function = self.handles.function(request)
         if function is None:
             return {"error": "unknown function handle"}

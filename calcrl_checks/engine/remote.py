@@ -2,10 +2,11 @@
 
 :func:`fetch_answer` asks the notebook's process for a name and rebuilds the value from plain
 data (``wire.decode_value``): numbers, text, expressions, arrays and tensors arrive as our own
-objects; a tensor brings its autograd facts (:class:`~calcrl_checks.tensor_facts.TensorFacts`);
-a function arrives as a :class:`RemoteFunction`, which calls the student's function where it
-lives, with arguments the check chose, and rebuilds what it returned the same way. Anything
-that does not decode is an unreadable answer, never an error of the grader.
+objects; a tensor brings its autograd facts
+(:class:`~calcrl_checks.crossing.tensor_facts.TensorFacts`); a function arrives as a
+:class:`RemoteFunction`, which calls the student's function where it lives, with arguments the
+check chose, and rebuilds what it returned the same way. Anything that does not decode is an
+unreadable answer, never an error of the grader.
 """
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from ..adapt import StudentFunction
+from ..crossing.functions import StudentFunction, Spy, test_functions
+from ..crossing.tensor_facts import facts_from_data
 from ..errors import BudgetExceeded
-from ..tensor_facts import facts_from_data
 from ..verdict import UNREADABLE
 from ..wire import Refusal, TooLarge, decode_value, encode_value
 from .channel import ChannelError, ChannelTimeout, FrameRefused, FrameTooLarge
@@ -107,8 +108,6 @@ class RemoteFunction(StudentFunction):
         return self
 
     def __call__(self, *arguments: Any) -> Any:
-        from ..autograd_checks import Spy
-
         spies = [a for a in arguments if isinstance(a, Spy)]
         reply = self._ask({"op": "call",
                            "args": [encode_value(a, extra=_encode_argument) for a in arguments]})
@@ -168,8 +167,6 @@ class RemoteFunction(StudentFunction):
 
 
 def _encode_argument(item: Any) -> dict[str, Any] | None:
-    from ..autograd_checks import Spy, test_functions
-
     function = item.function if isinstance(item, Spy) else item
     for name, known in test_functions().items():
         if function is known:

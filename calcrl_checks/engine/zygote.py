@@ -43,7 +43,10 @@ def preload() -> Any:
     import torch
 
     torch.set_num_threads(1)
-    from .. import autograd_checks, form, parsing, tensor_facts, wire  # noqa: F401
+    # Imported for their effect only, before any student code: every fork starts with them
+    # loaded. The zygote uses none of their names (tests/test_architecture.py).
+    from .. import autograd_checks, form, parsing, wire  # noqa: F401
+    from ..crossing import functions, tensor_facts  # noqa: F401
     from . import child  # noqa: F401
     from .kernel import Kernel
 
@@ -226,7 +229,7 @@ def _notebook(session_fd: int, caps: isolation.Caps, work: str, sandboxed: bool,
         if sandboxed:
             isolation.drop_privileges()
         _only_descriptor(session_fd)
-        from .child import NotebookProcess
+        from .child import NotebookProcess  # loaded by the warm-up; only bound here
 
         sock = socket.socket(fileno=session_fd)
         os.chdir(work)

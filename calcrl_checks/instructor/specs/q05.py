@@ -4,8 +4,8 @@ from __future__ import annotations
 import torch
 
 from calcrl_checks.autograd_checks import (check_autograd_derivative, check_grad,
-                                           check_graph_output, check_leaf_tensor,
-                                           sin_of_square, softplus)
+                                           check_graph_output, check_leaf_tensor)
+from calcrl_checks.crossing.functions import sin_of_square, softplus
 
 from . import Mistake, Part, Question
 
