@@ -23,8 +23,8 @@ _LAZY = {
     "compare": "api", "check": "api", "Options": "options", "parse": "parsing", "Hint": "hints",
     "check_derivative": "calculus", "check_partial": "calculus", "check_gradient": "calculus",
     "check_update_rule": "rl", "check_against_autograd": "rl",
-    "Interval": "sampling", "Vector": "sampling", "Matrix": "sampling", "Simplex": "sampling",
-    "Choice": "sampling",
+    "Interval": "domains", "Vector": "domains", "Matrix": "domains", "Simplex": "domains",
+    "Choice": "domains",
 }
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .options import Options
     from .parsing import parse
     from .rl import check_against_autograd, check_update_rule
-    from .sampling import Choice, Interval, Matrix, Simplex, Vector
+    from .domains import Choice, Interval, Matrix, Simplex, Vector
 
 
 def __getattr__(name: str) -> Any:

@@ -17,7 +17,8 @@ import sympy as sp
 
 from .errors import AuthorError
 from .hints import Hint, as_hints
-from .sampling import DEFAULT_POINTS, Interval, normalize_domain, seed_for, symbol_names
+from .domains import Interval, normalize_domain, symbol_names
+from .sampling import DEFAULT_POINTS, seed_for
 
 #: Interval used for a symbol the author gave no domain for.
 DEFAULT_INTERVAL = Interval(-3.0, 3.0)

@@ -12,11 +12,15 @@ import numpy as np
 import sympy as sp
 
 from . import verdict as codes
+from .adapt import adapt_output
 from .api import compare
-from .errors import AuthorError
+from .domains import normalize_domain
+from .errors import AuthorError, Refused
+from .evaluate import holds
 from .guard import guarded
 from .hints import Hint
-from .sampling import normalize_domain, seed_for
+from .sampling import seed_for
+from .sides import call_student
 from .torch_eval import autograd_reference
 from .verdict import CheckFailed, Verdict
 
@@ -90,7 +94,6 @@ def gradient_where_flat(regimes: Mapping[str, sp.Basic], score: float | None = N
     The message names the regime, as in "your gradient is non-zero where the objective is
     clipped (r > 1 + eps, A > 0)".
     """
-    from .evaluate import holds
 
     def when(answer: np.ndarray, expected: np.ndarray, points: list[dict[str, Any]]) -> str:
         flat = np.abs(expected) < 1e-12
@@ -119,9 +122,6 @@ def log_derivative_gap(grad_log_softmax: Any, sizes: Sequence[int] = (3, 4),
     >>> log_derivative_gap(right) < 1e-12
     True
     """
-    from .adapt import adapt_output
-    from .errors import Refused
-    from .sides import call_student
 
     rng = np.random.default_rng(seed)
     gap = 0.0
