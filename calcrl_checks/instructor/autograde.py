@@ -21,13 +21,14 @@ from pathlib import Path
 from ..engine.files import LinkInSubmission, data_files, submission_files
 from ..names import is_safe_student_id, unsafe_id_reason
 from . import accounts
-from .course import Course, remove_tree
+from .backups import BackupError, backup_gradebook
+from .course import Course, remove_tree, sqlite_path
 from .grading import Bundle, Graded, Submission
 from .interrupts import Interrupted, protected, stoppable
 from .leftovers import clean_scratch, restore_graded_folders
 from .manual_grades import JOURNAL, journaled_scores, restore_manual_grades
 from .preflight import (GRADEBOOK_WAIT, AutogradeError, check_free_space, check_gradebook,
-                        check_known, check_release, check_students, folder_bytes, sqlite_path,
+                        check_known, check_release, check_students, folder_bytes,
                         stale_notebooks)
 from .progress import Progress
 from .records import apply_records, assignment_template, manual_scores
@@ -108,7 +109,7 @@ def autograde_class(course: Course, assignment: str, jobs: int | None = None,
     :class:`AutogradeError` before any grading when grading cannot start, and
     :class:`RunInterrupted` when Ctrl-C or SIGTERM stops it (with what was graded so far).
     """
-    from ..engine.bubblewrap import preflight
+    from ..engine.bubblewrap import preflight  # the engine loads only when grading starts
 
     check_metadata_schema_once()
     submitted = course.students_submitted(assignment)
@@ -211,9 +212,6 @@ def _expected_bytes(course: Course, assignment: str, student: str) -> int:
 
 def _backup_before_writing(course: Course) -> None:
     """A copy of an SQLite gradebook as it was before this run (``backups.py``)."""
-    from .backups import BackupError, backup_gradebook
-    from .preflight import sqlite_path
-
     if sqlite_path(course.settings().db_url) is None:
         return  # a server database: backed up by its own tools
     try:
@@ -264,7 +262,7 @@ def _job(handed_in: HandedIn, settings, assignment: str, notes: list[str]) -> Su
 def _grade(course: Course, assignment: str, bundle: Bundle, todo: dict[str, Pending],
            jobs: int | None, scheduler: str | None, seconds: float, show_progress: bool
            ) -> list[Outcome]:
-    from .pools import DaskPool, LocalPool
+    from .pools import DaskPool, LocalPool  # Dask loads only when a class is graded
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     outcomes: list[Outcome] = []

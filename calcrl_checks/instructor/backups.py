@@ -21,8 +21,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .course import Course
-from .preflight import sqlite_path
+from .course import Course, sqlite_path
+from .manual_grades import restore_manual_grades
 
 #: Where copies go, relative to the course folder.
 BACKUPS = Path(".calcrl-backups")
@@ -119,7 +119,6 @@ def gradebook_problem(path: Path) -> str | None:
 
 def restore_gradebook(course: Course, backup: Path) -> Restored:
     """Put ``backup`` in the gradebook's place, then the TA grades given since."""
-    from .manual_grades import restore_manual_grades
 
     target = gradebook_file(course)
     if not backup.is_file():

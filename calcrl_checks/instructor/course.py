@@ -67,3 +67,16 @@ def remove_tree(path: Path) -> None:
         except OSError:
             pass
     shutil.rmtree(path, ignore_errors=True)
+
+
+def sqlite_path(db_url: str) -> Path | None:
+    """The file of an SQLite gradebook URL (None for a server database or an in-memory one).
+
+    >>> sqlite_path("sqlite:////course/gradebook.db"), sqlite_path("postgresql://h/db")
+    (PosixPath('/course/gradebook.db'), None)
+    """
+    prefix = "sqlite:///"
+    if not db_url.startswith(prefix):
+        return None
+    path = db_url[len(prefix):].split("?")[0]
+    return Path(path) if path and path != ":memory:" else None

@@ -15,7 +15,8 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from .course import Course
+from .backups import latest_backup
+from .course import Course, sqlite_path
 
 
 #: Seconds to wait for a gradebook another program holds locked before giving up.
@@ -32,19 +33,6 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     return f" Did you mean '{close[0]}'?" if close else ""
 
 
-def sqlite_path(db_url: str) -> Path | None:
-    """The file of an SQLite gradebook URL (None for a server database or an in-memory one).
-
-    >>> sqlite_path("sqlite:////course/gradebook.db"), sqlite_path("postgresql://h/db")
-    (PosixPath('/course/gradebook.db'), None)
-    """
-    prefix = "sqlite:///"
-    if not db_url.startswith(prefix):
-        return None
-    path = db_url[len(prefix):].split("?")[0]
-    return Path(path) if path and path != ":memory:" else None
-
-
 def check_gradebook(course: Course, assignment: str) -> None:
     """Refuse a missing or damaged SQLite gradebook; say how to recover without losing grades."""
     path = sqlite_path(course.settings().db_url)
@@ -52,8 +40,6 @@ def check_gradebook(course: Course, assignment: str) -> None:
         return
     if not path.is_absolute():
         path = course.root / path
-    from .backups import latest_backup
-
     copy = latest_backup(course)
     restore = (f"`calcrl restore {copy.relative_to(course.root)}` puts back the newest copy "
                f"(taken {_age(copy)}); then `calcrl autograde {assignment} --force`. Without a "
