@@ -11,7 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from .adapt import describe_type
+from .adapt import adapt, describe_type, is_function
+from .budget import CALL_SECONDS, quiet
+from .errors import BudgetExceeded, ParseError, Refused
+from .parsing import parse
+from .sides import call_student
 
 
 class VisibleCheckFailed(AssertionError):
@@ -36,9 +40,6 @@ def expression(answer: Any, symbols: Iterable[str], name: str = "your answer",
     df reads as 2*x*exp(x): an expression in x. Its value is graded after you submit.
     """
     import sympy as sp
-
-    from .errors import ParseError
-    from .parsing import parse
 
     allowed = list(symbols)
     kind = _adapted(answer, name)
@@ -106,11 +107,6 @@ def function(answer: Any, arguments: Sequence[Any], shape: Sequence[int] | None 
     """
     import copy
 
-    from .adapt import is_function
-    from .budget import CALL_SECONDS, quiet
-    from .errors import BudgetExceeded, Refused
-    from .sides import call_student
-
     if not is_function(answer):
         raise VisibleCheckFailed(f"{name} should be a function (def or lambda), not a "
                              f"{describe_type(answer)}")
@@ -140,8 +136,6 @@ def function(answer: Any, arguments: Sequence[Any], shape: Sequence[int] | None 
 
 def _adapted(answer: Any, name: str) -> Any:
     """The answer as the hidden tests' first stage sees it (the same refusals, word for word)."""
-    from .adapt import adapt
-    from .errors import Refused
 
     try:
         return adapt(answer)
@@ -152,9 +146,6 @@ def _adapted(answer: Any, name: str) -> Any:
 def _constant(kind: Any, answer: Any, name: str) -> float:
     """The real value of an adapted answer that should be one number."""
     import sympy as sp
-
-    from .errors import ParseError
-    from .parsing import parse
 
     value: Any = kind.value
     if kind.kind == "array" and np.ndim(value) == 0:

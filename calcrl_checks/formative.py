@@ -16,7 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from . import form, scenarios
+from .calculus import check_derivative, check_partial
 from .form import VisibleCheckFailed
+from .parsing import parse
 from .verdict import CheckFailed
 
 
@@ -54,11 +57,6 @@ def derivative(answer: Any, of: Any, wrt: str, name: str = "your answer",
     """
     import sympy as sp
 
-    from . import form
-
-    from .calculus import check_derivative, check_partial
-    from .parsing import parse
-
     names = list(symbols) if symbols else [wrt]
     form.expression(answer, names, name, later=False)
     variable = sp.Symbol(wrt)
@@ -95,7 +93,6 @@ def scenario(answer: Any, check: str, name: str = "your answer", **options: Any)
     ...
     calcrl_checks.formative.FormativeCheckFailed: Not yet: the expected return went down. ...
     """
-    from . import scenarios
 
     if check not in SCENARIOS:
         raise ValueError(f"no learning scenario {check!r}; there are {', '.join(SCENARIOS)}")

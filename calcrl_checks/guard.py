@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from . import messages
 from . import verdict as codes
-from .errors import BudgetExceeded
+from .errors import AuthorError, BudgetExceeded
 from .verdict import CheckFailed, Verdict
 
 F = TypeVar("F", bound=Callable[..., Verdict])
@@ -52,7 +52,6 @@ def guarded(raises: bool) -> Callable[[F], F]:
     """Wrap a check so that no exception leaves it except :class:`CheckFailed` (and author
     errors, which the author meets while writing the question). ``raises``: the check fails
     by raising CheckFailed (``check_*``) rather than by returning the verdict (``compare``)."""
-    from .errors import AuthorError
 
     def wrap(check: F) -> F:
         @functools.wraps(check)

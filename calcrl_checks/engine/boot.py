@@ -88,7 +88,7 @@ def main(argv: list[str]) -> None:
     sys.path.insert(0, root)
     bound = os.path.join(root, PACKAGE)
     try:
-        import calcrl_checks
+        import calcrl_checks  # found on the path just set; which copy is checked below
     except ImportError as error:
         _refuse(origin, bound, f"the sandbox's Python could not import {PACKAGE} ({error}; "
                                f"its path: {os.pathsep.join(sys.path)})")
@@ -101,6 +101,7 @@ def main(argv: list[str]) -> None:
         shown = f"{folder}, where the grader's copy is bound" if folder == bound else folder
         _refuse(origin, bound, f"the sandbox's Python imported {PACKAGE} from {shown} ({how}), "
                                "and those files are not the grader's")
+    # Only now: the package that imports the zygote has just been checked to be the grader's.
     from calcrl_checks.engine import zygote
 
     zygote.main(argv[3:])

@@ -34,7 +34,7 @@ class ProbeResult:
 
 
 def _fetch(session: Session, name: str) -> object:
-    from ..wire import decode_value
+    from ..wire import decode_value  # sympy loads only when a probe runs, not with the CLI
 
     reply = session.request({"op": "fetch", "name": name}, seconds=30)
     return decode_value(reply["value"]) if "value" in reply else None

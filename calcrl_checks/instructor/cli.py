@@ -15,6 +15,9 @@ Run it in the course folder (the one with nbgrader_config.py), or pass --course 
 Plain `nbgrader ...` commands keep working on the same folder. Exit status: 0 done, 1 some
 submission failed or had an unreadable notebook, 2 refused before any work (the message says
 why), 75 another calcrl command is writing to this course, 130 interrupted.
+
+Imports inside functions: each command loads only what it uses, so `calcrl --help` and a
+refusal stay instant.
 """
 from __future__ import annotations
 

@@ -83,7 +83,7 @@ class Graded:
 
 def grade(bundle: Bundle, submission: Submission) -> Graded:
     """Grade one student's submission in a private course; never raises for a student's fault."""
-    from ..engine import runner
+    from ..engine import runner  # a Dask worker unpickling this module loads no engine yet
 
     started = time.monotonic()
     runner.NOTEBOOK_TIMES.clear()
@@ -111,7 +111,7 @@ def _peak_memory() -> tuple[float, float]:
     """Peak memory of this process and of its sandbox (when a cgroup measures it), MiB."""
     import resource
 
-    from ..engine import host
+    from ..engine import host  # as in grade()
 
     grader = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     sandbox = host.shared_sandbox_if_started()

@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .manual_grades import not_ta_work
+
 #: What one student's autograding wrote, per notebook: ``{"timestamp": ..., "notebooks":
 #: {name: {"penalty": x, "grades": {cell: [auto_score, needs_manual_grade]},
 #: "comments": {cell: auto_comment}}}}``
@@ -91,8 +93,6 @@ def seed_manual_scores(db_url: str, course_id: str, assignment: str, student: st
     """Put a student's manual scores into a private gradebook before it is graded, so that
     nbgrader marks those cells for review exactly as it would in the real one."""
     from nbgrader.api import Gradebook
-
-    from .manual_grades import not_ta_work
 
     if not scores:
         return

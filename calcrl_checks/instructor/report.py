@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..verdict import CORRECT, INTERNAL_ERROR, NOT_ANSWERED
 from . import accounts
-from .course import Course
+from .course import Course, nbgrader_command
 from .descriptions import describe
 from .grades import StudentGrades, class_grades, pending_warning
 from .pages import render
@@ -88,7 +88,6 @@ class ReportError(RuntimeError):
 
 def build_report(course: Course, assignment: str) -> tuple[ClassSummary, Path, Path]:
     """Export the grades CSV (nbgrader's export) and write the HTML report next to it."""
-    from .course import nbgrader_command
 
     folder = course.root / "reports" / assignment
     folder.mkdir(parents=True, exist_ok=True)

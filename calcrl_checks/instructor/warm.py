@@ -119,7 +119,7 @@ class WarmGrader:
 
 def serve(connection: Connection) -> None:
     """The grading process's loop: warm up, then grade what comes until told to stop."""
-    from .grading import grade
+    from .grading import grade  # after main() has set up imports (skip_unused_imports)
 
     unavailable = _warm_up()
     bundle: Bundle | None = None
@@ -153,6 +153,7 @@ def _warm_up() -> str:
     import sympy  # noqa: F401
     import torch  # noqa: F401
 
+    # The warm-up: what every student's grading needs, loaded once before the first one.
     from .. import api, calculus, rl, scenarios  # noqa: F401
     from ..engine import bubblewrap, host
     from .startup import check_metadata_schema_once
@@ -167,6 +168,7 @@ def _warm_up() -> str:
 
 
 def main(argv: list[str]) -> None:
+    # Nothing heavy is imported before skip_unused_imports() has run and the limit is set.
     from ..engine.memory import limit_grader_memory
     from .startup import skip_unused_imports
 

@@ -171,6 +171,8 @@ def _formative_code(part: Part, question: str) -> str:
 
     import sympy as sp
 
+    # Only `calcrl specs --write` writes visible checks; a notebook's `grade_part` import of
+    # this package does not load these checks for it.
     from ...calculus import check_derivative, check_partial
     from ...formative import SCENARIOS
 
