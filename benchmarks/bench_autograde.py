@@ -31,7 +31,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from calcrl_checks.instructor.demo_class import ASSIGNMENT, demo_students, write_submissions  # noqa: E402
+from calcrl_checks.instructor.demo.class_submissions import (ASSIGNMENT,  # noqa: E402
+    demo_students, write_submissions)
 
 _CPUACCT = Path("/sys/fs/cgroup/cpuacct")
 
@@ -99,7 +100,7 @@ def main() -> None:
     jobs = parser.parse_args().jobs
     config = (REPO / "nbgrader_config.py").read_text()
     nbgrader = [sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force"]
-    calcrl = [sys.executable, "-m", "calcrl_checks.instructor.cli", "autograde", ASSIGNMENT,
+    calcrl = [sys.executable, "-m", "calcrl_checks.instructor.command.cli", "autograde", ASSIGNMENT,
               "--jobs", str(jobs), "--force"]
     runs = [("stock nbgrader, serial (kernels)", stock_config(config), nbgrader, 1),
             ("nbgrader + engine, serial", config, nbgrader, 1),

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .codes import CODES
-from .errors import ParseError
-from .verdict import CheckFailed, Verdict
+from calcrl_checks.outcome.codes import CODES
+from calcrl_checks.outcome.errors import ParseError
+from calcrl_checks.outcome.verdict import CheckFailed, Verdict
 
 __all__ = ["compare", "check", "Options", "parse", "Verdict", "CheckFailed", "ParseError", "CODES",
            "Hint",
@@ -20,21 +20,24 @@ __all__ = ["compare", "check", "Options", "parse", "Verdict", "CheckFailed", "Pa
            "check_against_autograd", "Interval", "Vector", "Matrix", "Simplex", "Choice"]
 
 _LAZY = {
-    "compare": "api", "check": "api", "Options": "options", "parse": "parsing", "Hint": "hints",
-    "check_derivative": "calculus", "check_partial": "calculus", "check_gradient": "calculus",
-    "check_update_rule": "rl", "check_against_autograd": "rl",
-    "Interval": "domains", "Vector": "domains", "Matrix": "domains", "Simplex": "domains",
-    "Choice": "domains",
+    "compare": "api", "check": "api", "Options": "pipeline.stage0_options",
+    "parse": "expressions.parsing", "Hint": "pipeline.stage0_hints",
+    "check_derivative": "checks.calculus", "check_partial": "checks.calculus",
+    "check_gradient": "checks.calculus",
+    "check_update_rule": "checks.rl", "check_against_autograd": "checks.rl",
+    "Interval": "pipeline.stage0_domains", "Vector": "pipeline.stage0_domains",
+    "Matrix": "pipeline.stage0_domains", "Simplex": "pipeline.stage0_domains",
+    "Choice": "pipeline.stage0_domains",
 }
 
 if TYPE_CHECKING:
-    from .api import check, compare
-    from .calculus import check_derivative, check_gradient, check_partial
-    from .hints import Hint
-    from .options import Options
-    from .parsing import parse
-    from .rl import check_against_autograd, check_update_rule
-    from .domains import Choice, Interval, Matrix, Simplex, Vector
+    from calcrl_checks.api import check, compare
+    from calcrl_checks.checks.calculus import check_derivative, check_gradient, check_partial
+    from calcrl_checks.pipeline.stage0_hints import Hint
+    from calcrl_checks.pipeline.stage0_options import Options
+    from calcrl_checks.expressions.parsing import parse
+    from calcrl_checks.checks.rl import check_against_autograd, check_update_rule
+    from calcrl_checks.pipeline.stage0_domains import Choice, Interval, Matrix, Simplex, Vector
 
 
 def __getattr__(name: str) -> Any:

@@ -1,9 +1,11 @@
 """``compare`` and ``check``: the one entry point every notebook test calls.
 
-The path of one answer: options checked and resolved (``options.py``), the answer read
-(``reading.py``: kinds in ``adapt.py``, text in ``parsing``), points sampled (``sampling.py``),
-both sides evaluated (``sides.py``), compared within a tolerance (``tolerance.py``), proved if
-cheap (``prove.py``), diagnosed (``diagnose.py``) and the verdict worded (``messages.py``). An
+The path of one answer runs through :mod:`calcrl_checks.pipeline`, one file per stage:
+options checked and resolved (``stage0_options``), the answer adapted to a known kind and read
+(``stage1_adapt``, ``stage2_read``; text in :mod:`calcrl_checks.expressions.parsing`), points
+sampled (``stage3_sample``), both sides evaluated (``stage4_evaluate``), compared within a
+tolerance (``stage5_compare``), proved if cheap (``stage6_prove``), diagnosed
+(``stage7_diagnose``) and the verdict worded here, with :mod:`calcrl_checks.outcome.messages`. An
 answer that cannot be read comes back as data; what fails later (a student function that
 raises, the time budget) travels as an exception and becomes a verdict in :func:`compare`.
 """
@@ -15,21 +17,22 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import sympy as sp
 
-from . import messages
-from . import verdict as codes
-from .budget import CHECK_SECONDS, quiet, time_limit
-from .diagnose import Candidate, Diagnosis, diagnose
-from .errors import BudgetExceeded, Refused
-from .evaluate import holds
-from .guard import guarded
-from .maldiff import mal_answers, partial_mistakes
-from .options import Options, Setup
-from .prove import proved_equal
-from .reading import Reading, Side, read_answer, read_expected
-from .sampling import per_point, sample_points
-from .sides import ExpressionSide, describe_point, format_value
-from .tolerance import Tolerance, choose, for_rounded, looser, typed_digits
-from .verdict import CheckFailed, Verdict
+from calcrl_checks.outcome import messages
+from calcrl_checks.outcome import verdict as codes
+from calcrl_checks.outcome.budget import CHECK_SECONDS, quiet, time_limit
+from calcrl_checks.pipeline.stage7_diagnose import Candidate, Diagnosis, diagnose
+from calcrl_checks.outcome.errors import BudgetExceeded, Refused
+from calcrl_checks.expressions.evaluate import holds
+from calcrl_checks.outcome.guard import guarded
+from calcrl_checks.pipeline.stage7_mal_answers import mal_answers, partial_mistakes
+from calcrl_checks.pipeline.stage0_options import Options, Setup
+from calcrl_checks.pipeline.stage6_prove import proved_equal
+from calcrl_checks.pipeline.stage2_read import Reading, Side, read_answer, read_expected
+from calcrl_checks.pipeline.stage3_sample import per_point, sample_points
+from calcrl_checks.pipeline.stage4_evaluate import ExpressionSide, describe_point, format_value
+from calcrl_checks.pipeline.stage5_compare import (Tolerance, choose, for_rounded, looser,
+    typed_digits)
+from calcrl_checks.outcome.verdict import CheckFailed, Verdict
 
 
 
@@ -42,13 +45,14 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
     ``expected`` is a sympy expression (or a sequence of them), a number, an array, or a
     trusted reference function; ``answer`` may be any of those, text or LaTeX, or a tensor.
     ``domain`` maps each symbol or function argument to ``(low, high)`` or a spec from
-    :mod:`calcrl_checks.sampling`. The other ``options`` are the fields of :class:`Options`:
+    :mod:`calcrl_checks.pipeline.stage0_domains`. The other ``options`` are the fields of
+    :class:`Options`:
     ``of``/``wrt`` name the function being differentiated so that typical mistakes can be
     recognised; ``scores`` gives partial credit per diagnosis code; ``samples`` is the number
     of test points (default 40). A function answer is called on copies of its inputs; one that
     changes an input in place gets ``inputs_mutated`` (naming the argument) unless
     ``forbid_mutation=False``. ``estimate=True`` accepts numerical estimates (relative 1e-4,
-    absolute 1e-6 near zero; see :mod:`calcrl_checks.tolerance`).
+    absolute 1e-6 near zero; see :mod:`calcrl_checks.pipeline.stage5_compare`).
 
     >>> import sympy as sp
     >>> x = sp.Symbol("x")
@@ -88,7 +92,7 @@ def check(answer: Any, expected: Any, **options: Any) -> Verdict:
     >>> check("3x^2 + 2", sp.Symbol("x")**3 * 1 + 2 * sp.Symbol("x")).code
     Traceback (most recent call last):
     ...
-    calcrl_checks.verdict.CheckFailed: Not yet: ...
+    calcrl_checks.outcome.verdict.CheckFailed: Not yet: ...
     """
     result = compare(answer, expected, **options)
     if not result.passed:

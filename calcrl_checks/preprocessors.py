@@ -17,9 +17,9 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution, is_task
 
-from .mathtext import markdown_math
-from .notebook import VERDICT_MIME
-from .safe_html import written_by_the_course
+from calcrl_checks.display.mathtext import markdown_math
+from calcrl_checks.cells.notebook import VERDICT_MIME
+from calcrl_checks.display.safe_html import written_by_the_course
 
 
 class FeedbackPreprocessor(NbGraderPreprocessor):

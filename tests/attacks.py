@@ -92,8 +92,8 @@ def _points_raised(notebook: dict[str, Any]) -> None:
 _FAKE_CHECKER = {
     "calcrl_checks/__init__.py": "def check(*a, **k):\n    return None\n"
                                  "def check_derivative(*a, **k):\n    return None\n",
-    "calcrl_checks/notebook.py": "def grade(*a, **k):\n    return None\n",
-    "calcrl_checks/form.py": "def expression(*a, **k):\n    pass\n"
+    "calcrl_checks/cells/notebook.py": "def grade(*a, **k):\n    return None\n",
+    "calcrl_checks/cells/form.py": "def expression(*a, **k):\n    pass\n"
                              "def number(*a, **k):\n    pass\n",
 }
 
@@ -138,8 +138,8 @@ _DAEMON = (
 #: that sends ``df``: 1 MiB travels, 10 GiB would be decoded (a grader once copied each twice).
 SHARED_BUFFER = (
     "import sys\n"
-    "_channel = sys.modules.get('calcrl_checks.engine.channel')\n"
-    "_child = sys.modules.get('calcrl_checks.engine.child')\n"
+    "_channel = sys.modules.get('calcrl_checks.crossing.channel')\n"
+    "_child = sys.modules.get('calcrl_checks.engine.sandbox.child')\n"
     "_block = bytes(1 << 20)\n"
     "def _shared(value, buffers):\n"
     "    if isinstance(value, (bytes, bytearray)):\n"
@@ -168,15 +168,15 @@ SHARED_BUFFER = (
 ATTACKS: list[Attack] = [
     # -- replacing the checker ------------------------------------------------------------------
     Attack("grade-replaced", "replace the checker",
-           "import calcrl_checks.notebook as nb\nnb.grade = lambda *a, **k: None\n"),
+           "import calcrl_checks.cells.notebook as nb\nnb.grade = lambda *a, **k: None\n"),
     Attack("check-replaced", "replace the checker",
-           "import calcrl_checks, calcrl_checks.api as api, calcrl_checks.calculus as calc\n"
-           "from calcrl_checks.verdict import Verdict\n"
+           "import calcrl_checks, calcrl_checks.api as api, calcrl_checks.checks.calculus as calc\n"
+           "from calcrl_checks.outcome.verdict import Verdict\n"
            "ok = lambda *a, **k: Verdict(True, 1.0, 'correct', 'Correct')\n"
            "calcrl_checks.check = calcrl_checks.check_derivative = ok\n"
            "api.check = api.compare = calc.check_derivative = ok\n"),
     Attack("tolerance-patched", "replace the checker",
-           "from calcrl_checks.tolerance import Tolerance\n"
+           "from calcrl_checks.pipeline.stage5_compare import Tolerance\n"
            "Tolerance.close = lambda self, *a, **k: True\n"),
     Attack("verdict-passed-patched", "replace the checker",
            "from calcrl_checks import verdict\n"
@@ -187,9 +187,10 @@ ATTACKS: list[Attack] = [
            "fake = types.ModuleType('calcrl_checks')\n"
            "fake.check = fake.check_derivative = lambda *a, **k: None\n"
            "fake.form = types.SimpleNamespace(expression=lambda *a: None, number=lambda *a: None)\n"
-           "fake_nb = types.ModuleType('calcrl_checks.notebook')\n"
+           "fake_nb = types.ModuleType('calcrl_checks.cells.notebook')\n"
            "fake_nb.grade = lambda *a, **k: None\n"
-           "sys.modules.update({'calcrl_checks': fake, 'calcrl_checks.notebook': fake_nb})\n"),
+           "sys.modules.update({'calcrl_checks': fake,\n"
+           "                    'calcrl_checks.cells.notebook': fake_nb})\n"),
     Attack("import-hook", "replace the checker",
            "import builtins, types\n"
            "real_import = builtins.__import__\n"
@@ -313,7 +314,7 @@ ATTACKS: list[Attack] = [
                   "    return w + alpha * semi_gradient(w, phi_s, r, phi_next, gamma)\n"
                   "def _right(w, phi_s, r, phi_next, gamma, alpha):\n"
                   "    return w - alpha * semi_gradient(w, phi_s, r, phi_next, gamma)\n"
-                  "_child = sys.modules.get('calcrl_checks.engine.child')\n"
+                  "_child = sys.modules.get('calcrl_checks.engine.sandbox.child')\n"
                   "if _child is not None:\n"
                   "    _real = _child.NotebookProcess._iterate\n"
                   "    def _doctored(self, request):\n"
@@ -387,7 +388,7 @@ ATTACKS: list[Attack] = [
            "    except OSError:\n"
            "        pass\n"),
     Attack("installed-checker-edited", "damage",
-           "import calcrl_checks, calcrl_checks.notebook as nb, os, site, sys\n"
+           "import calcrl_checks, calcrl_checks.cells.notebook as nb, os, site, sys\n"
            "for path in [nb.__file__, calcrl_checks.__file__]:\n"
            "    try:\n"
            "        open(path, 'a').write('\\ngrade = lambda *a, **k: None\\n')\n"

@@ -22,7 +22,7 @@ class GradedClass:
 
 def calcrl(root: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the real `calcrl` command line in the course folder."""
-    return subprocess.run([sys.executable, "-m", "calcrl_checks.instructor.cli", *args],
+    return subprocess.run([sys.executable, "-m", "calcrl_checks.instructor.command.cli", *args],
                           cwd=root, env=course.nbgrader_env(), capture_output=True, text=True,
                           timeout=3000)
 

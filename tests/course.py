@@ -105,7 +105,7 @@ def feedback_text(root: Path, student: str, notebook: str) -> str:
 #: has read the course's nbgrader_config.py, through nbgrader's Gradebook, one commit per change.
 _TA_SCRIPT = """
 import pathlib, sys
-from calcrl_checks.instructor.course import Course
+from calcrl_checks.instructor.grading.course import Course
 from nbgrader.api import Gradebook
 settings = Course(pathlib.Path('.').resolve()).settings()
 with Gradebook(settings.db_url, settings.course_id) as gradebook:

@@ -15,7 +15,7 @@ def start_calcrl(root: Path, *args: str) -> subprocess.Popen:
     """Start `calcrl ARGS` as its own session, as a terminal would: Ctrl-C goes to the group,
     and SIGINT starts at its default even when this test run ignores it (a job started in the
     background of a script inherits SIGINT ignored, and Python then keeps ignoring it)."""
-    return subprocess.Popen([sys.executable, "-m", "calcrl_checks.instructor.cli", *args],
+    return subprocess.Popen([sys.executable, "-m", "calcrl_checks.instructor.command.cli", *args],
                             cwd=root, env=course.nbgrader_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
                             preexec_fn=_default_sigint)

@@ -1,5 +1,5 @@
-"""The package's imports point one way: no circles, the engine uses no check, and every import
-left inside a function says why.
+"""The package's rooms and the way their imports point: no circles, each room imports only
+what its rule allows (the engine no check), and every import left inside a function says why.
 
 The graph is read from the source with ``ast`` (nothing is imported), counting every import:
 module level, inside functions and under ``TYPE_CHECKING``. Each rule is also run on a small
@@ -16,21 +16,51 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "calcrl_checks"
 
-#: What the engine may use outside itself: the package's face (``boot.py`` checks where it was
-#: found), the wire form, what crosses the sandbox boundary,
-#: and the outcome of a check (verdicts, their codes and messages, errors, budgets, the
-#: verdict's place in a notebook and its safe HTML, student ids). Anything else is a check.
-ENGINE_MAY_USE = {"calcrl_checks", "calcrl_checks.wire", "calcrl_checks.crossing",
-                  "calcrl_checks.crossing.functions", "calcrl_checks.crossing.tensor_facts",
-                  "calcrl_checks.errors", "calcrl_checks.verdict", "calcrl_checks.budget",
-                  "calcrl_checks.notebook", "calcrl_checks.safe_html", "calcrl_checks.messages",
-                  "calcrl_checks.names"}
-#: The one check the engine runs, and why: the zygote's warm-up calls a visible check as a
-#: notebook cell would, before any student code, so that no fork pays for its first one.
-ENGINE_WARM_UP = {"calcrl_checks.formative"}
-#: What the crossing room may use: itself and the wire form.
-CROSSING_MAY_USE = {"calcrl_checks.wire", "calcrl_checks.crossing",
-                    "calcrl_checks.crossing.functions", "calcrl_checks.crossing.tensor_facts"}
+_ = "calcrl_checks."
+OUTCOME, DISPLAY, EXPRESSIONS = _ + "outcome", _ + "display", _ + "expressions"
+CROSSING, PIPELINE, API, CHECKS, CELLS = (_ + "crossing", _ + "pipeline", _ + "api", _ + "checks",
+                                          _ + "cells")
+ENGINE, SANDBOX = _ + "engine", _ + "engine.sandbox"
+COMMAND, GRADING, RESULTS, AUTHORING, DEMO = (
+    _ + "instructor." + room for room in ("command", "grading", "results", "authoring", "demo"))
+
+#: Each room of the package and what it may import besides itself (a room and everything in
+#: it, or one module), from the ground floor up. A module belongs to the longest room naming it.
+#: An import whose names the module never reads (a warm-up that loads modules before any
+#: student code, so that every fork or grader starts with them) is not a use.
+ROOMS: dict[str, set[str]] = {
+    OUTCOME: set(),
+    DISPLAY: set(),
+    EXPRESSIONS: {OUTCOME},
+    CROSSING: {EXPRESSIONS, OUTCOME},
+    PIPELINE: {CROSSING, EXPRESSIONS, OUTCOME},
+    API: {PIPELINE, EXPRESSIONS, OUTCOME},
+    CHECKS: {API, PIPELINE, CROSSING, EXPRESSIONS, OUTCOME},
+    CELLS: {CHECKS, API, PIPELINE, EXPRESSIONS, OUTCOME},
+    # Inside bubblewrap: the package's face (``boot.py`` checks where it was found), what
+    # crosses the boundary and the outcome. Nothing that computes a grade.
+    SANDBOX: {"calcrl_checks", CROSSING, OUTCOME},
+    # The trusted side: the sandbox it starts, what crosses, the outcome, a verdict's place in
+    # a notebook (``cells.notebook``) and safe HTML. No check: hidden tests arrive as cells.
+    ENGINE: {SANDBOX, CROSSING, OUTCOME, CELLS + ".notebook", DISPLAY},
+    _ + "preprocessors": {CELLS + ".notebook", DISPLAY},
+    GRADING: {ENGINE, OUTCOME, DISPLAY},
+    RESULTS: {GRADING + ".course", GRADING + ".accounts", OUTCOME, DISPLAY, CELLS},
+    AUTHORING: {"calcrl_checks", CHECKS, CELLS, PIPELINE, CROSSING, OUTCOME,
+                ENGINE + ".hidden"},
+    COMMAND: {GRADING, RESULTS, AUTHORING, DEMO, ENGINE, DISPLAY},
+    DEMO: {COMMAND, GRADING, RESULTS, AUTHORING},
+}
+#: Published names kept where released notebooks, gradebooks and course configurations look
+#: for them: each face imports the one module it stands for.
+FACES = {_ + "form": CELLS + ".form", _ + "formative": CELLS + ".formative",
+         _ + "scenarios": CHECKS + ".scenarios", _ + "safe_html": DISPLAY + ".safe_html",
+         _ + "instructor.specs": AUTHORING + ".specs",
+         _ + "instructor.manual_grades": GRADING + ".manual_grades",
+         _ + "instructor.feedback_index": RESULTS + ".feedback_index"}
+#: The package's own face (the public names, loaded lazily) and the instructor folder's.
+TOP = {"calcrl_checks": {API, CHECKS, EXPRESSIONS, OUTCOME, PIPELINE},
+       _ + "instructor": set()}
 #: A module whose docstring has this phrase explains all its function-level imports at once.
 MODULE_REASON = "Imports inside functions"
 
@@ -131,17 +161,31 @@ def _used_names(path: Path) -> set[str]:
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
 
 
-def uses_outside(root: Path, room: str, allowed: set[str]) -> list[str]:
-    """Imports from ``room`` of modules outside it and ``allowed`` whose names are used.
+def _inside(name: str, place: str) -> bool:
+    return name == place or name.startswith(place + ".")
 
-    A module imported only for its effect (the zygote loads the checks before any student code
-    so that every fork starts warm) binds names that nothing in the importing module reads.
-    """
+
+def room_of(name: str, rooms: dict[str, set[str]]) -> str | None:
+    """The longest room that holds module ``name``, or None."""
+    return max((room for room in rooms if _inside(name, room)), key=len, default=None)
+
+
+def rule_breaks(root: Path, rooms: dict[str, set[str]]) -> list[str]:
+    """Imports whose names are used, of a module outside the importer's room and what the
+    room may import (or, for a module in no room, any import of the package at all)."""
     known = modules(root)
     used = {name: _used_names(path) for name, path in known.items()}
-    return [f"{edge.source}:{edge.line} uses {edge.target}" for edge in imports(root)
-            if edge.source.startswith(room) and not edge.target.startswith(room)
-            and edge.target not in allowed and set(edge.names) & used[edge.source]]
+    broken = []
+    for edge in imports(root):
+        room = room_of(edge.source, rooms)
+        if not set(edge.names) & used[edge.source]:
+            continue
+        allowed = rooms.get(room, set()) if room is not None else set()
+        if room is not None and _inside(edge.target, room):
+            continue
+        if not any(_inside(edge.target, place) for place in allowed):
+            broken.append(f"{edge.source}:{edge.line} uses {edge.target}")
+    return broken
 
 
 def unexplained_function_imports(root: Path) -> list[str]:
@@ -170,12 +214,27 @@ def test_the_package_has_no_import_circles():
     assert circles(PACKAGE) == []
 
 
+def test_every_module_is_in_a_room_or_is_a_face():
+    homeless = [name for name in modules(PACKAGE)
+                if room_of(name, ROOMS) is None and name not in FACES and name not in TOP]
+    assert homeless == []
+
+
+def test_each_room_imports_only_what_its_rule_allows():
+    assert rule_breaks(PACKAGE, {**ROOMS, **TOP}) == []
+
+
+def test_a_face_imports_only_the_module_it_stands_for():
+    for face, target in FACES.items():
+        assert {edge.target for edge in imports(PACKAGE) if edge.source == face} == {target}
+
+
 def test_the_engine_uses_no_check_module():
-    assert uses_outside(PACKAGE, "calcrl_checks.engine", ENGINE_MAY_USE | ENGINE_WARM_UP) == []
-
-
-def test_what_crosses_the_sandbox_boundary_imports_no_check():
-    assert uses_outside(PACKAGE, "calcrl_checks.crossing", CROSSING_MAY_USE) == []
+    for room in (ENGINE, SANDBOX):
+        assert not any(_inside(place, check) for place in ROOMS[room]
+                       for check in (CHECKS, CELLS + ".form", CELLS + ".formative", API,
+                                     PIPELINE, _ + "instructor"))
+    assert [line for line in rule_breaks(PACKAGE, ROOMS) if line.startswith(ENGINE)] == []
 
 
 def test_every_import_left_inside_a_function_says_why():
@@ -206,12 +265,19 @@ def test_a_circle_is_found_however_its_imports_are_written(tmp_path, files, expe
 
 def test_an_engine_module_using_a_check_is_named(tmp_path):
     package = write_package(tmp_path, {
-        "engine/__init__.py": "", "calculus.py": "", "wire.py": "",
-        "engine/child.py": "from ..calculus import check\nfrom ..wire import encode\n"
-                           "check(encode)\n",
-        "engine/zygote.py": "def warm():\n    from .. import calculus  # noqa: F401\n"})
-    assert uses_outside(package, "calcrl_checks.engine", {"calcrl_checks.wire"}) == [
-        "calcrl_checks.engine.child:1 uses calcrl_checks.calculus"]
+        "engine/__init__.py": "", "engine/sandbox/__init__.py": "", "checks/__init__.py": "",
+        "checks/calculus.py": "", "crossing/__init__.py": "", "crossing/wire.py": "",
+        "engine/sandbox/child.py": "from ...checks.calculus import check\n"
+                                   "from ...crossing.wire import encode\ncheck(encode)\n",
+        "engine/sandbox/zygote.py": "def warm():\n    from ...checks import calculus  # noqa\n"})
+    rooms = {ENGINE: {CROSSING}, SANDBOX: {CROSSING}, CHECKS: set(), CROSSING: set()}
+    assert rule_breaks(package, rooms) == [
+        "calcrl_checks.engine.sandbox.child:1 uses calcrl_checks.checks.calculus"]
+
+
+def test_a_module_in_no_room_is_named(tmp_path):
+    package = write_package(tmp_path, {"a.py": "from . import b\nb.f()\n", "b.py": ""})
+    assert rule_breaks(package, {_ + "b": set()}) == ["calcrl_checks.a:1 uses calcrl_checks.b"]
 
 
 def test_an_unexplained_function_import_is_named(tmp_path):

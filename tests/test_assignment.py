@@ -7,8 +7,8 @@ import re
 import pytest
 
 import course
-from calcrl_checks.instructor.mistakes import MISTAKES
-from calcrl_checks.instructor.demo_class import demo_students
+from calcrl_checks.instructor.authoring.mistakes import MISTAKES
+from calcrl_checks.instructor.demo.class_submissions import demo_students
 
 
 def _max_points(root, notebook: str, autograded_only: bool = True) -> dict[str, float]:
@@ -105,7 +105,7 @@ def test_a_catalogued_mistake_loses_points_and_is_named(graded_class, mistake):
 
 def _verdicts(root, student: str, notebook: str, cell_id: str) -> list[dict]:
     """The verdict records a test cell left in the student's autograded notebook."""
-    from calcrl_checks.notebook import VERDICT_MIME
+    from calcrl_checks.cells.notebook import VERDICT_MIME
 
     graded = course.load(root / "autograded" / student / course.ASSIGNMENT / notebook)
     cell = course.cell_by_id(graded, cell_id)

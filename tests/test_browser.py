@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from calcrl_checks.codes import describe
+from calcrl_checks.outcome.codes import describe
 
 import browsing
 import course

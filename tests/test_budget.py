@@ -9,8 +9,8 @@ import pytest
 import sympy as sp
 
 from calcrl_checks import compare
-from calcrl_checks.budget import call_limited, time_limit
-from calcrl_checks.errors import BudgetExceeded
+from calcrl_checks.outcome.budget import call_limited, time_limit
+from calcrl_checks.outcome.errors import BudgetExceeded
 
 
 def spin_until(stop: threading.Event | None = None) -> None:

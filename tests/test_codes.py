@@ -6,11 +6,11 @@ import json
 import re
 
 import course
-from calcrl_checks import verdict
-from calcrl_checks.codes import CODES, REGISTRY, describe
-from calcrl_checks.hints import as_hints
-from calcrl_checks.instructor.mistakes import MISTAKES
-from calcrl_checks.instructor.specs import questions
+from calcrl_checks.outcome import verdict
+from calcrl_checks.outcome.codes import CODES, REGISTRY, describe
+from calcrl_checks.pipeline.stage0_hints import as_hints
+from calcrl_checks.instructor.authoring.mistakes import MISTAKES
+from calcrl_checks.instructor.authoring.specs import questions
 
 
 def _spec_codes() -> dict[str, set[str]]:
@@ -28,7 +28,7 @@ def _spec_codes() -> dict[str, set[str]]:
 
 def test_every_code_a_spec_names_is_registered():
     unregistered = {code: where for code, where in _spec_codes().items() if code not in REGISTRY}
-    assert not unregistered, f"register these in calcrl_checks/codes.py: {unregistered}"
+    assert not unregistered, f"register these in calcrl_checks/outcome/codes.py: {unregistered}"
 
 
 def test_every_code_the_catalogue_and_the_notebooks_name_is_registered():

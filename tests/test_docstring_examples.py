@@ -6,23 +6,28 @@ import importlib
 
 import pytest
 
-MODULES = ["calcrl_checks", "calcrl_checks.api", "calcrl_checks.verdict", "calcrl_checks.parsing",
-           "calcrl_checks.parsing.normalize", "calcrl_checks.parsing.latex", "calcrl_checks.wire",
-           "calcrl_checks.sampling", "calcrl_checks.domains", "calcrl_checks.hints",
-           "calcrl_checks.calculus",
-           "calcrl_checks.rl", "calcrl_checks.form", "calcrl_checks.notebook",
-           "calcrl_checks.scenarios", "calcrl_checks.autograd_checks", "calcrl_checks.functions",
-           "calcrl_checks.tolerance", "calcrl_checks.guard", "calcrl_checks.consistency",
-           "calcrl_checks.adapt", "calcrl_checks.messages",
+MODULES = ["calcrl_checks", "calcrl_checks.api", "calcrl_checks.outcome.verdict",
+           "calcrl_checks.expressions.parsing", "calcrl_checks.expressions.parsing.normalize",
+           "calcrl_checks.expressions.parsing.latex", "calcrl_checks.crossing.wire",
+           "calcrl_checks.pipeline.stage3_sample", "calcrl_checks.pipeline.stage0_domains",
+           "calcrl_checks.pipeline.stage0_hints", "calcrl_checks.checks.calculus",
+           "calcrl_checks.checks.rl", "calcrl_checks.cells.form", "calcrl_checks.cells.notebook",
+           "calcrl_checks.checks.scenarios", "calcrl_checks.checks.autograd",
+           "calcrl_checks.expressions.functions", "calcrl_checks.pipeline.stage5_compare",
+           "calcrl_checks.outcome.guard", "calcrl_checks.checks.consistency",
+           "calcrl_checks.pipeline.stage1_adapt", "calcrl_checks.outcome.messages",
            "calcrl_checks.crossing.tensor_facts", "calcrl_checks.crossing.functions",
-           "calcrl_checks.mathtext", "calcrl_checks.instructor.standing",
-           "calcrl_checks.formative", "calcrl_checks.instructor.descriptions",
-           "calcrl_checks.codes", "calcrl_checks.instructor.specs",
-           "calcrl_checks.instructor.generate", "calcrl_checks.instructor.mistakes",
-           "calcrl_checks.instructor.preflight", "calcrl_checks.instructor.accounts",
-           "calcrl_checks.instructor.lock", "calcrl_checks.instructor.submissions",
-           "calcrl_checks.instructor.manual_grades", "calcrl_checks.instructor.backups",
-           "calcrl_checks.options", "calcrl_checks.reading"]
+           "calcrl_checks.display.mathtext", "calcrl_checks.instructor.results.standing",
+           "calcrl_checks.cells.formative", "calcrl_checks.instructor.results.descriptions",
+           "calcrl_checks.outcome.codes", "calcrl_checks.instructor.authoring.specs",
+           "calcrl_checks.instructor.authoring.generate",
+           "calcrl_checks.instructor.authoring.mistakes",
+           "calcrl_checks.instructor.grading.preflight",
+           "calcrl_checks.instructor.grading.accounts", "calcrl_checks.instructor.grading.lock",
+           "calcrl_checks.instructor.grading.submissions",
+           "calcrl_checks.instructor.grading.manual_grades",
+           "calcrl_checks.instructor.grading.backups", "calcrl_checks.pipeline.stage0_options",
+           "calcrl_checks.pipeline.stage2_read"]
 
 
 @pytest.mark.parametrize("name", MODULES)

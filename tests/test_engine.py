@@ -14,17 +14,17 @@ import sympy as sp
 from nbformat import NotebookNode
 from nbgrader.utils import determine_grade
 
-from calcrl_checks import wire
+from calcrl_checks.crossing import wire
 from calcrl_checks.engine import outputs
-from calcrl_checks.engine.channel import Channel, ChannelError, ChannelTimeout
+from calcrl_checks.crossing.channel import Channel, ChannelError, ChannelTimeout
 from calcrl_checks.engine.files import LinkInSubmission, submission_files
 from calcrl_checks.engine.hidden import answer_names, run_hidden, segments
 from calcrl_checks.engine.host import Limits, Sandbox
 from calcrl_checks.engine.remote import RemoteError, _exception, fetch_answer
 from calcrl_checks.engine.runner import NotebookRunner
-from calcrl_checks.errors import BudgetExceeded
-from calcrl_checks.notebook import VERDICT_MIME, Graded
-from calcrl_checks.verdict import Verdict
+from calcrl_checks.outcome.errors import BudgetExceeded
+from calcrl_checks.cells.notebook import VERDICT_MIME, Graded
+from calcrl_checks.outcome.verdict import Verdict
 
 
 # -- the channel -----------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def test_a_hidden_region_runs_here_on_fetched_answers():
         return {"df": "2x", "sum": lambda *a: 0}[name]
 
     code = ("import sympy as sp\nfrom calcrl_checks import check\n"
-            "from calcrl_checks.notebook import grade\n"
+            "from calcrl_checks.cells.notebook import grade\n"
             "grade(check, df, 2 * sp.Symbol('x'), points=1, part='df')\n")
     result = run_hidden(code, fetch)
     assert fetched == ["df"] and result.error is None
@@ -235,7 +235,7 @@ def test_a_hidden_region_runs_here_on_fetched_answers():
 
 
 def test_a_failing_check_in_a_hidden_region_is_recorded_not_raised():
-    code = ("from calcrl_checks import check\nfrom calcrl_checks.notebook import grade\n"
+    code = ("from calcrl_checks import check\nfrom calcrl_checks.cells.notebook import grade\n"
             "grade(check, answer, 3, points=2, part='p')\n")
     result = run_hidden(code, lambda name: 5)
     assert result.error is None and result.graded[0].verdict.code != "correct"
@@ -344,7 +344,7 @@ _TD_UPDATES = (
 
 def _learning(update):
     from calcrl_checks import CheckFailed
-    from calcrl_checks.scenarios import check_td_learns
+    from calcrl_checks.checks.scenarios import check_td_learns
 
     try:
         return check_td_learns(update)
@@ -354,7 +354,7 @@ def _learning(update):
 
 @pytest.mark.parametrize("name", ["right", "against", "fails_late"])
 def test_a_learning_run_in_the_sandbox_ends_as_it_does_here(sandbox, name):
-    from calcrl_checks.scenarios import td_run
+    from calcrl_checks.checks.scenarios import td_run
 
     namespace: dict = {}
     exec(_TD_UPDATES, namespace)
@@ -379,10 +379,10 @@ def test_a_function_that_changes_between_calls_is_not_repeatable(sandbox):
 
 def test_a_doctored_learning_run_is_not_believed(sandbox):
     """The sandbox reports the run of a right update while the answer has the wrong sign."""
-    from calcrl_checks.scenarios import _td_inputs, ChainMRP
+    from calcrl_checks.checks.scenarios import _td_inputs, ChainMRP
 
     doctor = ("import sys\n"
-              "_child = sys.modules['calcrl_checks.engine.child']\n"
+              "_child = sys.modules['calcrl_checks.engine.sandbox.child']\n"
               "_real = _child.NotebookProcess._iterate\n"
               "def _doctored(self, request):\n"
               "    kept = dict(self.handles.functions)\n"
@@ -468,8 +468,8 @@ def test_the_sandbox_check_command_passes_here(tmp_path):
 
 
 def test_a_checker_failure_keeps_its_details_for_the_instructor_only():
-    from calcrl_checks.guard import internal_error
-    from calcrl_checks.notebook import verdict_output
+    from calcrl_checks.outcome.guard import internal_error
+    from calcrl_checks.cells.notebook import verdict_output
 
     bundle = verdict_output(Graded(internal_error(KeyError("boom")), "p", 2.0))
     assert bundle[VERDICT_MIME]["code"] == "internal_error"

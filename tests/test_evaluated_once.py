@@ -6,7 +6,7 @@ import numpy as np
 import sympy as sp
 
 from calcrl_checks import compare
-from calcrl_checks.sides import ExpressionSide
+from calcrl_checks.pipeline.stage4_evaluate import ExpressionSide
 
 x = sp.Symbol("x")
 

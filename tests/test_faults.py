@@ -159,7 +159,7 @@ def test_a_killed_worker_is_replaced_and_its_student_graded(base, clean, tmp_pat
     root = _copy(base, tmp_path)
     run = start_calcrl(root, "autograde", A, "--jobs", "2")
     family = _wait_for_grading(run)
-    workers = [pid for pid in family if "calcrl_checks.instructor.warm" in cmdline(pid)]
+    workers = [pid for pid in family if "calcrl_checks.instructor.grading.warm" in cmdline(pid)]
     assert workers
     os.kill(workers[0], signal.SIGKILL)
     out, err = run.communicate(timeout=600)
@@ -199,7 +199,7 @@ def test_ctrl_c_outside_grading_exits_130_without_a_traceback(base, tmp_path):
 
 
 def test_specs_write_waits_for_a_running_command(tmp_path):
-    from calcrl_checks.instructor.lock import course_lock
+    from calcrl_checks.instructor.grading.lock import course_lock
 
     with course_lock(tmp_path, "autograde calculus"):
         refused = calcrl(tmp_path, "specs", "--write")
@@ -310,7 +310,7 @@ def test_the_journal_never_overrides_the_gradebook_and_survives_a_torn_line(base
                                                                            tmp_path):
     from nbgrader.api import Gradebook
 
-    from calcrl_checks.instructor.manual_grades import restore_manual_grades
+    from calcrl_checks.instructor.grading.manual_grades import restore_manual_grades
 
     root = _copy(base, tmp_path)
     assert calcrl(root, "autograde", A).returncode == 0

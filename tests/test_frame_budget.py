@@ -22,12 +22,12 @@ import pytest
 
 import course
 from attacks import RIGHT_DF, SHARED_BUFFER, WRONG_DF_AT_0
-from calcrl_checks import wire
+from calcrl_checks.crossing import wire
 from calcrl_checks.engine import memory
-from calcrl_checks.engine.channel import (Channel, ChannelError, FrameRefused, FrameTooLarge,
-                                          decoded_bytes)
+from calcrl_checks.crossing.channel import (Channel, ChannelError, FrameRefused, FrameTooLarge,
+    decoded_bytes)
 from calcrl_checks.engine.remote import RemoteFunction, fetch_answer
-from calcrl_checks.verdict import UNREADABLE
+from calcrl_checks.outcome.verdict import UNREADABLE
 from conftest import calcrl
 
 MIB = 1 << 20
@@ -217,7 +217,7 @@ _RECEIVER = """
 import json, socket, sys, time
 from calcrl_checks import wire
 from calcrl_checks.engine import memory
-from calcrl_checks.engine.channel import Channel, ChannelError
+from calcrl_checks.crossing.channel import Channel, ChannelError
 limit = memory.limit_grader_memory()
 channel = Channel(socket.socket(fileno=int(sys.argv[1])), max_frame=int(sys.argv[2]))
 before = status("VmHWM")
@@ -267,7 +267,7 @@ def test_a_reply_past_the_graders_memory_limit_costs_that_reply_not_the_grader()
     found = _python("""
     import json, socket, sys, time
     from calcrl_checks.engine import memory
-    from calcrl_checks.engine.channel import Channel, FrameRefused
+    from calcrl_checks.crossing.channel import Channel, FrameRefused
     limit = memory.limit_grader_memory(status("VmData") + (400 << 20))
     channel = Channel(socket.socket(fileno=int(sys.argv[1])))
     try:
@@ -375,7 +375,7 @@ def test_through_calcrl_autograde_one_student_loses_the_part_and_the_others_are_
 
 
 def test_every_warm_grader_runs_under_its_memory_limit():
-    from calcrl_checks.instructor.warm import WarmGrader
+    from calcrl_checks.instructor.grading.warm import WarmGrader
 
     grader = WarmGrader()
     grader.start()

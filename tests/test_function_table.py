@@ -7,10 +7,11 @@ import math
 import pytest
 import sympy as sp
 
-from calcrl_checks import functions, parse
-from calcrl_checks.evaluate import evaluate
-from calcrl_checks.torch_eval import to_torch
-from calcrl_checks.wire import decode_expr, encode_expr
+from calcrl_checks.expressions import functions
+from calcrl_checks import parse
+from calcrl_checks.expressions.evaluate import evaluate
+from calcrl_checks.expressions.torch_eval import to_torch
+from calcrl_checks.crossing.wire import decode_expr, encode_expr
 
 x = sp.Symbol("x")
 #: Extra arguments of functions that take more than one (min/max: a second value, clip: bounds).
@@ -68,8 +69,8 @@ def test_a_power_of_minus_one_on_a_name_is_the_inverse_function(row):
 
 
 def test_the_wire_and_the_evaluator_know_no_function_outside_the_table():
-    from calcrl_checks import evaluate as evaluator
-    from calcrl_checks import wire
+    from calcrl_checks.expressions import evaluate as evaluator
+    from calcrl_checks.crossing import wire
 
     structural = {"Add", "Mul", "Pow", "And", "Or", "Not", "StrictLessThan", "LessThan",
                   "StrictGreaterThan", "GreaterThan", "Equality", "Unequality"}

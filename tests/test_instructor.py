@@ -9,9 +9,9 @@ from collections import Counter
 import pytest
 
 import course
-from calcrl_checks.codes import describe
-from calcrl_checks.instructor.demo_class import demo_students, expected_scores
-from calcrl_checks.instructor.mistakes import MISTAKES
+from calcrl_checks.outcome.codes import describe
+from calcrl_checks.instructor.demo.class_submissions import demo_students, expected_scores
+from calcrl_checks.instructor.authoring.mistakes import MISTAKES
 from conftest import calcrl, course_copy
 
 
@@ -142,8 +142,8 @@ def test_running_the_demo_again_gives_the_same_table(graded_class):
 
 
 def test_unanswered_parts_are_not_answered_and_kept_apart_from_mistakes(graded_class):
-    from calcrl_checks.instructor.course import Course
-    from calcrl_checks.instructor.verdict_records import class_records
+    from calcrl_checks.instructor.grading.course import Course
+    from calcrl_checks.instructor.results.verdict_records import class_records
 
     records = class_records(Course(graded_class.root), course.ASSIGNMENT)
     blank = [r for r in records if r.student == "blank"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 
-from calcrl_checks.mathtext import html_math, markdown_math
+from calcrl_checks.display.mathtext import html_math, markdown_math
 from calcrl_checks.preprocessors import RenderMathOffline
 
 

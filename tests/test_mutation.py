@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import notebooks
-from calcrl_checks.adapt import is_function
+from calcrl_checks.pipeline.stage1_adapt import is_function
 
 #: Hidden tests that call a student's function only to see it learn, or to recompute a value
 #: defined from it (each function is graded on its own, mutation included, in its own cell).

@@ -7,8 +7,8 @@ import pytest
 import sympy as sp
 
 from calcrl_checks import CODES, CheckFailed, Hint, check, check_derivative, compare
-from calcrl_checks.guard import MESSAGE
-from calcrl_checks.notebook import grade, recording
+from calcrl_checks.outcome.guard import MESSAGE
+from calcrl_checks.cells.notebook import grade, recording
 
 x, u = sp.symbols("x u")
 

@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 from calcrl_checks import ParseError, compare, parse
-from calcrl_checks.errors import UnsafeInput
+from calcrl_checks.outcome.errors import UnsafeInput
 
 x, y, w1, theta0 = sp.symbols("x y w1 theta0")
 SYMBOLS = ["x", "y", "w1", "theta0"]

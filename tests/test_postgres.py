@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 import course
-from calcrl_checks.instructor.demo_class import demo_students, write_submissions
+from calcrl_checks.instructor.demo.class_submissions import demo_students, write_submissions
 from conftest import course_copy
 
 ROLE = "calcrl"
@@ -92,7 +92,7 @@ def test_two_graders_at_once_into_postgresql_give_the_sqlite_grades(graded_class
             graders.append(root)
         course.nbgrader(graders[0], "generate_assignment", course.ASSIGNMENT, "--force")
         halves = ("[a-m]*", "[n-z]*")
-        running = [subprocess.Popen([sys.executable, "-m", "calcrl_checks.instructor.cli",
+        running = [subprocess.Popen([sys.executable, "-m", "calcrl_checks.instructor.command.cli",
                                      "autograde", course.ASSIGNMENT, "--student", half,
                                      "--jobs", "1"], cwd=root, env=course.nbgrader_env(),
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from calcrl_checks import ParseError, compare, parse
-from calcrl_checks.wire import decode_value, encode_value
+from calcrl_checks.crossing.wire import decode_value, encode_value
 
 x = sp.Symbol("x")
 

@@ -8,7 +8,7 @@ import torch
 
 from calcrl_checks import (Choice, Hint, Vector, check_against_autograd, check_update_rule,
                            compare)
-from calcrl_checks import rl
+from calcrl_checks.checks import rl
 from verdicts import assert_hides, verdict_of
 
 # -- update rules ---------------------------------------------------------------------------------

@@ -1,12 +1,12 @@
-"""The allow-list every page renders student HTML through (``calcrl_checks.safe_html``)."""
+"""The allow-list every page renders student HTML through (``calcrl_checks.display.safe_html``)."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
 
 import pytest
 
-from calcrl_checks.mathtext import markdown_math
-from calcrl_checks.safe_html import clean_html, markdown2html
+from calcrl_checks.display.mathtext import markdown_math
+from calcrl_checks.display.safe_html import clean_html, markdown2html
 
 
 class _Tags(HTMLParser):

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from calcrl_checks.names import is_safe_student_id
-from calcrl_checks.safe_html import PAGE_POLICY
+from calcrl_checks.display.names import is_safe_student_id
+from calcrl_checks.display.safe_html import PAGE_POLICY
 
 import browsing
 import course

@@ -38,9 +38,9 @@ def test_plain_nbgrader_stops_before_grading_anyone_when_bwrap_is_missing(small_
 
 
 def test_calcrl_autograde_stops_before_grading_anyone_when_bwrap_is_missing(small_course):
-    result = subprocess.run([sys.executable, "-m", "calcrl_checks.instructor.cli", "autograde",
-                             course.ASSIGNMENT], cwd=small_course, env=_without_bwrap(),
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run([sys.executable, "-m", "calcrl_checks.instructor.command.cli",
+                             "autograde", course.ASSIGNMENT], cwd=small_course,
+                            env=_without_bwrap(), capture_output=True, text=True, timeout=600)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "bubblewrap" in result.stderr and "CALCRL_UNSANDBOXED" in result.stderr
     assert not (small_course / "autograded" / "alice").exists()
@@ -65,7 +65,7 @@ def test_a_machine_without_user_namespaces_is_told_how_to_enable_them(small_cour
     no_namespaces = ["unshare", "--user", "--map-root-user", "sh", "-c",
                      'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"', "sh"]
     result = subprocess.run([*no_namespaces, sys.executable, "-m",
-                             "calcrl_checks.instructor.cli", "autograde", course.ASSIGNMENT,
+                             "calcrl_checks.instructor.command.cli", "autograde", course.ASSIGNMENT,
                              "--force"], cwd=small_course, env=course.nbgrader_env(),
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 2, result.stdout + result.stderr

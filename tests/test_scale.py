@@ -15,7 +15,7 @@ import pytest
 
 import course
 from attacks import Q10, RIGHT_DF
-from calcrl_checks.instructor.demo_class import demo_students, write_submissions
+from calcrl_checks.instructor.demo.class_submissions import demo_students, write_submissions
 from conftest import calcrl, course_copy
 from processes import assert_gone, cmdline, process_tree, start_calcrl
 
@@ -138,7 +138,7 @@ def _graders_at_work(count: int, seconds: float = 180) -> set[int]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         busy = {pid for pid in process_tree(1)
-                if "calcrl_checks.instructor.warm" in cmdline(pid) and _scratch_of(pid)}
+                if "calcrl_checks.instructor.grading.warm" in cmdline(pid) and _scratch_of(pid)}
         if len(busy) >= count:
             return busy
         time.sleep(0.2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from calcrl_checks import CheckFailed
-from calcrl_checks.scenarios import check_bandit_learns, check_td_learns
+from calcrl_checks.checks.scenarios import check_bandit_learns, check_td_learns
 
 
 def _code(check, function) -> str:

@@ -8,10 +8,10 @@ import pytest
 
 import course
 import notebooks
-from calcrl_checks.hints import as_hints
-from calcrl_checks.instructor.generate import problems
-from calcrl_checks.instructor.mistakes import MISTAKES
-from calcrl_checks.instructor.specs import question, questions
+from calcrl_checks.pipeline.stage0_hints import as_hints
+from calcrl_checks.instructor.authoring.generate import problems
+from calcrl_checks.instructor.authoring.mistakes import MISTAKES
+from calcrl_checks.instructor.authoring.specs import question, questions
 
 
 def test_the_course_holds_what_the_specs_derive():

@@ -15,9 +15,9 @@ from calcrl_checks import check_derivative
 from calcrl_checks.engine.host import Limits
 from calcrl_checks.engine.preprocessor import GradeInSandbox
 from calcrl_checks.engine.runner import NotebookRunner
-from calcrl_checks.instructor.generate import generated_notebook, problems
-from calcrl_checks.instructor.specs import Mistake, Part, Question
-from calcrl_checks.notebook import VERDICT_MIME
+from calcrl_checks.instructor.authoring.generate import generated_notebook, problems
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question
+from calcrl_checks.cells.notebook import VERDICT_MIME
 
 # The worked example of README "How to add a question" (q16 there), the chain rule on sin(3x).
 x = sp.Symbol("x")
@@ -52,7 +52,7 @@ def _source_notebook() -> nbformat.NotebookNode:
 @pytest.fixture
 def q99(monkeypatch):
     """q99's spec, where grade_part looks for it (as a file in specs/ would be)."""
-    module = types.ModuleType("calcrl_checks.instructor.specs.q99")
+    module = types.ModuleType("calcrl_checks.instructor.authoring.specs.q99")
     module.QUESTION = Q99
     monkeypatch.setitem(sys.modules, module.__name__, module)
     return generated_notebook(Q99, _source_notebook())
@@ -105,7 +105,7 @@ def test_student_code_in_the_sandbox_cannot_import_the_specs():
     with NotebookRunner(shared_sandbox(), Limits(), {}) as runner:
         shown, _, _ = runner.run("import calcrl_checks.instructor.specs")
         assert shown[-1].ename in ("ModuleNotFoundError", "ImportError")
-        shown, _, _ = runner.run("from calcrl_checks.instructor.specs import q10")
+        shown, _, _ = runner.run("from calcrl_checks.instructor.authoring.specs import q10")
         assert shown[-1].ename in ("ModuleNotFoundError", "ImportError")
         runner.run("import calcrl_checks, pathlib\n"
                    "found = sorted(str(p) for p in pathlib.Path(calcrl_checks.__file__).parent"

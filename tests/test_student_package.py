@@ -11,8 +11,8 @@ import sys
 import sysconfig
 import zipfile
 
-from calcrl_checks.instructor.specs import QUESTION_IDS, question
-from calcrl_checks.instructor.student_package import build_student_wheel
+from calcrl_checks.instructor.authoring.specs import QUESTION_IDS, question
+from calcrl_checks.instructor.authoring.student_package import build_student_wheel
 
 
 def _secrets() -> list[str]:
@@ -31,7 +31,7 @@ def test_the_student_wheel_holds_no_instructor_file_and_no_spec_text(tmp_path):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         contents = {name: archive.read(name).decode("utf-8", "replace") for name in names}
-    assert any(name == "calcrl_checks/formative.py" for name in names)
+    assert any(name == "calcrl_checks/cells/formative.py" for name in names)
     assert not [name for name in names if "/instructor/" in name]
     assert not [name for name in names if name.endswith("entry_points.txt")]  # no `calcrl`
     secrets = _secrets()

@@ -20,9 +20,9 @@ import pytest
 import course
 from attacks import ATTACKS, Q10, RIGHT_DF, WRONG_DF, WRONG_DF_AT_0, Attack
 from calcrl_checks.engine.probe import processes_named
-from calcrl_checks.instructor.course import Course
-from calcrl_checks.instructor.verdict_records import class_records
-from calcrl_checks.notebook import VERDICT_MIME
+from calcrl_checks.instructor.grading.course import Course
+from calcrl_checks.instructor.results.verdict_records import class_records
+from calcrl_checks.cells.notebook import VERDICT_MIME
 from conftest import calcrl
 
 VICTIM = "aa-victim"
@@ -172,7 +172,7 @@ def test_a_student_graded_after_the_attacks_gets_exactly_their_grade(tampered):
 
 
 def test_the_class_report_counts_only_honest_answers_as_correct(tampered):
-    from calcrl_checks.instructor.report import summarize
+    from calcrl_checks.instructor.results.report import summarize
 
     records = class_records(Course(tampered.root), course.ASSIGNMENT)
     correct = {r.student for r in records if r.cell == "q10-df-test" and r.code == "correct"}

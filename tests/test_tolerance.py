@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 from calcrl_checks import Hint, compare
-from calcrl_checks.tolerance import MIN_TYPED_DIGITS, choose, typed_digits
+from calcrl_checks.pipeline.stage5_compare import MIN_TYPED_DIGITS, choose, typed_digits
 
 x, y = sp.symbols("x y")
 POLY13 = sum((k + 1) * x**k for k in range(14))

@@ -10,8 +10,9 @@ import pytest
 import sympy as sp
 import torch
 
-from calcrl_checks import compare, form
-from calcrl_checks.wire import decode_value, encode_value
+from calcrl_checks import compare
+from calcrl_checks.cells import form
+from calcrl_checks.crossing.wire import decode_value, encode_value
 
 x = sp.Symbol("x")
 REFUSALS = {"wrong_type", "wrong_shape", "unsafe_input", "parse_error", "unknown_symbol",
@@ -136,7 +137,7 @@ def test_the_visible_function_check_calls_on_copies_and_names_a_changed_input(ca
 
 
 def test_a_formative_check_names_the_mistake_and_passes_the_right_answer(capsys):
-    from calcrl_checks import formative
+    from calcrl_checks.cells import formative
 
     with pytest.raises(formative.FormativeCheckFailed, match="inner derivative"):
         formative.derivative("3(2x+1)^2", "(2x+1)^3", "x", "df")
@@ -185,8 +186,8 @@ def test_a_formative_check_passes_exactly_what_the_hidden_tests_give_full_points
     mistake is tried where it replaces this answer itself)."""
     import re
 
-    from calcrl_checks.formative import FormativeCheckFailed
-    from calcrl_checks.instructor.specs import question
+    from calcrl_checks.cells.formative import FormativeCheckFailed
+    from calcrl_checks.instructor.authoring.specs import question
     from notebooks import run, solutions
 
     question_id, key = re.search(r'grade_part\("(\w+)", "(\w+)"', cell.hidden).groups()

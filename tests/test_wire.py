@@ -10,7 +10,7 @@ import sympy as sp
 import torch
 
 from calcrl_checks import compare
-from calcrl_checks.wire import Refusal, Unsupported, decode_value, encode_value
+from calcrl_checks.crossing.wire import Refusal, Unsupported, decode_value, encode_value
 
 x, y = sp.symbols("x y")
 

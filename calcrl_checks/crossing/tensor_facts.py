@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..wire import decode_value, encode_value
+from calcrl_checks.crossing.wire import decode_value, encode_value
 
 #: Graph nodes visited at most when looking for leaves (a student graph is tiny).
 MAX_GRAPH_NODES = 10_000

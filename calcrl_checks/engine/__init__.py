@@ -7,12 +7,15 @@ Trusted side (the grader's process): ``preprocessor.py`` (nbgrader's Execute ste
 (starting and talking to the sandbox), ``bubblewrap.py`` and ``cgroups.py`` (the OS sandbox),
 ``memory.py`` (the grader's own memory limit), ``probe.py`` (``calcrl sandbox-check``).
 
-Sandbox side: ``boot.py`` (imports the grader's own copy of the package, checked), ``zygote.py``
-(the warm template), ``isolation.py`` (namespaces and caps per
-notebook), ``child.py`` (a notebook's request loop), ``kernel.py`` (cells run as in Jupyter).
-Both sides: ``channel.py`` (framed messages), :mod:`calcrl_checks.wire` (plain data) and
-:mod:`calcrl_checks.crossing` (what stands in for a student's function and what is handed to
-it). The engine uses no check (``tests/test_architecture.py``).
+Sandbox side, in ``sandbox/`` (what runs inside bubblewrap): ``boot.py`` (imports the
+grader's own copy of the package, checked), ``zygote.py`` (the warm template), ``isolation.py``
+(namespaces and caps per notebook), ``child.py`` (a notebook's request loop), ``kernel.py``
+(cells run as in Jupyter). Both sides: :mod:`calcrl_checks.crossing` (framed messages, plain
+data, what stands in for a student's function and what is handed to it).
+
+May import: ``sandbox/``, :mod:`calcrl_checks.crossing`, the outcome, a verdict's place in a
+notebook (``cells/notebook.py``) and :mod:`calcrl_checks.display`; no check
+(``tests/test_architecture.py``).
 
 Importing this package is cheap; the sandbox imports only its own side.
 """
@@ -23,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 __all__ = ["GradeInSandbox", "require_sandbox", "SandboxUnavailable", "UNSANDBOXED_VARIABLE"]
 
 if TYPE_CHECKING:
-    from .bubblewrap import UNSANDBOXED_VARIABLE, SandboxUnavailable
-    from .preprocessor import GradeInSandbox
+    from calcrl_checks.engine.bubblewrap import UNSANDBOXED_VARIABLE, SandboxUnavailable
+    from calcrl_checks.engine.preprocessor import GradeInSandbox
 
 
 def require_sandbox(**_: Any) -> None:
@@ -33,18 +36,20 @@ def require_sandbox(**_: Any) -> None:
     Raises :class:`SandboxUnavailable` (a ``SystemExit``, which nbgrader does not swallow)
     before any student is graded when this machine cannot run the sandbox.
     """
-    from .host import shared_sandbox  # nbgrader_config.py imports this package: keep it cheap
+    # nbgrader_config.py imports this package: keep it cheap
+    from calcrl_checks.engine.host import shared_sandbox
 
     shared_sandbox()
 
 
 def __getattr__(name: str) -> Any:
     if name == "GradeInSandbox":
-        from .preprocessor import GradeInSandbox  # loaded when nbgrader asks for it
+        # loaded when nbgrader asks for it
+        from calcrl_checks.engine.preprocessor import GradeInSandbox
 
         return GradeInSandbox
     if name in ("SandboxUnavailable", "UNSANDBOXED_VARIABLE"):
-        from . import bubblewrap  # loaded when asked for, as above
+        from calcrl_checks.engine import bubblewrap  # loaded when asked for, as above
 
         return getattr(bubblewrap, name)
     raise AttributeError(f"module 'calcrl_checks.engine' has no attribute {name!r}")

@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import boot
+from calcrl_checks.engine.sandbox import boot
 
 #: Environment variable that, set to "1", grades without a sandbox (loudly, on every run).
 UNSANDBOXED_VARIABLE = "CALCRL_UNSANDBOXED"
@@ -95,7 +95,7 @@ def sandbox_package() -> Path:
 
 
 def command(bwrap: str, arguments: list[str]) -> list[str]:
-    """``bwrap ... python -I /calcrl/calcrl_checks/engine/boot.py ... ARGUMENTS KEEP``.
+    """``bwrap ... python -I /calcrl/calcrl_checks/engine/sandbox/boot.py ... ARGUMENTS KEEP``.
 
     ``boot.py`` imports the package bound at :data:`PACKAGE_ROOT` (this process's own, checked
     by its files' fingerprint), then runs the template (``zygote.py``) with ARGUMENTS and KEEP.

@@ -24,8 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..notebook import Graded, recording
-from ..verdict import CheckFailed
+from calcrl_checks.cells.notebook import Graded, recording
+from calcrl_checks.outcome.verdict import CheckFailed
 
 BEGIN = "BEGIN HIDDEN TESTS"
 END = "END HIDDEN TESTS"

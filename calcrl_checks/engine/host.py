@@ -25,10 +25,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from . import bubblewrap, memory
-from .cgroups import Cgroup
-from .channel import Channel, ChannelError, ChannelTimeout, FrameRefused
-from .isolation import Caps
+from calcrl_checks.engine import bubblewrap, memory
+from calcrl_checks.engine.cgroups import Cgroup
+from calcrl_checks.crossing.channel import Channel, ChannelError, ChannelTimeout, FrameRefused
+from calcrl_checks.engine.sandbox.isolation import Caps
 
 #: Seconds the template process may take to import everything (torch is the slow part).
 START_SECONDS = 120
@@ -89,7 +89,8 @@ class Sandbox:
             command = bubblewrap.command(bubblewrap.find_bwrap(), arguments)
             self.cgroup = Cgroup.create()
         else:
-            command = [sys.executable, "-I", "-m", "calcrl_checks.engine.zygote", *arguments]
+            command = [sys.executable, "-I", "-m", "calcrl_checks.engine.sandbox.zygote",
+                       *arguments]
         errors = tempfile.TemporaryFile()
         environment = None if self.sandboxed else _unsandboxed_environment()
         cgroup, limited = self.cgroup, memory.limited()

@@ -1,7 +1,7 @@
 """A memory limit for the trusted grading process itself, not only for its sandbox.
 
-The channel and the decoder refuse what is too large before they copy it (``channel.py``,
-:data:`calcrl_checks.wire.MAX_VALUE_BYTES`); this limit is the floor under whatever else a
+The channel and the decoder refuse what is too large before they copy it (``crossing/channel.py``,
+:data:`calcrl_checks.crossing.wire.MAX_VALUE_BYTES`); this limit is the floor under whatever else a
 hostile notebook finds, so that a reply the grader cannot hold costs one student an error,
 not the machine its memory.
 

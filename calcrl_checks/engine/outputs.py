@@ -10,7 +10,7 @@ last one, written here from the trusted verdicts.
 What is stored is what a TA's formgrader and a student's feedback page render, so the trusted
 side also decides which kinds of output are kept and how much, whatever the sandbox sends:
 text, PNG and JPEG images, LaTeX and markdown (as text), and HTML cleaned by
-:mod:`calcrl_checks.safe_html`; an SVG drawing becomes an ``<img>`` (an image cannot run
+:mod:`calcrl_checks.display.safe_html`; an SVG drawing becomes an ``<img>`` (an image cannot run
 script). JavaScript, widgets and every other kind are dropped. A cell stores at most its cap
 (``output_kib``; the notebook's cap when less is left), and a dropped or cut output leaves a
 note in the cell saying so.
@@ -22,8 +22,8 @@ from typing import Any
 
 from nbformat import NotebookNode
 
-from ..notebook import VERDICT_MIME, Graded, partial_credit_text, verdict_output
-from ..safe_html import clean_html
+from calcrl_checks.cells.notebook import VERDICT_MIME, Graded, partial_credit_text, verdict_output
+from calcrl_checks.display.safe_html import clean_html
 
 #: Kinds stored as the text they are (the pages escape or sanitize them when they render).
 _TEXT_KINDS = ("text/plain", "text/latex", "text/markdown")

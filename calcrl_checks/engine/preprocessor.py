@@ -18,16 +18,17 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import compute_checksum, is_grade, is_solution
 from traitlets import Float, Integer
 
-from .. import messages
-from ..notebook import Graded
-from ..names import PRIVATE_COURSE_STUDENT, is_safe_student_id, unsafe_id_reason
-from ..verdict import NOT_ANSWERED, Verdict
-from . import outputs
-from .bubblewrap import UNSANDBOXED_VARIABLE, check_course_hidden, unsandboxed_requested
-from .files import submission_files
-from .hidden import answer_names, bound_names, run_hidden, segments
-from .host import Limits, shared_sandbox
-from .runner import NotebookRunner
+from calcrl_checks.outcome import messages
+from calcrl_checks.cells.notebook import Graded
+from calcrl_checks.display.names import PRIVATE_COURSE_STUDENT, is_safe_student_id, unsafe_id_reason
+from calcrl_checks.outcome.verdict import NOT_ANSWERED, Verdict
+from calcrl_checks.engine import outputs
+from calcrl_checks.engine.bubblewrap import (UNSANDBOXED_VARIABLE, check_course_hidden,
+    unsandboxed_requested)
+from calcrl_checks.engine.files import submission_files
+from calcrl_checks.engine.hidden import answer_names, bound_names, run_hidden, segments
+from calcrl_checks.engine.host import Limits, shared_sandbox
+from calcrl_checks.engine.runner import NotebookRunner
 
 
 class GradeInSandbox(NbGraderPreprocessor):
@@ -102,7 +103,7 @@ class GradeInSandbox(NbGraderPreprocessor):
 
         The cell's outputs end with what nbgrader reads as its score: an error (a visible
         check or a hidden region that failed), or the trusted verdicts' score. A formative
-        check's failure (``calcrl_checks.formative``) is not a score: the hidden tests decide.
+        check's failure (``calcrl_checks.cells.formative``) is not a score: the hidden tests decide.
         An answer still holding its stub is ``not_answered``, its hidden tests not run.
         """
         points = float(cell.metadata.nbgrader.get("points", 0))

@@ -21,9 +21,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import boot
-from .bubblewrap import SandboxUnavailable, environment_paths, package_folder, sandbox_package
-from .host import Limits, Sandbox, Session
+from calcrl_checks.engine.sandbox import boot
+from calcrl_checks.engine.bubblewrap import (SandboxUnavailable, environment_paths, package_folder,
+    sandbox_package)
+from calcrl_checks.engine.host import Limits, Sandbox, Session
 
 
 @dataclass
@@ -34,7 +35,8 @@ class ProbeResult:
 
 
 def _fetch(session: Session, name: str) -> object:
-    from ..wire import decode_value  # sympy loads only when a probe runs, not with the CLI
+    # sympy loads only when a probe runs, not with the CLI
+    from calcrl_checks.crossing.wire import decode_value
 
     reply = session.request({"op": "fetch", "name": name}, seconds=30)
     return decode_value(reply["value"]) if "value" in reply else None
@@ -99,7 +101,7 @@ def _same_checker(session: Session, course: Path) -> ProbeResult:
     expected = boot.fingerprint(str(folder))
     found, how = boot.locate()
     how = how if found == str(folder) else "imported by this process"
-    code = ("import os, calcrl_checks\nfrom calcrl_checks.engine.boot import fingerprint\n"
+    code = ("import os, calcrl_checks\nfrom calcrl_checks.engine.sandbox.boot import fingerprint\n"
             "where = os.path.dirname(calcrl_checks.__file__)\n"
             "result = [where, fingerprint(where)]")
     seen = _probe(session, code)
@@ -200,7 +202,7 @@ _COPY = "sandbox-check runs the checker autograde runs"
 def grader_copy() -> tuple[str | None, str]:
     """The ``calcrl_checks`` folder a grader started here imports, and how it finds it.
 
-    ``calcrl autograde`` starts each grader as ``python -m calcrl_checks.instructor.warm``
+    ``calcrl autograde`` starts each grader as ``python -m calcrl_checks.instructor.grading.warm``
     (``warm.py``), with this interpreter, folder and environment: asked the same way.
     """
     script = "import runpy, sys; print(runpy.run_path(sys.argv[1])['locate_json']())"

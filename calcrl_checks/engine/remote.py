@@ -17,13 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from ..crossing.functions import StudentFunction, Spy, test_functions
-from ..crossing.tensor_facts import facts_from_data
-from ..errors import BudgetExceeded
-from ..verdict import UNREADABLE
-from ..wire import Refusal, TooLarge, decode_value, encode_value
-from .channel import ChannelError, ChannelTimeout, FrameRefused, FrameTooLarge
-from .host import Session
+from calcrl_checks.crossing.functions import StudentFunction, Spy, test_functions
+from calcrl_checks.crossing.tensor_facts import facts_from_data
+from calcrl_checks.outcome.errors import BudgetExceeded
+from calcrl_checks.outcome.verdict import UNREADABLE
+from calcrl_checks.crossing.wire import Refusal, TooLarge, decode_value, encode_value
+from calcrl_checks.crossing.channel import ChannelError, ChannelTimeout, FrameRefused, FrameTooLarge
+from calcrl_checks.engine.host import Session
 
 #: Seconds a call may take when no check budget is running (the sandbox applies it too).
 DEFAULT_CALL_SECONDS = 10.0

@@ -13,9 +13,9 @@ from typing import Any
 
 from nbformat import NotebookNode
 
-from . import outputs
-from .host import CellRun, Limits, Sandbox, Session
-from .remote import fetch_answer
+from calcrl_checks.engine import outputs
+from calcrl_checks.engine.host import CellRun, Limits, Sandbox, Session
+from calcrl_checks.engine.remote import fetch_answer
 
 #: Times a notebook's process may be replaced before the rest of the notebook is given up.
 MAX_RESTARTS = 3

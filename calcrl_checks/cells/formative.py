@@ -1,0 +1,113 @@
+"""Formative visible checks: an honest signal before submitting, revealing nothing new.
+
+Where the value follows from what the question already states (the derivative of a function
+it shows: :func:`derivative`; a learning run it describes: :func:`scenario`), the visible
+check runs the real check and shows its diagnosis. The question specs write these calls
+(``formative=True`` parts, ``calcrl specs --write``). A failure raises
+:class:`FormativeCheckFailed`, so the cell fails and ``nbgrader validate`` (and the Validate
+button) fail with it. When grading, the engine sets that failure aside and lets the hidden
+tests decide the score, partial credit included.
+
+Everywhere else a visible check only says plainly that the value is graded after submission
+(:func:`graded_after_submission`).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from calcrl_checks.cells import form
+from calcrl_checks.checks import scenarios
+from calcrl_checks.checks.calculus import check_derivative, check_partial
+from calcrl_checks.cells.form import VisibleCheckFailed
+from calcrl_checks.expressions.parsing import parse
+from calcrl_checks.outcome.verdict import CheckFailed
+
+
+class FormativeCheckFailed(VisibleCheckFailed):
+    """A visible check found a mistake the question's own facts reveal.
+
+    Its text is the check's message. The grading engine does not score it: the hidden tests
+    that follow in the cell decide.
+    """
+
+
+def derivative(answer: Any, of: Any, wrt: str, name: str = "your answer",
+               domain: dict[str, tuple[float, float]] | None = None,
+               symbols: Sequence[str] | None = None, partial: bool = False) -> None:
+    """Check that ``answer`` is the derivative of ``of`` (a function the question shows).
+
+    ``of`` may be text (``"ln(1+e^x)"``) or a sympy expression. ``symbols`` are the names the
+    answer may use (only ``wrt`` unless given); with ``partial`` the others are variables held
+    fixed, as the hidden check of a partial derivative says. The form is checked first
+    (:func:`calcrl_checks.cells.form.expression`). Prints one line when the answer is right; raises
+    :class:`FormativeCheckFailed` with the diagnosis when it is not.
+
+    >>> derivative("3x^2 + 2", "x^3 + 2x - 5", "x", "df")
+    df reads as 3*x**2 + 2: an expression in x.
+    df: correct, it is the derivative of x**3 + 2*x - 5 (checked at 40 points).
+    >>> derivative("2w1 + w2", "w1^2 + w1 w2 + w2^2", "w1", "df_dw1",
+    ...            symbols=["w1", "w2"], partial=True)  # doctest: +NORMALIZE_WHITESPACE
+    df_dw1 reads as 2*w1 + w2: an expression in w1, w2.
+    df_dw1: correct, it is the partial derivative of w1**2 + w1*w2 + w2**2 with respect to w1
+    (checked at 40 points).
+    >>> derivative("3x^2 + 2x", "x^3 + 2x - 5", "x", "df")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    calcrl_checks.cells.formative.FormativeCheckFailed: Not yet: ...
+    """
+    import sympy as sp
+
+    names = list(symbols) if symbols else [wrt]
+    form.expression(answer, names, name, later=False)
+    variable = sp.Symbol(wrt)
+    function = parse(of, symbols=names) if isinstance(of, str) else of
+    check = check_partial if partial else check_derivative
+    options = {"domain": domain} if domain else {}
+    try:
+        check(answer, of=function, wrt=variable, part=name, **options)
+    except CheckFailed as failure:
+        raise FormativeCheckFailed(failure.verdict.message) from None
+    what = f"partial derivative of {sp.sstr(function)} with respect to {wrt}" if partial \
+        else f"derivative of {sp.sstr(function)}"
+    print(f"{name}: correct, it is the {what} (checked at 40 points).")
+
+
+#: The learning scenarios a visible check may run: the hidden test's own, from what the
+#: question states (the bandit's rewards, the chain's size and discount).
+SCENARIOS = ("check_bandit_learns", "check_td_learns")
+
+
+def scenario(answer: Any, check: str, name: str = "your answer", **options: Any) -> None:
+    """Run the learning scenario ``check`` (one of :data:`SCENARIOS`) with the student's
+    function, as the hidden test runs it (same settings, same seed).
+
+    Prints the check's message when the function learns; raises :class:`FormativeCheckFailed`
+    with the diagnosis when it does not.
+
+    >>> scenario(lambda theta, g, alpha: theta + alpha * g, "check_bandit_learns", "step",
+    ...          question="q99", part="bandit")  # doctest: +ELLIPSIS
+    step: Correct: your ascent step raises the expected return. ...
+    >>> scenario(lambda theta, g, alpha: theta - alpha * g, "check_bandit_learns", "step",
+    ...          question="q99", part="bandit")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    calcrl_checks.cells.formative.FormativeCheckFailed: Not yet: the expected return went down. ...
+    """
+
+    if check not in SCENARIOS:
+        raise ValueError(f"no learning scenario {check!r}; there are {', '.join(SCENARIOS)}")
+    try:
+        verdict = getattr(scenarios, check)(answer, **options)
+    except CheckFailed as failure:
+        raise FormativeCheckFailed(failure.verdict.message) from None
+    print(f"{name}: {verdict.message}")
+
+
+def graded_after_submission(name: str) -> None:
+    """Say plainly that this answer's value is graded only after submission.
+
+    >>> graded_after_submission("slope_at_half")
+    slope_at_half: the form is right; its value is graded after you submit.
+    """
+    print(f"{name}: the form is right; its value is graded after you submit.")

@@ -1,0 +1,65 @@
+"""Checks for derivatives and gradients of a known function, with its mistakes generated."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sympy as sp
+
+from calcrl_checks.api import compare
+from calcrl_checks.outcome.guard import guarded
+from calcrl_checks.outcome.verdict import CheckFailed, Verdict
+
+
+def _symbol(wrt: Any) -> sp.Symbol:
+    return sp.Symbol(wrt) if isinstance(wrt, str) else wrt
+
+
+@guarded(raises=True)
+def check_derivative(answer: Any, of: sp.Expr, wrt: Any, **options: Any) -> Verdict:
+    """Check ``answer`` as d(of)/d(wrt); mistakes of the chain, product and power rules are named.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> check_derivative("6(2x+1)^2", of=(2 * x + 1) ** 3, wrt=x).passed
+    True
+    """
+    variable = _symbol(wrt)
+    options.setdefault("what", "derivative")
+    verdict = compare(answer, sp.diff(of, variable), of=of, wrt=variable, **options)
+    if not verdict.passed:
+        raise CheckFailed(verdict)
+    return verdict
+
+
+@guarded(raises=True)
+def check_partial(answer: Any, of: sp.Expr, wrt: Any, **options: Any) -> Verdict:
+    """Check a partial derivative; differentiating the other variables too is named.
+
+    >>> import sympy as sp
+    >>> w1, w2 = sp.symbols("w1 w2")
+    >>> check_partial("2 w1 + w2", of=w1**2 + w1*w2 + w2**2, wrt=w1).passed
+    True
+    """
+    options.setdefault("what", f"partial derivative with respect to {_symbol(wrt)}")
+    return check_derivative(answer, of, wrt, **options)
+
+
+@guarded(raises=True)
+def check_gradient(answer: Any, of: sp.Expr, wrt: Sequence[Any], **options: Any) -> Verdict:
+    """Check a gradient given as a sequence of partials (expressions or text), in ``wrt`` order.
+
+    Swapped components are named. For gradients given as numpy functions use
+    :func:`calcrl_checks.check_against_autograd`.
+
+    >>> import sympy as sp
+    >>> w1, w2 = sp.symbols("w1 w2")
+    >>> check_gradient(["2w1 + w2", "w1 + 2w2"], of=w1**2 + w1*w2 + w2**2, wrt=[w1, w2]).passed
+    True
+    """
+    variables = [_symbol(w) for w in wrt]
+    options.setdefault("what", "gradient")
+    verdict = compare(answer, [sp.diff(of, v) for v in variables], **options)
+    if not verdict.passed:
+        raise CheckFailed(verdict)
+    return verdict

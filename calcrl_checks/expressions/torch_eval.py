@@ -1,0 +1,102 @@
+"""Evaluate a sympy expression with torch (float64), so autograd can differentiate it.
+
+Reference gradients for function answers come from here: the question's objective, written as
+an expression in the hidden test, is run through torch and ``backward()``. Torch is imported
+only when this module is used.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sympy as sp
+
+from calcrl_checks.expressions.functions import torch_unary
+
+
+def to_torch(expr: sp.Basic, values: Mapping[str, Any]):
+    """The value of ``expr`` as a torch tensor, with symbols (by name) bound to ``values``."""
+    import torch
+
+    def number(value: float):
+        return torch.tensor(value, dtype=torch.float64)
+
+    unary = torch_unary()
+
+    def walk(node: sp.Basic):
+        if node.is_Symbol:
+            value = values[node.name]
+            return value if isinstance(value, torch.Tensor) else number(float(value))
+        if node.is_Number or node in (sp.E, sp.pi):
+            return number(float(node))
+        if node.is_Add:
+            total = walk(node.args[0])
+            for term in node.args[1:]:
+                total = total + walk(term)
+            return total
+        if node.is_Mul:
+            product = walk(node.args[0])
+            for factor in node.args[1:]:
+                product = product * walk(factor)
+            return product
+        if node.is_Pow:
+            return torch.pow(walk(node.base), walk(node.exp))
+        if node.func in unary:
+            return unary[node.func](torch, walk(node.args[0]))
+        if node.func in (sp.Min, sp.Max):
+            pick = torch.minimum if node.func is sp.Min else torch.maximum
+            result = walk(node.args[0])
+            for argument in node.args[1:]:
+                result = pick(result, walk(argument))
+            return result
+        if node.func is sp.Piecewise:
+            result = None
+            for piece, condition in reversed(node.args):
+                value = walk(piece)
+                result = value if result is None else torch.where(truth(condition), value, result)
+            return result
+        raise ValueError(f"cannot run {node.func} in torch")
+
+    def truth(condition: sp.Basic):
+        if condition is sp.true:
+            return torch.tensor(True)
+        if isinstance(condition, sp.core.relational.Relational):
+            left, right = walk(condition.lhs), walk(condition.rhs)
+            return {"<": left < right, "<=": left <= right, ">": left > right,
+                    ">=": left >= right}[condition.rel_op]
+        if isinstance(condition, sp.And):
+            result = truth(condition.args[0])
+            for part in condition.args[1:]:
+                result = result & truth(part)
+            return result
+        raise ValueError(f"cannot decide {condition} in torch")
+
+    return walk(expr)
+
+
+def autograd_reference(objective: sp.Expr, arguments: list[str], wrt: str,
+                       entries: Mapping[str, tuple[str, ...]]):
+    """A reference function ``f(*arguments) -> d objective / d wrt`` computed by torch autograd.
+
+    ``entries`` names the components of vector arguments (``theta -> (theta0, theta1)``).
+    """
+    def reference(*given: Any):
+        import numpy as np
+        import torch
+
+        bound: dict[str, Any] = {}
+        for name, value in zip(arguments, given):
+            tensor = torch.tensor(np.asarray(value, dtype=float), dtype=torch.float64,
+                                  requires_grad=(name == wrt))
+            bound[name] = tensor
+            flat = tensor.reshape(-1)  # matrix entries are named in row-major order
+            for index, entry in enumerate(entries.get(name, ())):
+                bound[entry] = flat[index]
+        target = bound[wrt]
+        result = to_torch(objective, bound)
+        (gradient,) = torch.autograd.grad(result.sum(), target, allow_unused=True)
+        if gradient is None:
+            gradient = torch.zeros_like(target)
+        return gradient.detach().numpy()
+
+    return reference

@@ -1,0 +1,320 @@
+"""Question specs: every fact of a question written once, read only by the trusted grader.
+
+One module per question (``q00`` ... ``q15``) holds a :class:`Question`: its parts, each with
+its points, the check that grades it and that check's expected value, domain and hints, and
+the catalogued mistakes a demo student makes. Everything else derives from the specs:
+
+- each test cell's hidden region is one call, ``grade_part("q10", "df", df)``, that names the
+  part and passes the answers it reads (the grading engine fetches them from the sandbox by
+  those names); ``calcrl specs --write`` writes it, with the cell's points;
+- the visible check of a ``formative`` part (a derivative of the function the question
+  shows: :func:`calcrl_checks.cells.formative.derivative` on the spec's own function and domain);
+- the mistakes catalogue (:mod:`calcrl_checks.instructor.authoring.mistakes`), the demo class
+  and the
+  README points table.
+
+This package lives under ``instructor/``, which the sandbox never shows to student code, and
+no spec text reaches ``release/``: the hidden regions name a part, never its answer.
+
+>>> from calcrl_checks.instructor.authoring.specs import question
+>>> q10 = question("q10")
+>>> [(part.key, part.points) for part in q10.parts]
+[('df', 3), ('df_at_0', 1)]
+>>> q10.part("df").hidden_code("q10")
+'from calcrl_checks.instructor.specs import grade_part\\ngrade_part("q10", "df", df)\\n'
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from calcrl_checks.outcome.errors import AuthorError
+from calcrl_checks.cells.notebook import grade
+from calcrl_checks.pipeline.stage0_options import Options
+from calcrl_checks.outcome.verdict import Verdict
+
+#: The name hidden test cells import :func:`grade_part` by: published (every course's gradebook
+#: holds cells that use it), so a face keeps it importable wherever this package lives.
+PUBLISHED_NAME = "calcrl_checks.instructor.specs"
+#: The questions of the `calculus` assignment, in notebook order.
+QUESTION_IDS = tuple(sorted(info.name for info in pkgutil.iter_modules(__path__)
+                            if info.name[0] == "q" and info.name[1:].isdigit()))
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A catalogued wrong answer: the answer cell a demo student writes, and what it must cost.
+
+    ``code`` is the verdict code the feedback must name; ``credit`` the fraction of the part's
+    points still earned; ``also_fails`` later test cells that lose their points too because
+    they build on this answer; ``answer_cell`` the answer cell replaced (default: the part's).
+
+    >>> Mistake("df_at_0 = 3", "missing_inner_derivative").credit
+    0.0
+    """
+
+    source: str
+    code: str
+    credit: float = 0.0
+    also_fails: tuple[str, ...] = ()
+    answer_cell: str | None = None
+
+
+class Part:
+    """One graded test cell: the answer it grades, its points, and the check that grades it.
+
+    ``check(answer, *args, **options)`` is called as the hidden test calls it; ``uses`` maps
+    more of the check's keywords to answers it also reads (``{"source": "grad_log_softmax"}``).
+    ``name`` is the part the verdict record names; ``key`` (default: ``name``) is what
+    :func:`grade_part` is called with, distinct within the question. ``cell`` and
+    ``answer_cell`` are the grade ids of the test cell and of the answer cell it grades
+    (default: from the question id and ``key``); ``solution`` (optional) is written into the
+    answer cell's solution region; ``label`` names the part in the README table.
+    ``formative`` parts (a derivative or partial derivative of a function the question shows,
+    a learning scenario it describes) get a visible check that runs the real check before
+    submission (:meth:`visible_code`).
+
+    >>> import sympy as sp
+    >>> from calcrl_checks import check
+    >>> part = Part("df_at_0", 1, check, 6, estimate=True)
+    >>> part.answers, part.options
+    (('df_at_0',), {'estimate': True})
+    """
+
+    def __init__(self, name: str, points: float, check: Callable[..., Verdict], *args: Any,
+                 answer: str | None = None, uses: Mapping[str, str] | None = None,
+                 key: str | None = None, cell: str | None = None,
+                 answer_cell: str | None = None, solution: str | None = None,
+                 label: str | None = None, mistakes: Sequence[Mistake] = (),
+                 formative: bool = False, **options: Any) -> None:
+        self.name = name
+        self.points = points
+        self.check = check
+        self.args = args
+        self.options = options
+        self.answer = answer or name
+        self.uses = dict(uses or {})
+        self.key = key or name
+        self.cell = cell
+        self.answer_cell = answer_cell
+        self.solution = solution
+        self.label = label or name
+        self.mistakes = tuple(mistakes)
+        self.formative = formative
+        _check_options(check, options, uses)
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        """The answer names the hidden call passes, in order: the graded one first."""
+        return (self.answer, *self.uses.values())
+
+    def hidden_code(self, question: str) -> str:
+        """The hidden region of this part's test cell."""
+        names = "".join(f", {name}" for name in self.answers)
+        return (f"from {PUBLISHED_NAME} import grade_part\n"
+                f'grade_part("{question}", "{self.key}"{names})\n')
+
+    def visible_code(self, question: str) -> str | None:
+        """The visible lines of a formative part's test cell (None for other parts: their
+        visible lines are the notebook's own).
+
+        >>> import sympy as sp
+        >>> from calcrl_checks import check_derivative
+        >>> x = sp.Symbol("x")
+        >>> print(Part("df", 3, check_derivative, of=x**3, wrt=x, formative=True,
+        ...            domain={"x": (-3, 3)}).visible_code("q99"), end="")
+        # Visible check: is df the derivative of x**3?
+        from calcrl_checks import formative
+        formative.derivative(df, "x**3", "x", "df", domain={"x": (-3, 3)})
+        """
+        if not self.formative:
+            return None
+        return _formative_code(self, question)
+
+    def run(self, question: str, answers: Sequence[Any]) -> float | None:
+        """Grade ``answers`` (in the order of :attr:`answers`) as nbgrader scores a cell."""
+        if len(answers) != len(self.answers):
+            raise TypeError(f"{question} {self.key} grades {', '.join(self.answers)}; "
+                            f"got {len(answers)} answers")
+        keywords = dict(zip(self.uses, answers[1:]))
+        return grade(self.check, answers[0], *self.args, points=self.points, part=self.name,
+                     question=question, **keywords, **self.options)
+
+
+def _check_options(check: Callable[..., Verdict], options: Mapping[str, Any],
+                   uses: Mapping[str, str] | None) -> None:
+    """A spec's options must be ones its check takes: its own keywords, or (for a check that
+    passes the rest on to :func:`calcrl_checks.compare`) fields of :class:`Options`, checked
+    when the spec loads instead of when the part is first graded.
+
+    >>> from calcrl_checks import check
+    >>> Part("df", 1, check, 6, sample=10)
+    Traceback (most recent call last):
+    ...
+    calcrl_checks.outcome.errors.AuthorError: unknown option 'sample' (did you mean 'samples'?)
+    """
+    parameters = inspect.signature(check).parameters
+    rest = {name: value for name, value in options.items()
+            if name not in parameters and name not in (uses or {})}
+    if not rest:
+        return
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        raise AuthorError(f"{getattr(check, '__name__', check)} takes no option "
+                          f"{', '.join(map(repr, rest))}")
+    Options.of_keywords(rest)
+
+
+def _formative_code(part: Part, question: str) -> str:
+    """A formative part's visible check, written from the part's function, variable and
+    domain (or its scenario's settings), so the question's facts stay in its spec."""
+    import textwrap
+
+    import sympy as sp
+
+    # Only `calcrl specs --write` writes visible checks; a notebook's `grade_part` import of
+    # this package does not load these checks for it.
+    from calcrl_checks.checks.calculus import check_derivative, check_partial
+    from calcrl_checks.cells.formative import SCENARIOS
+
+    if len(part.answers) == 1 and part.check.__name__ in SCENARIOS:
+        return _scenario_code(part, question)
+    if part.check not in (check_derivative, check_partial) or len(part.answers) != 1:
+        raise ValueError(f"{part.key}: only a derivative or a learning scenario of one answer "
+                         "can be formative")
+    function, wrt = part.options["of"], str(part.options["wrt"])
+    names = sorted({wrt, *(s.name for s in function.free_symbols)})
+    partial = part.check is check_partial
+    arguments = [part.answer, *map(_literal, (sp.sstr(function), wrt, part.answer))]
+    if names != [wrt]:
+        arguments.append(f"symbols={_literal(names)}")
+    if partial:
+        arguments.append("partial=True")
+    domain = part.options.get("domain")
+    if domain:
+        if not all(isinstance(span, tuple) for span in domain.values()):
+            raise ValueError(f"{part.key}: a formative check samples intervals only")
+        spans = ", ".join(f"{_literal(name)}: {span!r}" for name, span in domain.items())
+        arguments.append(f"domain={{{spans}}}")
+    what = f"partial derivative in {wrt}" if partial else "derivative"
+    comment = textwrap.fill(f"Visible check: is {part.answer} the {what} of "
+                            f"{sp.sstr(function)}?", 97, break_long_words=False)
+    return (textwrap.indent(comment, "# ") + "\nfrom calcrl_checks import formative\n"
+            + _wrapped("formative.derivative(", arguments) + "\n")
+
+
+def _scenario_code(part: Part, question: str) -> str:
+    """The visible check that runs a scenario part's learning run, seed included."""
+    settings = {**part.options, "question": question, "part": part.name}
+    imports = sorted({type(value).__name__ for value in settings.values()
+                      if type(value).__module__ == "calcrl_checks.checks.scenarios"})
+    arguments = [part.answer, *map(_literal, (part.check.__name__, part.answer)),
+                 *(f"{key}={_literal(value)}" for key, value in settings.items())]
+    return (f"# Visible check: does {part.answer} learn? It runs the hidden test's own "
+            "scenario.\nfrom calcrl_checks import formative\n"
+            + "".join(f"from calcrl_checks.scenarios import {name}\n" for name in imports)
+            + _wrapped("formative.scenario(", arguments) + "\n")
+
+
+def _literal(value: Any) -> str:
+    """``value`` as Python source: strings and lists of them in double quotes, as the
+    notebooks write them; anything else as its repr."""
+    import json
+
+    return json.dumps(value) if isinstance(value, (str, list)) else repr(value)
+
+
+def _wrapped(opening: str, arguments: list[str], width: int = 99) -> str:
+    """``opening`` and the arguments of a call, wrapped under the first one."""
+    lines, line = [], opening
+    for index, argument in enumerate(arguments):
+        text = argument + (")" if index == len(arguments) - 1 else ",")
+        if line == opening:
+            line += text
+        elif len(line) + 1 + len(text) > width:
+            lines.append(line)
+            line = " " * len(opening) + text
+        else:
+            line += " " + text
+    lines.append(line)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A written answer graded by a TA: its answer cell's grade id and its points."""
+
+    cell: str
+    points: float
+    label: str = "explanation"
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question: its notebook, its autograded parts and its written answers.
+
+    Test cell and answer cell grade ids a part leaves out follow the notebooks' convention:
+    ``q10`` and ``df_at_0`` give ``q10-df-at-0-test`` and ``q10-df-at-0``.
+    """
+
+    id: str
+    notebook: str
+    parts: tuple[Part, ...]
+    written: tuple[Written, ...] = ()
+    cells: dict[str, Part] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        keys = [part.key for part in self.parts]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"{self.id}: two parts share a key: {keys}")
+        for part in self.parts:
+            base = f"{self.id}-{part.key.replace('_', '-')}"
+            part.cell = part.cell or f"{base}-test"
+            part.answer_cell = part.answer_cell or base
+        object.__setattr__(self, "cells", {part.cell: part for part in self.parts})
+
+    def part(self, key: str) -> Part:
+        """The part :func:`grade_part` names ``key``."""
+        for part in self.parts:
+            if part.key == key:
+                return part
+        raise KeyError(f"{self.id} has no part {key!r} (parts: "
+                       f"{', '.join(p.key for p in self.parts)})")
+
+    @property
+    def autograded_points(self) -> float:
+        return sum(part.points for part in self.parts)
+
+    @property
+    def written_points(self) -> float:
+        return sum(answer.points for answer in self.written)
+
+
+def question(question_id: str) -> Question:
+    """The spec of ``question_id`` (module ``calcrl_checks.instructor.authoring.specs.<id>``)."""
+    module = importlib.import_module(f"{__name__}.{question_id}")
+    spec: Question = module.QUESTION
+    return spec
+
+
+def questions() -> list[Question]:
+    """Every question of the assignment, in notebook order."""
+    return [question(question_id) for question_id in QUESTION_IDS]
+
+
+def grade_part(question_id: str, key: str, *answers: Any) -> float | None:
+    """What a hidden region calls: grade the answers of one part of one question.
+
+    Returns and raises as :func:`calcrl_checks.cells.notebook.grade` (None when correct, the
+    points earned for partial credit, :class:`~calcrl_checks.CheckFailed` otherwise).
+
+    >>> from calcrl_checks.cells.notebook import recording
+    >>> with recording() as graded:
+    ...     grade_part("q10", "df_at_0", 6)
+    >>> graded[0].part, graded[0].verdict.code, graded[0].earned
+    ('df_at_0', 'correct', 1)
+    """
+    return question(question_id).part(key).run(question_id, answers)

@@ -1,0 +1,316 @@
+"""The `calcrl` command: a thin layer over nbgrader for grading a class and seeing how it went.
+
+    calcrl autograde ASSIGNMENT [--jobs N | --scheduler tcp://HOST:PORT] [--student GLOB]
+                                [--force] [--timeout SECONDS] [--unsandboxed]
+    calcrl feedback ASSIGNMENT
+    calcrl report ASSIGNMENT
+    calcrl backup
+    calcrl restore BACKUP
+    calcrl demo
+    calcrl sandbox-check
+    calcrl specs [--write | --check]
+    calcrl student-package [--out DIR]
+
+Run it in the course folder (the one with nbgrader_config.py), or pass --course PATH.
+Plain `nbgrader ...` commands keep working on the same folder. Exit status: 0 done, 1 some
+submission failed or had an unreadable notebook, 2 refused before any work (the message says
+why), 75 another calcrl command is writing to this course, 130 interrupted.
+
+Imports inside functions: each command loads only what it uses, so `calcrl --help` and a
+refusal stay instant.
+"""
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from calcrl_checks.display.names import terminal_text
+from calcrl_checks.instructor.grading.autograde import STUDENT_SECONDS, autograde_class
+from calcrl_checks.instructor.grading.course import Course
+from calcrl_checks.instructor.grading.startup import skip_unused_imports
+from calcrl_checks.instructor.command.tables import summary_table
+
+
+#: Write failures that are the machine's, not a bug: said in words, never a traceback.
+_CANNOT_WRITE = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES)
+#: Commands that write to the course folder: one at a time per course (``lock.py``), with
+#: ``specs --write``.
+WRITING = ("autograde", "feedback", "report", "demo", "backup", "restore")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    skip_unused_imports()
+    # nbgrader runs helper commands (alembic) by name: this environment's come first.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    parser = _parser()
+    options = parser.parse_args(argv)
+    course = Course(Path(options.course).resolve())
+    needs_course = options.command not in ("demo", "sandbox-check", "specs", "student-package")
+    if needs_course and not (course.root / "nbgrader_config.py").exists():
+        parser.error(f"{course.root} has no nbgrader_config.py; run calcrl in the course folder "
+                     "or pass --course")
+    try:
+        if not _writes(options):
+            return options.run(course, options)
+        from calcrl_checks.instructor.grading.lock import CourseBusy, course_lock
+
+        try:
+            with course_lock(course.root, " ".join(filter(None, (options.command, getattr(
+                    options, "assignment", None))))):
+                return options.run(course, options)
+        except CourseBusy as busy:
+            print(f"calcrl: {busy}", file=sys.stderr)
+            return 75  # EX_TEMPFAIL: try again later
+    except OSError as error:
+        if error.errno not in _CANNOT_WRITE:
+            raise
+        print(terminal_text(f"calcrl: {options.command} could not write "
+                            f"{error.filename or 'into the course'} ({error.strerror}). Free "
+                            "space there (or make it writable) and run the same command again; "
+                            "nothing already written was lost."), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        # Autograde stops its own graders and reports what it graded (exit 130 as well); a
+        # Ctrl-C anywhere else (pre-flight, feedback, report) ends here, without a traceback.
+        print(f"calcrl: {options.command} interrupted; run the same command again to finish.",
+              file=sys.stderr)
+        return 130
+
+
+def _writes(options: argparse.Namespace) -> bool:
+    """Whether the command writes into the course (and so holds the course lock)."""
+    return options.command in WRITING or (options.command == "specs" and options.write)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="calcrl", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--course", default=".", help="course folder (default: current folder)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    grade = commands.add_parser("autograde", help="autograde every submission, in parallel")
+    grade.add_argument("assignment")
+    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                       help="students graded at once (default: number of cores)")
+    grade.add_argument("--student", default="*", help="only students matching this glob")
+    grade.add_argument("--force", action="store_true",
+                       help="grade again even when a submission has not changed")
+    grade.add_argument("--timeout", type=float, default=STUDENT_SECONDS,
+                       help=f"seconds allowed per student (default {STUDENT_SECONDS})")
+    grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="grade on the workers of this Dask scheduler (default: a local "
+                            "pool of --jobs warm graders, no service needed)")
+    grade.add_argument("--timings", metavar="FILE",
+                       help="also write each student's grading time, time inside cells and "
+                            "peak memory to FILE (JSON), for benchmarks")
+    grade.add_argument("--unsandboxed", action="store_true",
+                       help="run student code WITHOUT the sandbox (unsafe: student code can "
+                            "then read the course and change grades)")
+    grade.set_defaults(run=_autograde)
+
+    feedback = commands.add_parser("feedback", help="feedback HTML for every graded student")
+    feedback.add_argument("assignment")
+    feedback.set_defaults(run=_feedback)
+
+    report = commands.add_parser("report", help="grades CSV and a class report (HTML + text)")
+    report.add_argument("assignment")
+    report.set_defaults(run=_report)
+
+    backup = commands.add_parser("backup", help="copy the gradebook into .calcrl-backups/ "
+                                 "(autograde also does, before it writes)")
+    backup.set_defaults(run=_backup)
+
+    restore = commands.add_parser("restore", help="put a gradebook copy back, then the TA "
+                                  "grades given since (the current gradebook is moved aside)")
+    restore.add_argument("backup", help="a copy in .calcrl-backups/ (or any nbgrader gradebook)")
+    restore.set_defaults(run=_restore)
+
+    demo = commands.add_parser("demo", help="run the whole pipeline on the bundled demo class")
+    demo.set_defaults(run=_demo)
+
+    sandbox = commands.add_parser("sandbox-check",
+                                  help="check that student code is sandboxed on this machine")
+    sandbox.set_defaults(run=_sandbox_check)
+
+    specs = commands.add_parser("specs", help="write what the question specs give (hidden "
+                                "tests, points, README table, release), or check it")
+    mode = specs.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--write", action="store_true",
+                      help="write source/ and README.md from the specs, then regenerate release/")
+    mode.add_argument("--check", action="store_true",
+                      help="say what differs from the specs (exit status 1 if anything does)")
+    specs.set_defaults(run=_specs)
+
+    student = commands.add_parser("student-package", help="build the wheel students install: "
+                                  "calcrl_checks without the instructor's specs and commands")
+    student.add_argument("--out", default="dist", help="folder to write the wheel to (dist)")
+    student.set_defaults(run=_student_package)
+    return parser
+
+
+def _autograde(course: Course, options: argparse.Namespace) -> int:
+    from calcrl_checks.engine.bubblewrap import UNSANDBOXED_VARIABLE, SandboxUnavailable
+    from calcrl_checks.instructor.grading.autograde import (AutogradeError, RunIncomplete,
+        RunInterrupted)
+
+    if options.jobs < 1:
+        print("calcrl: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    if options.unsandboxed:
+        os.environ[UNSANDBOXED_VARIABLE] = "1"
+        print("calcrl: WARNING: grading without a sandbox (--unsandboxed). Student code can read "
+              "the course folder and change grades on this run.", file=sys.stderr)
+    try:
+        outcomes = autograde_class(course, options.assignment, options.jobs, options.student,
+                                   options.force, options.timeout,
+                                   scheduler=options.scheduler)
+    except (SandboxUnavailable, AutogradeError) as error:
+        print(terminal_text(str(error)), file=sys.stderr)
+        return 2
+    except RunIncomplete as incomplete:
+        print(terminal_text(summary_table(course, options.assignment, incomplete.outcomes)))
+        print(terminal_text(f"calcrl: grading finished, but {incomplete.reason}."),
+              file=sys.stderr)
+        return 1
+    except RunInterrupted as stop:
+        print(terminal_text(summary_table(course, options.assignment, stop.outcomes)))
+        graded = sum(o.status == "graded" for o in stop.outcomes)
+        print(f"Interrupted: {graded} graded in this run, "
+              f"{sum(o.status == 'not graded' for o in stop.outcomes)} not graded (their "
+              "earlier grades, if any, are kept). Run the same command again to finish.",
+              file=sys.stderr)
+        return 130
+    if not outcomes:
+        print(f"No submissions of '{options.assignment}' match '{options.student}' in "
+              f"{course.root / 'submitted'}.")
+        return 1
+    print(terminal_text(summary_table(course, options.assignment, outcomes)))
+    if options.timings:
+        Path(options.timings).write_text(json.dumps(
+            {o.student: {"status": o.status, **o.timing} for o in outcomes}, indent=1))
+    return 1 if any(o.failed for o in outcomes) else 0
+
+
+def _feedback(course: Course, options: argparse.Namespace) -> int:
+    from calcrl_checks.instructor.results.feedback import FeedbackError, generate_feedback
+
+    try:
+        pages = generate_feedback(course, options.assignment)
+    except FeedbackError as error:
+        print(terminal_text(str(error)), file=sys.stderr)
+        return 1
+    print(f"Feedback: {len(pages)} pages for {len({p.parent.parent.name for p in pages})} "
+          f"students in {course.root / 'feedback'}")
+    return 0
+
+
+def _report(course: Course, options: argparse.Namespace) -> int:
+    from calcrl_checks.instructor.results.grades import class_grades, pending_warning
+    from calcrl_checks.instructor.results.report import ReportError, build_report, text_summary
+
+    waiting = pending_warning(class_grades(course, options.assignment))
+    if waiting:
+        print(f"calcrl: warning: {waiting}", file=sys.stderr)
+    try:
+        summary, csv, page = build_report(course, options.assignment)
+    except ReportError as error:
+        print(terminal_text(str(error)), file=sys.stderr)
+        return 1
+    print(terminal_text(text_summary(summary)))
+    print(f"Grades CSV: {csv}\nClass report: {page}")
+    return 0
+
+
+def _backup(course: Course, options: argparse.Namespace) -> int:
+    from calcrl_checks.instructor.grading.backups import BackupError, backup_gradebook
+
+    try:
+        copy = backup_gradebook(course)
+    except BackupError as error:
+        print(terminal_text(f"calcrl: {error}"), file=sys.stderr)
+        return 1
+    print(f"Gradebook copied to {copy} ({copy.stat().st_size} bytes). Keep it, and "
+          ".calcrl-manual/ (every TA grade), somewhere other than this machine too.")
+    return 0
+
+
+def _restore(course: Course, options: argparse.Namespace) -> int:
+    from calcrl_checks.instructor.grading.backups import BackupError, restore_gradebook
+
+    try:
+        done = restore_gradebook(course, Path(options.backup).resolve())
+    except BackupError as error:
+        print(terminal_text(f"calcrl: {error}"), file=sys.stderr)
+        return 1
+    if done.moved_aside:
+        print(f"The gradebook that was there is kept as {done.moved_aside}.")
+    print(f"Restored {options.backup} as {done.gradebook}.")
+    print(f"TA grades and comments given after that copy, restored from the journal: "
+          f"{sum(done.ta_grades.values())}" + "".join(
+              f"\n  {name}: {count}" for name, count in sorted(done.ta_grades.items())))
+    print("Then run `calcrl autograde ASSIGNMENT --force`: the copy's automatic grades may be "
+          "older than the graded notebooks (TA grades are kept through --force).")
+    return 0
+
+
+def _sandbox_check(course: Course, options: argparse.Namespace) -> int:
+    from calcrl_checks.engine.bubblewrap import SandboxUnavailable
+    from calcrl_checks.engine.probe import check_sandbox
+
+    try:
+        results = check_sandbox(course.root)
+    except SandboxUnavailable as error:
+        print(terminal_text(str(error)), file=sys.stderr)
+        return 1
+    for result in results:
+        print(f"[{'ok' if result.passed else 'FAILED'}] {result.name}: {result.detail}")
+    failed = [r for r in results if not r.passed]
+    print("The sandbox holds on this machine." if not failed else
+          f"{len(failed)} check(s) failed: do not grade untrusted submissions here.")
+    return 1 if failed else 0
+
+
+def _specs(course: Course, options: argparse.Namespace) -> int:
+    from calcrl_checks.instructor.authoring.generate import problems, write
+
+    if not (course.root / "source").is_dir():
+        print(f"calcrl: {course.root} has no source/ folder", file=sys.stderr)
+        return 2
+    if options.write:
+        for path in write(course.root):
+            print(f"wrote {path.relative_to(course.root)}")
+        print(f"release/ regenerated in {course.root}")
+        return 0
+    found = problems(course.root)
+    for problem in found:
+        print(problem)
+    print("Everything the specs derive is written." if not found else
+          f"{len(found)} difference(s): run `calcrl specs --write`.")
+    return 1 if found else 0
+
+
+def _student_package(course: Course, options: argparse.Namespace) -> int:
+    from calcrl_checks.instructor.authoring.student_package import PackageError, build_student_wheel
+
+    try:
+        wheel = build_student_wheel(Path(options.out).resolve())
+    except PackageError as error:
+        print(f"calcrl: {error}", file=sys.stderr)
+        return 1
+    print(f"Student package: {wheel}\nStudents install it with "
+          f"`pip install -c constraints.txt {wheel.name}` (no specs or solutions inside).")
+    return 0
+
+
+def _demo(course: Course, options: argparse.Namespace) -> int:
+    from calcrl_checks.instructor.demo.pipeline import run_demo
+
+    return run_demo(course)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

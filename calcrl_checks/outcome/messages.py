@@ -1,0 +1,177 @@
+"""Every message a student reads is assembled here, from plain data about the comparison.
+
+A message says what was compared, the tolerance and seed, the first input where the answer
+differs with the student's value there, the diagnosis and a hint, and how text was read. It
+never contains the expected expression or value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from calcrl_checks.outcome import verdict as codes
+from calcrl_checks.outcome.codes import REGISTRY
+
+#: What each generated mal-answer did, for the evidence line.
+_MISTAKES: dict[str, str] = {
+    codes.MISSING_INNER_DERIVATIVE: "differentiating the outer function and dropping the inner "
+                                    "derivative",
+    codes.PRODUCT_RULE: "keeping only part of the product rule",
+    codes.EXPONENT_NOT_LOWERED: "keeping the exponent instead of lowering it by one",
+    codes.CONSTANT_DIFFERENTIATED: "letting a constant term survive differentiation",
+    codes.OTHER_VARIABLE_DIFFERENTIATED: "differentiating the other variables as well",
+    codes.WRONG_VARIABLE: "differentiating with respect to another variable",
+}
+
+
+def hint_evidence(points: int) -> str:
+    """Evidence for an author's known wrong answer that matched the student's answer."""
+    where = f"at all {points} test points " if points > 1 else ""
+    return f"{where}your answer matches a common mistake, described in the hint below"
+
+
+def mal_evidence(code: str, points: int) -> str:
+    """Evidence for a generated mal-answer that matched the student's answer."""
+    return f"at all {points} test points your answer equals what you get by {_MISTAKES[code]}"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What was compared, for the closing line of every message."""
+
+    what: str
+    points: int
+    domain: str
+    tolerance: str
+    seed: int
+    reading: str | None = None
+
+
+def correct(context: Context, proved: bool) -> str:
+    where = f"at all {context.points} test points ({context.domain})" if context.domain \
+        else "within tolerance"
+    proof = " It was also proved equal symbolically." if proved else ""
+    return _join(f"Correct: your {context.what} matches {where}.{proof}", _reading(context))
+
+
+def mismatch(context: Context, code: str, evidence: str, bad: int, first_input: str,
+             your_value: str, hint: str | None = None) -> str:
+    entry = REGISTRY.get(code)
+    if entry is not None and entry.headline:
+        headline = entry.headline
+    elif code == codes.WRONG:
+        headline = f"your {context.what} does not match"
+    else:
+        headline = "it looks like a common mistake"
+    lines = [f"Not yet: {headline}."]
+    if bad and context.points > 1:
+        lines.append(f"It differs at {bad} of {context.points} test points; first at "
+                     f"{first_input}, where your answer gives {your_value}.")
+    elif bad and your_value:
+        lines.append(f"Your value: {your_value}.")
+    if evidence:
+        lines.append(f"Evidence: {evidence}.")
+    advice = hint or (entry.advice if entry is not None else None)
+    if advice:
+        lines.append(f"Hint: {advice}")
+    lines.append(_compared(context))
+    return _join(*lines, _reading(context))
+
+
+def inconsistent(what: str, source: str, recomputed: str) -> str:
+    """A value the notebook defines from another answer, which that answer does not give."""
+    return _join(f"Not yet: your {what} does not agree with your {source}.",
+                 f"Computed with your {source}, the same quantity comes out as {recomputed}.",
+                 f"Hint: compute {what} with your {source}; if that value looks wrong, the "
+                 f"mistake is in {source}.")
+
+
+def not_answered(name: str | None) -> str:
+    """For an answer cell still holding its stub, or an answer name that is not defined."""
+    if name is None:
+        return ("Not answered yet: write your answer in the answer cell above, in place of "
+                "`raise NotImplementedError()`.")
+    return (f"Not answered: {name} is not defined when this cell runs. Define it in the answer "
+            "cell above, and check that the cell runs without an error.")
+
+
+def refused(code: str, text: str, context: Context | None = None) -> str:
+    """An answer that could not be compared (unreadable, wrong kind, out of time), with how
+    its text was read."""
+    return failed(code, text, closing=_reading(context) if context is not None else "")
+
+
+def failed(code: str, text: str, hint: str | None = None, closing: str = "") -> str:
+    """A failing verdict's message in the house shape, for every check: an opener that names
+    the kind of failure, the finding, the hint (the code's registered advice when the check
+    gives none) and a closing line on what was checked.
+
+    >>> print(failed("wrong_shape", "x has shape (2,); one number is expected.",
+    ...              closing="(Checked once.)"))
+    Wrong shape: x has shape (2,); one number is expected.
+    (Checked once.)
+    """
+    entry = REGISTRY.get(code)
+    advice = hint or (entry.advice if entry is not None else None)
+    return _join(f"{_OPENERS.get(code, 'Not yet')}: {text}", f"Hint: {advice}" if advice else "",
+                 closing)
+
+
+def passed(text: str, closing: str = "") -> str:
+    """A passing verdict's message for checks that word their own findings.
+
+    >>> passed("x is a leaf tensor.")
+    'Correct: x is a leaf tensor.'
+    """
+    return _join(f"Correct: {text}", closing)
+
+
+#: How a failing message opens, by code ("Not yet" for the rest).
+_OPENERS = {codes.PARSE_ERROR: "Could not read your answer",
+            codes.UNSAFE_INPUT: "This answer cannot be accepted",
+            codes.WRONG_TYPE: "Wrong kind of answer",
+            codes.WRONG_SHAPE: "Wrong shape",
+            codes.RAISED: "Your code raised an error",
+            codes.TIMEOUT: "Could not check this answer in time",
+            codes.UNKNOWN_SYMBOL: "Your answer uses a symbol this question does not have",
+            codes.UNSUBSTITUTED: "Almost"}
+
+
+def show_expression(expr: Any, decimals: bool = False) -> str:
+    """How an answer was read, in sympy's spelling; with ``decimals``, fractions that a typed
+    decimal became are shown as that decimal again (3.14, not 157/50).
+
+    >>> import sympy as sp
+    >>> show_expression(sp.Rational(157, 50) * sp.Symbol("x"), decimals=True)
+    '3.14*x'
+    """
+    import sympy as sp
+
+    if decimals:
+        shown = {}
+        for number in expr.atoms(sp.Rational):
+            q = int(number.q)
+            while q % 2 == 0:
+                q //= 2
+            while q % 5 == 0:
+                q //= 5
+            if number.q != 1 and q == 1 and number.q < 10 ** 40:
+                places = len(str(number.q)) + 2
+                text = f"{abs(number.p) / number.q:.{places}f}".rstrip("0")
+                shown[number] = sp.Symbol(text) if number > 0 else -sp.Symbol(text)
+        expr = expr.xreplace(shown)
+    return sp.sstr(expr)
+
+
+def _compared(context: Context) -> str:
+    where = f"at {context.points} test points with {context.domain}" if context.domain \
+        else "as values"
+    return f"(Compared {where}; {context.tolerance}; seed {context.seed}.)"
+
+
+def _reading(context: Context) -> str:
+    return f"I read your answer as: {context.reading}" if context.reading else ""
+
+
+def _join(*lines: str) -> str:
+    return "\n".join(line for line in lines if line)

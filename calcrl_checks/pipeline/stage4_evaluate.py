@@ -1,0 +1,207 @@
+"""Stage 4 of a check: one side of a comparison (the answer or the expected value) as values.
+
+Every side turns a list of sample points into an array of shape ``(points, *value_shape)``,
+with NaN where it has no real value. Expressions are evaluated in high precision
+(``evaluate.py``), functions are called under a time budget on copies of their inputs.
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from calcrl_checks.outcome import verdict as codes
+from calcrl_checks.pipeline.stage1_adapt import Answer, adapt_output, describe_type
+from calcrl_checks.outcome.budget import CALL_SECONDS, call_limited
+from calcrl_checks.outcome.errors import BudgetExceeded, Refused
+from calcrl_checks.expressions.evaluate import Undefined, evaluate, switching_quantities
+from calcrl_checks.pipeline.stage5_compare import looser
+
+Point = dict[str, Any]
+_BIGGEST = float(np.finfo(float).max)
+
+
+def describe_point(point: Point, names: Sequence[str]) -> str:
+    """``x = 0.4135, y = -1.2`` for messages (arrays shown compactly)."""
+    return ", ".join(f"{name} = {format_value(point[name])}" for name in names if name in point)
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return format_value(value.item())
+        if value.ndim == 1 and value.size <= 12:
+            return "[" + ", ".join(format_value(v) for v in value.tolist()) + "]"
+        return np.array2string(value, precision=4, separator=", ", threshold=12,
+                               suppress_small=False)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, complex):
+        return f"{value:.4g}"
+    return str(value)
+
+
+@dataclass
+class ExpressionSide:
+    """One expression, or a sequence of them (a vector-valued answer)."""
+
+    exprs: list[sp.Expr]
+    vector: bool
+    precision: str = "exact"
+    #: The expected side: a value beyond float range cannot be compared, so the point is
+    #: skipped (NaN). On the answer side such a value stays finite, huge and wrong.
+    trusted: bool = False
+
+    @property
+    def kinks(self) -> list[sp.Expr]:
+        return [k for e in self.exprs for k in switching_quantities(e)]
+
+    def values(self, points: Sequence[Point]) -> np.ndarray:
+        out = np.empty((len(points), len(self.exprs)))
+        for row, point in enumerate(points):
+            for column, expr in enumerate(self.exprs):
+                try:
+                    value = float(evaluate(expr, point))
+                except (Undefined, OverflowError, ZeroDivisionError, ValueError, TypeError):
+                    value = np.nan
+                if abs(value) > _BIGGEST:
+                    value = np.nan if self.trusted else np.copysign(_BIGGEST, value)
+                out[row, column] = value
+        return out if self.vector else out[:, 0]
+
+
+@dataclass
+class ConstantSide:
+    """A number or array that does not depend on the sample point."""
+
+    value: np.ndarray
+    precision: str = "float64"
+    kinks: list[sp.Expr] = field(default_factory=list)
+
+    def values(self, points: Sequence[Point]) -> np.ndarray:
+        return np.broadcast_to(self.value, (len(points), *self.value.shape)).copy()
+
+
+@dataclass
+class FunctionSide:
+    """A callable, called with the domain's arguments in order."""
+
+    function: Answer
+    arguments: list[str]
+    vectorized: bool | None = None
+    call_with: str = "numpy"
+    precision: str = "float64"
+    kinks: list[sp.Expr] = field(default_factory=list)
+    #: Set after a call: the argument names whose values the function changed in place.
+    mutated: set[str] = field(default_factory=set)
+    trusted: bool = False
+
+    def values(self, points: Sequence[Point]) -> np.ndarray:
+        if self.vectorized is not False and self._all_scalar(points):
+            stacked = {name: np.array([p[name] for p in points], dtype=float)
+                       for name in self.arguments}
+            try:
+                result = self._call(stacked)
+                if result.shape[:1] == (len(points),):
+                    return result
+                if result.ndim == 0:
+                    return np.full(len(points), result.item())
+                if self.vectorized:
+                    raise Refused(codes.WRONG_SHAPE, f"called with {len(points)} inputs at once, "
+                                                     f"your function returned shape "
+                                                     f"{result.shape}; it should return one "
+                                                     "value per input "
+                                                     "(use numpy functions such as np.exp)")
+            except Refused as refusal:
+                # Required to be vectorised: report it. Otherwise: fall back to one call per point.
+                if self.vectorized and refusal.code == codes.RAISED:
+                    raise Refused(codes.RAISED, f"called with a numpy array of inputs, "
+                                                f"{refusal.message}. It should accept arrays "
+                                                "(use np.exp, not math.exp)") from None
+                if self.vectorized:
+                    raise
+        rows = [self._call(point, index=i) for i, point in enumerate(points)]
+        shapes = {r.shape for r in rows}
+        if len(shapes) > 1:
+            raise Refused(codes.WRONG_SHAPE, "your function returned values of different shapes "
+                                             f"for different inputs: {sorted(shapes)}")
+        return np.stack(rows)
+
+    def _all_scalar(self, points: Sequence[Point]) -> bool:
+        return bool(points) and all(np.ndim(points[0][n]) == 0 and
+                                    isinstance(points[0][n], (int, float)) for n in self.arguments)
+
+    def _call(self, point: Point, index: int | None = None) -> np.ndarray:
+        originals = [point[name] for name in self.arguments]
+        # With torch: vectors become tensors, and numbers stay numbers beside them (a step
+        # size is a float in practice); a call with numbers only gets 0-d tensors.
+        vectors = any(np.ndim(v) > 0 for v in originals)
+        arguments = [self._convert(copy.deepcopy(v)) if np.ndim(v) > 0 or not vectors
+                     else copy.deepcopy(v) for v in originals]
+        kept = [copy.deepcopy(a) for a in arguments]
+        if self.trusted:
+            raw = call_limited(self.function.value, *arguments, seconds=CALL_SECONDS)
+        else:
+            where = "" if index is None else f" at input {index + 1}"
+            raw = call_student(self.function.value, arguments, where)
+        for name, before, after in zip(self.arguments, kept, arguments):
+            if not _same_data(before, after):
+                self.mutated.add(name)
+        answer = adapt_output(raw)
+        # A float32 result is compared with float32 tolerances, whatever we passed in.
+        self.precision = looser(self.precision, answer.source_dtype)
+        if self.call_with == "torch" and answer.origin != "torch" and not self.trusted:
+            raise Refused(codes.WRONG_TYPE, f"given torch tensors, your function returned "
+                                            f"{_kind_name(raw)}; it should return a tensor")
+        return np.asarray(answer.value, dtype=complex if np.iscomplexobj(answer.value)
+                          else float)
+
+    def _convert(self, value: Any) -> Any:
+        if self.call_with != "torch":
+            return value
+        import torch
+
+        return torch.tensor(value, dtype=torch.float64)
+
+
+def call_student(function: Any, arguments: Sequence[Any], where: str = "",
+                 seconds: float = CALL_SECONDS) -> Any:
+    """Call a student's function under the call budget; whatever it raises becomes
+    :class:`Refused` (``raised``) with a message naming the error ``where`` it happened. The
+    caller passes copies (the one place student functions are called from: compare, the
+    scenarios, the consistency, autograd and visible checks)."""
+    try:
+        return call_limited(function, *arguments, seconds=seconds)
+    except BudgetExceeded:
+        raise
+    except RecursionError:
+        raise Refused(codes.RAISED, "your function recursed too deeply (RecursionError)") from None
+    except MemoryError:
+        raise Refused(codes.RAISED, "your function ran out of memory (MemoryError)") from None
+    except SystemExit:
+        raise Refused(codes.RAISED, "your function called exit(); return a value instead") from None
+    except Exception as error:
+        raise Refused(codes.RAISED, f"your function raised {type(error).__name__}{where}: "
+                                    f"{_short(error)}") from None
+
+
+def _same_data(before: Any, after: Any) -> bool:
+    try:
+        return bool(np.array_equal(np.asarray(before), np.asarray(after), equal_nan=True))
+    except Exception:
+        return True
+
+
+def _kind_name(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return "a numpy array"
+    return f"a {describe_type(value)}"
+
+
+def _short(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return (text[0][:160] if text else "(no message)")
