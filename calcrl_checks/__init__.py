@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from calcrl_checks.outcome.codes import CODES
-from calcrl_checks.outcome.errors import ParseError
+from calcrl_checks.outcome.errors import AuthorError, CalcrlError, ParseError
 from calcrl_checks.outcome.verdict import CheckFailed, Verdict
 
 __all__ = ["compare", "check", "Options", "parse", "Verdict", "CheckFailed", "ParseError", "CODES",
-           "Hint",
+           "CalcrlError", "AuthorError", "Hint",
            "check_derivative", "check_partial", "check_gradient", "check_update_rule",
            "check_against_autograd", "Interval", "Vector", "Matrix", "Simplex", "Choice"]
 

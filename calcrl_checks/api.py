@@ -18,7 +18,7 @@ import numpy as np
 import sympy as sp
 
 from calcrl_checks.outcome import messages
-from calcrl_checks.outcome import verdict as codes
+from calcrl_checks.outcome import codes
 from calcrl_checks.outcome.budget import CHECK_SECONDS, quiet, time_limit
 from calcrl_checks.pipeline.stage7_diagnose import Candidate, Diagnosis, diagnose
 from calcrl_checks.outcome.errors import BudgetExceeded, Refused
@@ -71,7 +71,8 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
                 reading = read_answer(answer, setup)
                 shown = reading.shown
                 if reading.refusal is not None:
-                    return _refusal(setup, *reading.refusal, shown)
+                    return _refusal(setup, reading.refusal.code, reading.refusal.message,
+                                    shown)
                 return _compare(answer, reading, expected_side, setup)
         except BudgetExceeded as error:
             return _refusal(setup, codes.TIMEOUT, f"it did not finish within {error.seconds:g} "

@@ -2,9 +2,9 @@
 learning curves they plot), so it stays importable here. The scenarios live in
 :mod:`calcrl_checks.checks.scenarios`.
 """
-from calcrl_checks.checks.scenarios import (ChainMRP, ScenarioError, bandit_curve, bandit_gradient,
+from calcrl_checks.checks.scenarios import (ChainMRP, bandit_curve, bandit_gradient,
                                             bandit_return, bandit_start, check_bandit_learns,
                                             check_td_learns, softmax, td_run)
 
-__all__ = ["ChainMRP", "ScenarioError", "bandit_curve", "bandit_gradient", "bandit_return",
+__all__ = ["ChainMRP", "bandit_curve", "bandit_gradient", "bandit_return",
            "bandit_start", "check_bandit_learns", "check_td_learns", "softmax", "td_run"]

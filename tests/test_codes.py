@@ -6,7 +6,7 @@ import json
 import re
 
 import course
-from calcrl_checks.outcome import verdict
+from calcrl_checks.outcome import codes
 from calcrl_checks.outcome.codes import CODES, REGISTRY, describe
 from calcrl_checks.pipeline.stage0_hints import as_hints
 from calcrl_checks.instructor.authoring.mistakes import MISTAKES
@@ -40,7 +40,7 @@ def test_every_code_the_catalogue_and_the_notebooks_name_is_registered():
 
 
 def test_the_core_codes_are_the_checks_own_and_the_rest_belong_to_questions():
-    constants = {value for name, value in vars(verdict).items()
+    constants = {value for name, value in vars(codes).items()
                  if name.isupper() and isinstance(value, str)}
     assert CODES == constants | {"hint"}
     specific = {name for name, entry in REGISTRY.items() if not entry.core}

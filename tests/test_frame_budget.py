@@ -27,7 +27,7 @@ from calcrl_checks.engine import memory
 from calcrl_checks.crossing.channel import (Channel, ChannelError, FrameRefused, FrameTooLarge,
     decoded_bytes)
 from calcrl_checks.engine.remote import RemoteFunction, fetch_answer
-from calcrl_checks.outcome.verdict import UNREADABLE
+from calcrl_checks.outcome.codes import UNREADABLE
 from conftest import calcrl
 
 MIB = 1 << 20

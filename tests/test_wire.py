@@ -10,7 +10,8 @@ import sympy as sp
 import torch
 
 from calcrl_checks import compare
-from calcrl_checks.crossing.wire import Refusal, Unsupported, decode_value, encode_value
+from calcrl_checks.crossing.wire import Unsupported, decode_value, encode_value
+from calcrl_checks.outcome.errors import Refused
 
 x, y = sp.symbols("x y")
 
@@ -124,14 +125,14 @@ def test_encoder_refuses_what_it_cannot_rebuild(value):
     if value is None:
         assert decoded is None and compare(decoded, x).code == "wrong_type"
     else:
-        assert type(decoded) in (Refusal, Unsupported)
+        assert type(decoded) in (Refused, Unsupported)
         assert compare(decoded, x).code in ("wrong_type", "unsafe_input")
 
 
 def test_an_expression_with_more_than_5000_nodes_is_refused():
     big = sp.Add(*[sp.Symbol(f"s{i}") ** 2 for i in range(2600)])
     refused = travel(big)
-    assert type(refused) is Refusal and refused.code == "unsafe_input"
+    assert type(refused) is Refused and refused.code == "unsafe_input"
     tree = ["Add", *[["Symbol", f"s{i}"] for i in range(5001)]]
     with pytest.raises(ValueError):
         decode_value({"kind": "expression", "tree": tree})

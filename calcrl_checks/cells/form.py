@@ -13,12 +13,12 @@ import numpy as np
 
 from calcrl_checks.pipeline.stage1_adapt import adapt, describe_type, is_function
 from calcrl_checks.outcome.budget import CALL_SECONDS, quiet
-from calcrl_checks.outcome.errors import BudgetExceeded, ParseError, Refused
+from calcrl_checks.outcome.errors import BudgetExceeded, CalcrlError, ParseError, Refused
 from calcrl_checks.expressions.parsing import parse
 from calcrl_checks.pipeline.stage4_evaluate import call_student
 
 
-class VisibleCheckFailed(AssertionError):
+class VisibleCheckFailed(CalcrlError, AssertionError):
     """A visible check found something to fix; its text says what."""
 
     def _render_traceback_(self) -> list[str]:

@@ -18,7 +18,8 @@ from typing import Any
 
 from calcrl_checks.outcome.errors import BudgetExceeded
 from calcrl_checks.outcome.guard import internal_error, timed_out
-from calcrl_checks.outcome.verdict import INTERNAL_ERROR, CheckFailed, Verdict
+from calcrl_checks.outcome.codes import INTERNAL_ERROR
+from calcrl_checks.outcome.verdict import CheckFailed, Verdict
 
 #: Mime type of the verdict record each graded check leaves in the autograded notebook.
 VERDICT_MIME = "application/vnd.calcrl.verdict+json"

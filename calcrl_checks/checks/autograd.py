@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from calcrl_checks.outcome import messages
-from calcrl_checks.outcome import verdict as codes
+from calcrl_checks.outcome import codes
 from calcrl_checks.pipeline.stage1_adapt import describe_type
 from calcrl_checks.outcome.budget import CALL_SECONDS, quiet, time_limit
 from calcrl_checks.crossing.functions import Spy
@@ -38,8 +38,10 @@ from calcrl_checks.outcome.guard import guarded
 from calcrl_checks.expressions.parsing import parse
 from calcrl_checks.pipeline.stage3_sample import seed_for
 from calcrl_checks.pipeline.stage4_evaluate import call_student
-from calcrl_checks.outcome.verdict import (GRAD_ACCUMULATED, HARD_CODED, IGNORES_X0, NO_AUTOGRAD,
-    NO_BACKWARD, NO_GRAPH, NOT_CONNECTED, NOT_LEAF, RETURNED_TENSOR, RETURNED_VALUE, Verdict)
+from calcrl_checks.outcome.codes import (GRAD_ACCUMULATED, HARD_CODED, IGNORES_X0, NO_AUTOGRAD,
+                                         NO_BACKWARD, NO_GRAPH, NOT_CONNECTED, NOT_LEAF,
+                                         RETURNED_TENSOR, RETURNED_VALUE)
+from calcrl_checks.outcome.verdict import Verdict
 
 #: Tolerance for values held in tensors (float32 by default in torch).
 RTOL, ATOL = 1e-5, 1e-6

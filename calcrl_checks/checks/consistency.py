@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from calcrl_checks.outcome import messages
-from calcrl_checks.outcome import verdict as codes
+from calcrl_checks.outcome import codes
 from calcrl_checks.api import compare
 from calcrl_checks.outcome.errors import Refused
 from calcrl_checks.outcome.guard import guarded

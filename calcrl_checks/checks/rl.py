@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from calcrl_checks.outcome import verdict as codes
+from calcrl_checks.outcome import codes
 from calcrl_checks.pipeline.stage1_adapt import adapt_output
 from calcrl_checks.api import compare
 from calcrl_checks.pipeline.stage0_domains import normalize_domain

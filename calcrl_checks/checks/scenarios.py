@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from calcrl_checks.outcome import messages
-from calcrl_checks.outcome import verdict as codes
+from calcrl_checks.outcome import codes
 from calcrl_checks.pipeline.stage1_adapt import describe_type
 from calcrl_checks.crossing.functions import StudentFunction, step_arguments
 from calcrl_checks.outcome.budget import SCENARIO_SECONDS, quiet, time_limit
@@ -39,22 +39,13 @@ from calcrl_checks.outcome.errors import BudgetExceeded, Refused
 from calcrl_checks.outcome.guard import guarded
 from calcrl_checks.pipeline.stage3_sample import seed_for
 from calcrl_checks.pipeline.stage4_evaluate import call_student
-from calcrl_checks.outcome.verdict import (MOVED_AWAY, RETURN_DECREASED, RETURN_UNCHANGED,
-    TOO_LITTLE_GAIN, WRONG_FIXED_POINT, CheckFailed, Verdict)
+from calcrl_checks.outcome.codes import (MOVED_AWAY, RETURN_DECREASED, RETURN_UNCHANGED,
+                                         TOO_LITTLE_GAIN, WRONG_FIXED_POINT)
+from calcrl_checks.outcome.verdict import CheckFailed, Verdict
 
 
 #: Steps of a run in the grading sandbox that are called again one by one to confirm it.
 CONFIRMED_STEPS = 40
-
-
-class ScenarioError(Exception):
-    """The student's function failed inside a scenario (raised, returned the wrong kind of
-    value); carries the verdict code and the text the student reads. Charts see it as is."""
-
-    def __init__(self, code: str, text: str):
-        super().__init__(text)
-        self.code = code
-        self.text = text
 
 
 # -- the softmax bandit --------------------------------------------------------------------------
@@ -302,8 +293,8 @@ def _run(scenario: Callable[[], Any], activity: str, setup: str) -> Any:
         try:
             with time_limit(SCENARIO_SECONDS):
                 return scenario()
-        except ScenarioError as failure:
-            return _fail(failure.code, failure.text, setup)
+        except Refused as failure:   # charts (bandit_curve, td_run) see it as is
+            return _fail(failure.code, failure.message, setup)
         except BudgetExceeded as error:
             return _fail(codes.TIMEOUT, f"{activity} (or one call of your function) did not "
                          f"finish within {error.seconds:g} seconds.", setup)
@@ -316,11 +307,11 @@ def _seed(seed: int | None, question: str | None, part: str | None, default: str
 
 
 class _Limited:
-    """A student function called under the call budget, its exceptions as ``ScenarioError``."""
+    """A student function called under the call budget, its failures as :class:`Refused`."""
 
     def __init__(self, function: Any, name: str):
         if not callable(function):
-            raise ScenarioError(codes.WRONG_TYPE, f"{name} should be a function, not a "
+            raise Refused(codes.WRONG_TYPE, f"{name} should be a function, not a "
                                  f"{describe_type(function)}.")
         self.function = function
         self.name = name
@@ -329,7 +320,7 @@ class _Limited:
         try:
             return call_student(self.function, arguments)
         except Refused as refusal:
-            raise ScenarioError(refusal.code, refusal.message.replace(
+            raise Refused(refusal.code, refusal.message.replace(
                 "your function", f"your {self.name}", 1) + ".") from None
 
 
@@ -365,7 +356,7 @@ def _confirmed(update: Callable[..., Any], claimed: tuple[np.ndarray, bool], sta
     if results.ndim != start.ndim + 1 or results.shape[1:] != start.shape \
             or len(results) + stopped > steps or not np.isfinite(results[:-1]).all() \
             or (len(results) < steps and not stopped and np.isfinite(results[-1:]).all()):
-        raise ScenarioError(codes.UNREADABLE, f"the results of your {name} during learning "
+        raise Refused(codes.UNREADABLE, f"the results of your {name} during learning "
                                               "could not be read.")
     path = list(results)
     before = [start, *path]
@@ -373,10 +364,10 @@ def _confirmed(update: Callable[..., Any], claimed: tuple[np.ndarray, bool], sta
     for t in sorted(chosen | {len(path) - 1} if path else chosen):
         again = read(update(before[t].copy(), *step_arguments(columns, t)))
         if not np.allclose(again, path[t], rtol=1e-9, atol=1e-12, equal_nan=True):
-            raise ScenarioError(codes.NOT_REPEATABLE, _not_repeatable(name))
+            raise Refused(codes.NOT_REPEATABLE, _not_repeatable(name))
     if stopped:
         read(update(before[-1].copy(), *step_arguments(columns, len(path))))
-        raise ScenarioError(codes.NOT_REPEATABLE, _not_repeatable(name))
+        raise Refused(codes.NOT_REPEATABLE, _not_repeatable(name))
     return path
 
 
@@ -390,18 +381,18 @@ def _as_vector(value: Any, size: int, name: str, finite: bool = True) -> np.ndar
     if hasattr(value, "detach"):
         value = value.detach().cpu().numpy()
     if value is None:
-        raise ScenarioError(codes.WRONG_TYPE, f"your function returned None instead of the "
+        raise Refused(codes.WRONG_TYPE, f"your function returned None instead of the "
                              f"new {name}: did you forget `return`?")
     try:
         vector = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ScenarioError(codes.WRONG_TYPE, f"your function returned a "
+        raise Refused(codes.WRONG_TYPE, f"your function returned a "
                              f"{describe_type(value)}, not an array of numbers.") from None
     if vector.shape != (size,):
-        raise ScenarioError(codes.WRONG_SHAPE, f"your function returned shape {vector.shape} "
+        raise Refused(codes.WRONG_SHAPE, f"your function returned shape {vector.shape} "
                              f"for a {name} of shape ({size},).")
     if finite and not np.isfinite(vector).all():
-        raise ScenarioError(codes.NOT_FINITE, f"your function returned NaN or inf for {name} "
+        raise Refused(codes.NOT_FINITE, f"your function returned NaN or inf for {name} "
                              "during training.")
     return vector
 

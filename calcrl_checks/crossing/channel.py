@@ -34,6 +34,7 @@ import threading
 import time
 from collections.abc import Iterator
 from typing import Any
+from calcrl_checks.outcome.errors import CalcrlError
 
 _HEADER = struct.Struct("!II")
 _LENGTH = struct.Struct("!Q")
@@ -44,7 +45,7 @@ _MAX_BUFFERS = 100_000
 _BUFFER_KEY = "__buffer__"
 
 
-class ChannelError(Exception):
+class ChannelError(CalcrlError):
     """The other end sent something that is not a valid frame, or went away."""
 
 

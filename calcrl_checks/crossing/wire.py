@@ -22,8 +22,8 @@ import numpy as np
 import sympy as sp
 from sympy.core import numbers as _numbers
 
-from calcrl_checks.outcome import verdict as codes
-from calcrl_checks.outcome.errors import Refused, UnsafeInput
+from calcrl_checks.outcome import codes
+from calcrl_checks.outcome.errors import CalcrlError, Refused, UnsafeInput
 from calcrl_checks.expressions.functions import nodes as function_nodes
 from calcrl_checks.expressions.parsing.grammar import bounded_power
 
@@ -210,17 +210,20 @@ MAX_VALUE_BYTES = 64 * 1024 * 1024
 _SCALAR_TYPES = {np.dtype(name).type: name for name in _DTYPES}
 
 
-class Refusal:
-    """Stands for an answer the sending side refused to encode; ``adapt`` refuses it again,
-    with the same code and message, so the student reads what they would have read anyway."""
+def encode_refusal(refusal: Refused, type_name: str) -> dict[str, Any]:
+    """A value the sending side refused, as it crosses: the refusal's code and message and the
+    type the value had. :func:`decode_value` turns it back into the same :class:`Refused`.
 
-    def __init__(self, code: str, message: str, type_name: str = "object"):
-        self.code = code
-        self.message = message
-        self.type_name = type_name if type_name.isidentifier() else "object"
+    >>> sent = encode_refusal(Refused("unsafe_input", "that integer is too long"), "int")
+    >>> back = decode_value(sent)
+    >>> type(back).__name__, back.code, back.message, back.type_name
+    ('Refused', 'unsafe_input', 'that integer is too long', 'int')
+    """
+    return {"kind": "refused", "code": refusal.code, "message": refusal.message,
+            "type": type_name[:60]}
 
 
-class TooLarge(ValueError):
+class TooLarge(CalcrlError, ValueError):
     """A value whose arrays add up to more than :data:`MAX_VALUE_BYTES`; refused unread."""
 
     def __init__(self, size: int, limit: int | None = None):
@@ -262,7 +265,7 @@ def encode_value(value: Any, extra: Callable[[Any], dict[str, Any] | None] | Non
             return {"kind": "bool", "value": item}
         if kind is int:
             return {"kind": "int", "value": str(item)} if abs(item) < 10 ** 4000 else \
-                {"kind": "refused", "code": "unsafe_input", "message": "that integer is too long"}
+                encode_refusal(Refused(UnsafeInput.code, "that integer is too long"), "int")
         if kind is float:
             return {"kind": "float", "value": repr(item)}
         if kind is complex:
@@ -286,11 +289,9 @@ def encode_value(value: Any, extra: Callable[[Any], dict[str, Any] | None] | Non
             try:
                 return {"kind": "expression", "tree": encode_expr(item)}
             except Refused as refusal:
-                return {"kind": "refused", "code": refusal.code, "message": refusal.message,
-                        "type": kind.__name__[:60]}
+                return encode_refusal(refusal, kind.__name__)
             except UnsafeInput as error:
-                return {"kind": "refused", "code": error.code, "message": error.message,
-                        "type": kind.__name__[:60]}
+                return encode_refusal(Refused(error.code, error.message), kind.__name__)
         if kind.__module__ == "fractions" and kind.__name__ == "Fraction":
             return {"kind": "fraction", "p": str(item.numerator), "q": str(item.denominator)}
         tensor = _encode_tensor(item)
@@ -369,7 +370,9 @@ def decode_value(data: Any, extra: Callable[[dict[str, Any]], Any] | None = None
             return Fraction(_integer(item.get("p")), _integer(item.get("q")))
         if kind == "refused" and isinstance(item.get("code"), str) \
                 and isinstance(item.get("message"), str):
-            return Refusal(item["code"][:60], item["message"][:2000],
+            # The answer the sending side refused: adapt refuses it again, with the same code
+            # and message, so the student reads what they would have read anyway.
+            return Refused(item["code"][:60], item["message"][:2000],
                            str(item.get("type", "object"))[:60])
         if kind == "unsupported" and isinstance(item.get("type"), str):
             return Unsupported(item["type"][:60])

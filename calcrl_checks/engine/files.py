@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from calcrl_checks.outcome.errors import CalcrlError
 
 #: Most bytes, and files, copied into one notebook's sandbox.
 MAX_BYTES = 100 * 1024 * 1024
 MAX_FILES = 2000
 
 
-class LinkInSubmission(Exception):
+class LinkInSubmission(CalcrlError):
     """A submission holds symbolic links; it is not graded until they are removed."""
 
 

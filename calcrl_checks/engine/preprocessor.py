@@ -21,7 +21,8 @@ from traitlets import Float, Integer
 from calcrl_checks.outcome import messages
 from calcrl_checks.cells.notebook import Graded
 from calcrl_checks.display.names import PRIVATE_COURSE_STUDENT, is_safe_student_id, unsafe_id_reason
-from calcrl_checks.outcome.verdict import NOT_ANSWERED, Verdict
+from calcrl_checks.outcome.codes import NOT_ANSWERED
+from calcrl_checks.outcome.verdict import Verdict
 from calcrl_checks.engine import outputs
 from calcrl_checks.engine.bubblewrap import (UNSANDBOXED_VARIABLE, check_course_hidden,
     unsandboxed_requested)

@@ -19,9 +19,9 @@ import numpy as np
 
 from calcrl_checks.crossing.functions import StudentFunction, Spy, test_functions
 from calcrl_checks.crossing.tensor_facts import facts_from_data
-from calcrl_checks.outcome.errors import BudgetExceeded
-from calcrl_checks.outcome.verdict import UNREADABLE
-from calcrl_checks.crossing.wire import Refusal, TooLarge, decode_value, encode_value
+from calcrl_checks.outcome.errors import BudgetExceeded, CalcrlError, Refused
+from calcrl_checks.outcome.codes import UNREADABLE
+from calcrl_checks.crossing.wire import TooLarge, decode_value, encode_value
 from calcrl_checks.crossing.channel import ChannelError, ChannelTimeout, FrameRefused, FrameTooLarge
 from calcrl_checks.engine.host import Session
 
@@ -31,15 +31,15 @@ DEFAULT_CALL_SECONDS = 10.0
 _CALL_SLACK = 5.0
 
 
-class Missing(LookupError):
+class Missing(CalcrlError, LookupError):
     """The notebook has no variable of that name (the student did not answer)."""
 
 
-class NotebookStopped(Exception):
+class NotebookStopped(CalcrlError):
     """The notebook's process ended or stopped answering while running the student's code."""
 
 
-class RemoteError(Exception):
+class RemoteError(CalcrlError):
     """Base of exceptions raised by a student's function in the sandbox, by the same name."""
 
 
@@ -48,20 +48,20 @@ def fetch_answer(session: Session, name: str) -> Any:
     try:
         reply = session.request({"op": "fetch", "name": name}, seconds=30)
     except FrameRefused as refused:
-        return Refusal(UNREADABLE, f"{name} could not be read from your notebook: "
+        return Refused(UNREADABLE, f"{name} could not be read from your notebook: "
                                    f"{too_large(refused)}.")
     except ChannelError:
-        return Refusal(UNREADABLE, f"{name} could not be read from your notebook: its Python "
+        return Refused(UNREADABLE, f"{name} could not be read from your notebook: its Python "
                                    "process stopped answering.")
     if reply.get("missing"):
         raise Missing(name)
     try:
         return _decode(session, reply.get("value"), name)
     except TooLarge as refused:
-        return Refusal(UNREADABLE, f"{name} could not be read from your notebook: "
+        return Refused(UNREADABLE, f"{name} could not be read from your notebook: "
                                    f"{too_large(refused)}.")
     except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
-        return Refusal(UNREADABLE, f"{name} could not be read from your notebook as numbers, "
+        return Refused(UNREADABLE, f"{name} could not be read from your notebook as numbers, "
                                    "text, an expression, a tensor or a function.")
 
 
@@ -123,10 +123,10 @@ class RemoteFunction(StudentFunction):
         try:
             return _decode(self._session, reply["value"])
         except TooLarge as refused:
-            return Refusal(UNREADABLE, f"what your function returned could not be read: "
+            return Refused(UNREADABLE, f"what your function returned could not be read: "
                                        f"{too_large(refused)}")
         except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
-            return Refusal(UNREADABLE, "what your function returned could not be read")
+            return Refused(UNREADABLE, "what your function returned could not be read")
 
 
     def iterate(self, start: np.ndarray, columns: Sequence[np.ndarray]

@@ -13,6 +13,7 @@ import mpmath
 import sympy as sp
 
 from calcrl_checks.expressions.functions import mpmath_unary
+from calcrl_checks.outcome.errors import CalcrlError
 
 #: Working precision in decimal digits.
 DIGITS = 60
@@ -22,7 +23,7 @@ KINK_MARGIN = 1e-7
 _NUDGE = 1e-4
 
 
-class Undefined(ArithmeticError):
+class Undefined(CalcrlError, ArithmeticError):
     """The expression has no real value at this point."""
 
 

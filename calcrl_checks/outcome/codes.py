@@ -18,7 +18,62 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calcrl_checks.outcome import verdict as v
+
+
+#: The core codes, each a stable string (what each means is in the registry below).
+CORRECT = "correct"
+WRONG = "wrong"
+WRONG_TYPE = "wrong_type"
+WRONG_SHAPE = "wrong_shape"
+NOT_FINITE = "not_finite"
+PARSE_ERROR = "parse_error"
+UNSAFE_INPUT = "unsafe_input"
+RAISED = "raised"
+TIMEOUT = "timeout"
+SWAPPED_COMPONENTS = "swapped_components"
+SIGN_FLIP = "sign_flip"
+CONSTANT_FACTOR = "constant_factor"
+ADDITIVE_CONSTANT = "additive_constant"
+MISSING_INNER_DERIVATIVE = "missing_inner_derivative"
+PRODUCT_RULE = "product_rule"
+EXPONENT_NOT_LOWERED = "exponent_not_lowered"
+CONSTANT_DIFFERENTIATED = "constant_differentiated"
+OTHER_VARIABLE_DIFFERENTIATED = "other_variable_differentiated"
+WRONG_VARIABLE = "wrong_variable"
+UNKNOWN_SYMBOL = "unknown_symbol"
+INPUTS_MUTATED = "inputs_mutated"
+NOT_REPEATABLE = "not_repeatable"
+GRADIENT_WHERE_CLIPPED = "gradient_where_clipped"
+UNSUBSTITUTED = "unsubstituted"
+#: An answer that came back from the student's sandbox as something that does not decode.
+UNREADABLE = "unreadable"
+#: The checker itself failed (a bug or an author's mistake): a neutral message, 0 points for
+#: now, the details for the instructor. Counted apart from students' mistakes in the report.
+INTERNAL_ERROR = "internal_error"
+#: The answer cell still holds the release stub (decided by the grading engine, where the stub
+#: is seen), or the answer name is not defined. Counted apart in the report.
+NOT_ANSWERED = "not_answered"
+#: A value the notebook defines from another answer disagrees with that answer.
+INCONSISTENT = "inconsistent"
+
+# Codes of the learning scenarios (calcrl_checks.checks.scenarios).
+RETURN_DECREASED = "return_decreased"
+RETURN_UNCHANGED = "return_unchanged"
+TOO_LITTLE_GAIN = "too_little_gain"
+MOVED_AWAY = "moved_away"
+WRONG_FIXED_POINT = "wrong_fixed_point"
+
+# Codes of the autograd checks (calcrl_checks.checks.autograd).
+NOT_LEAF = "not_leaf"
+NO_GRAPH = "no_graph"
+NOT_CONNECTED = "not_connected"
+NO_BACKWARD = "no_backward"
+GRAD_ACCUMULATED = "grad_accumulated_twice"
+RETURNED_TENSOR = "returned_tensor"
+HARD_CODED = "hard_coded"
+IGNORES_X0 = "ignores_x0"
+RETURNED_VALUE = "returned_value"
+NO_AUTOGRAD = "no_autograd"
 
 
 @dataclass(frozen=True)
@@ -38,98 +93,98 @@ def _question(name: str, description: str) -> Code:
 
 _ENTRIES = (
     # What every check may say about any answer.
-    Code(v.CORRECT, "the answer is right"),
-    Code(v.WRONG, "the answer differs and no catalogued mistake matches it"),
-    Code(v.WRONG_TYPE, "the answer is not a kind of value the question accepts"),
-    Code(v.WRONG_SHAPE, "the answer has the wrong shape or number of entries"),
-    Code(v.NOT_FINITE, "the answer gives NaN or inf where it should be finite",
+    Code(CORRECT, "the answer is right"),
+    Code(WRONG, "the answer differs and no catalogued mistake matches it"),
+    Code(WRONG_TYPE, "the answer is not a kind of value the question accepts"),
+    Code(WRONG_SHAPE, "the answer has the wrong shape or number of entries"),
+    Code(NOT_FINITE, "the answer gives NaN or inf where it should be finite",
          headline="your answer is not finite everywhere it should be",
          advice="Some test inputs give NaN or inf: look for a step that overflows (exp of a "
                 "large number), divides by zero or takes log or sqrt of a negative number, and "
                 "rewrite that step so it stays finite."),
-    Code(v.PARSE_ERROR, "the text of the answer could not be read as mathematics"),
-    Code(v.UNSAFE_INPUT, "the answer used something the safe reader refuses (calculus verbs, "
+    Code(PARSE_ERROR, "the text of the answer could not be read as mathematics"),
+    Code(UNSAFE_INPUT, "the answer used something the safe reader refuses (calculus verbs, "
                          "attribute access, code)"),
-    Code(v.RAISED, "the student's function raised an error"),
-    Code(v.TIMEOUT, "the answer could not be checked within the time budget",
+    Code(RAISED, "the student's function raised an error"),
+    Code(TIMEOUT, "the answer could not be checked within the time budget",
          advice="Simplify your answer (or make your function faster) and run the check "
                 "again."),
-    Code(v.UNKNOWN_SYMBOL, "the answer uses a symbol the question does not have"),
-    Code(v.UNREADABLE, "the answer came back from the sandbox as something that does not "
+    Code(UNKNOWN_SYMBOL, "the answer uses a symbol the question does not have"),
+    Code(UNREADABLE, "the answer came back from the sandbox as something that does not "
                        "decode"),
-    Code(v.INPUTS_MUTATED, "the student's function changes its inputs in place",
+    Code(INPUTS_MUTATED, "the student's function changes its inputs in place",
          headline="your function changes its inputs",
          advice="Return a new value instead of changing an argument in place: avoid +=, -= "
                 "and item assignment on the inputs, or work on a copy."),
-    Code(v.NOT_REPEATABLE, "the student's function gave different results for the same inputs",
+    Code(NOT_REPEATABLE, "the student's function gave different results for the same inputs",
          headline="your function gave different results for the same inputs",
          advice="Make your function depend only on its arguments: no counters, random numbers "
                 "or values kept from one call to the next."),
-    Code(v.INCONSISTENT, "a value computed from another answer disagrees with that answer",
+    Code(INCONSISTENT, "a value computed from another answer disagrees with that answer",
          headline="your value does not agree with the answer it is computed from"),
-    Code(v.UNSUBSTITUTED, "an intermediate variable (u) was left in the answer"),
+    Code(UNSUBSTITUTED, "an intermediate variable (u) was left in the answer"),
     Code("hint", "an author's catalogued wrong answer matched (without a code of its own)"),
     # Not about the answer: counted apart in the class report.
-    Code(v.INTERNAL_ERROR, "the checker itself failed: regrade by hand"),
-    Code(v.NOT_ANSWERED, "the answer cell still holds its stub, or the answer is not defined"),
+    Code(INTERNAL_ERROR, "the checker itself failed: regrade by hand"),
+    Code(NOT_ANSWERED, "the answer cell still holds its stub, or the answer is not defined"),
     # Calculus slips the checks diagnose themselves.
-    Code(v.SWAPPED_COMPONENTS, "the entries of a vector answer are in the wrong order",
+    Code(SWAPPED_COMPONENTS, "the entries of a vector answer are in the wrong order",
          headline="your components are swapped",
          advice="Entry i should belong to variable i: check the order of your components."),
-    Code(v.SIGN_FLIP, "the answer has the wrong sign (descent for ascent, a lost minus)",
+    Code(SIGN_FLIP, "the answer has the wrong sign (descent for ascent, a lost minus)",
          headline="your answer has the wrong sign",
          advice="Check the sign. If this is an update: descent subtracts the gradient step, "
                 "ascent adds it."),
-    Code(v.CONSTANT_FACTOR, "the answer is off by a constant factor",
+    Code(CONSTANT_FACTOR, "the answer is off by a constant factor",
          headline="your answer is off by a constant factor",
          advice="Look for a missing or extra constant factor, such as the 2 that a power or an "
                 "inner function brings in."),
-    Code(v.ADDITIVE_CONSTANT, "the answer is off by an added constant",
+    Code(ADDITIVE_CONSTANT, "the answer is off by an added constant",
          headline="your answer is off by a constant",
          advice="Look for a term that should have vanished, such as the derivative of a "
                 "constant."),
-    Code(v.MISSING_INNER_DERIVATIVE, "the chain rule's inner derivative is missing",
+    Code(MISSING_INNER_DERIVATIVE, "the chain rule's inner derivative is missing",
          headline="it looks like the inner derivative of the chain rule is missing",
          advice="Chain rule: after differentiating the outer function, multiply by the "
                 "derivative of the inner one."),
-    Code(v.PRODUCT_RULE, "the product rule was applied only in part",
+    Code(PRODUCT_RULE, "the product rule was applied only in part",
          headline="it looks like the product rule was not applied fully",
          advice="Product rule: (uv)' = u'v + uv' needs both terms, and it is not u'v'."),
-    Code(v.EXPONENT_NOT_LOWERED, "the power rule kept the exponent instead of lowering it",
+    Code(EXPONENT_NOT_LOWERED, "the power rule kept the exponent instead of lowering it",
          headline="it looks like the exponent was not lowered",
          advice="Power rule: d/dx x^n = n x^(n-1); the exponent goes down by one."),
-    Code(v.CONSTANT_DIFFERENTIATED, "a constant term survived differentiation",
+    Code(CONSTANT_DIFFERENTIATED, "a constant term survived differentiation",
          headline="it looks like a constant term did not vanish",
          advice="The derivative of a constant term is 0."),
-    Code(v.OTHER_VARIABLE_DIFFERENTIATED, "a partial derivative also differentiated the "
+    Code(OTHER_VARIABLE_DIFFERENTIATED, "a partial derivative also differentiated the "
                                           "variables held fixed",
          headline="it looks like another variable was differentiated too",
          advice="In a partial derivative the other variables are held fixed: treat them like "
                 "constants."),
-    Code(v.WRONG_VARIABLE, "differentiated with respect to the wrong variable",
+    Code(WRONG_VARIABLE, "differentiated with respect to the wrong variable",
          headline="it looks like you differentiated with respect to another variable",
          advice="Check which variable you differentiate with respect to."),
-    Code(v.GRADIENT_WHERE_CLIPPED, "the gradient is not zero where the objective is clipped",
+    Code(GRADIENT_WHERE_CLIPPED, "the gradient is not zero where the objective is clipped",
          headline="your gradient is not zero where the objective is clipped",
          advice="Where the clipped term is the minimum it does not depend on r, so the gradient "
                 "there is 0."),
     # The learning scenarios (calcrl_checks.checks.scenarios).
-    Code(v.RETURN_DECREASED, "training with the student's update lowered the return"),
-    Code(v.RETURN_UNCHANGED, "training with the student's update left the return unchanged"),
-    Code(v.TOO_LITTLE_GAIN, "training with the student's update gained too little"),
-    Code(v.MOVED_AWAY, "training with the student's update moved away from the true values"),
-    Code(v.WRONG_FIXED_POINT, "training with the student's update settled on wrong values"),
+    Code(RETURN_DECREASED, "training with the student's update lowered the return"),
+    Code(RETURN_UNCHANGED, "training with the student's update left the return unchanged"),
+    Code(TOO_LITTLE_GAIN, "training with the student's update gained too little"),
+    Code(MOVED_AWAY, "training with the student's update moved away from the true values"),
+    Code(WRONG_FIXED_POINT, "training with the student's update settled on wrong values"),
     # The autograd checks (calcrl_checks.checks.autograd).
-    Code(v.NOT_LEAF, "the tensor is not a leaf that requires grad"),
-    Code(v.NO_GRAPH, "the tensor was not computed through autograd"),
-    Code(v.NOT_CONNECTED, "the tensor was computed from another tensor than the one asked"),
-    Code(v.NO_BACKWARD, "backward() was not called, so no gradient was stored"),
-    Code(v.GRAD_ACCUMULATED, "the gradient was accumulated twice (two backward passes)"),
-    Code(v.RETURNED_TENSOR, "the function returned a tensor where a float was asked"),
-    Code(v.HARD_CODED, "the function returns a fixed number instead of using autograd"),
-    Code(v.IGNORES_X0, "the function ignores the point x0 it is given"),
-    Code(v.RETURNED_VALUE, "the function returned f(x0) instead of f'(x0)"),
-    Code(v.NO_AUTOGRAD, "the function does not use torch autograd"),
+    Code(NOT_LEAF, "the tensor is not a leaf that requires grad"),
+    Code(NO_GRAPH, "the tensor was not computed through autograd"),
+    Code(NOT_CONNECTED, "the tensor was computed from another tensor than the one asked"),
+    Code(NO_BACKWARD, "backward() was not called, so no gradient was stored"),
+    Code(GRAD_ACCUMULATED, "the gradient was accumulated twice (two backward passes)"),
+    Code(RETURNED_TENSOR, "the function returned a tensor where a float was asked"),
+    Code(HARD_CODED, "the function returns a fixed number instead of using autograd"),
+    Code(IGNORES_X0, "the function ignores the point x0 it is given"),
+    Code(RETURNED_VALUE, "the function returned f(x0) instead of f'(x0)"),
+    Code(NO_AUTOGRAD, "the function does not use torch autograd"),
     # Question-specific codes, given to the hints of a question's spec.
     _question("rounded_to_zero", "a small numerical gap was reported as exactly 0 (q01)"),
     _question("edges_left_out", "the ends of the grid were left out of the gap (q01)"),

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from calcrl_checks.outcome import messages
-from calcrl_checks.outcome import verdict as codes
+from calcrl_checks.outcome import codes
 from calcrl_checks.outcome.errors import AuthorError, BudgetExceeded
 from calcrl_checks.outcome.verdict import CheckFailed, Verdict
 

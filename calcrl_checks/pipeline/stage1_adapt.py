@@ -17,12 +17,12 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from calcrl_checks.outcome import verdict as codes
+from calcrl_checks.outcome import codes
 from calcrl_checks.outcome.budget import call_limited
 from calcrl_checks.crossing.functions import FUNCTION_TYPES
 from calcrl_checks.crossing.tensor_facts import TensorFacts
 from calcrl_checks.outcome.errors import Refused
-from calcrl_checks.crossing.wire import Refusal, Unsupported, decode_expr, encode_expr
+from calcrl_checks.crossing.wire import Unsupported, decode_expr, encode_expr
 
 _PLAIN_NUMBERS = (int, float, complex)
 _NUMPY_SCALARS = tuple(
@@ -58,7 +58,7 @@ class Answer:
 def adapt(value: Any) -> Answer:
     """Classify ``value`` into an :class:`Answer`, or raise :class:`Refused` (``wrong_type``)."""
     kind = type(value)
-    if kind is Refusal:
+    if kind is Refused:   # a refusal that crossed the wire as the answer's value
         raise Refused(value.code, value.message)
     if kind is TensorFacts:
         value = value.value
@@ -115,7 +115,7 @@ def describe_type(value: Any) -> str:
     >>> describe_type(2.5), describe_type([1])
     ('float', 'list')
     """
-    return value.type_name if type(value) in (Unsupported, Refusal) else type(value).__name__
+    return value.type_name if type(value) in (Unsupported, Refused) else type(value).__name__
 
 
 def adapt_output(value: Any) -> Answer:

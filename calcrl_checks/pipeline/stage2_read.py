@@ -3,14 +3,14 @@
 :func:`read_answer` returns a :class:`Reading`, data in every case: the side (an expression, a
 function or constant values), how the answer was read (shown to the student when text was
 parsed), the helper symbols it still used (``u`` written for ``1 + x^2``), or, when it cannot
-be read, the code and text of the refusal. :func:`read_expected` reads the author's expected
+be read, the refusal (its code and text). :func:`read_expected` reads the author's expected
 answer the same way; a problem there is the author's and raises :class:`AuthorError`.
 
 >>> from calcrl_checks.pipeline.stage0_options import Options, Setup
 >>> setup = Setup.resolve(None, Options(domain={"x": (-1, 1)}))
 >>> read_answer("2x + 1", setup).shown
 '2*x + 1'
->>> read_answer("2y", setup).refusal[0]   # y is not one of this question's symbols
+>>> read_answer("2y", setup).refusal.code   # y is not one of this question's symbols
 'parse_error'
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 
 from calcrl_checks.outcome import messages
-from calcrl_checks.outcome import verdict as codes
+from calcrl_checks.outcome import codes
 from calcrl_checks.pipeline.stage1_adapt import Answer, adapt
 from calcrl_checks.outcome.errors import AuthorError, ParseError, Refused
 from calcrl_checks.pipeline.stage0_options import Setup
@@ -37,14 +37,14 @@ Side = ExpressionSide | FunctionSide | ConstantSide
 
 @dataclass(frozen=True)
 class Reading:
-    """What reading an answer gave: a ``side``, or a ``refusal`` (code, text) saying why not."""
+    """What reading an answer gave: a ``side``, or a ``refusal`` saying why not."""
 
     side: Side | None = None
     #: The parsed expression as the student's message shows it ("we read your answer as ...").
     shown: str | None = None
     #: Helper symbols the answer used, written out in the side.
     leftover: frozenset[str] = frozenset()
-    refusal: tuple[str, str] | None = None
+    refusal: Refused | None = None
 
 
 def read_answer(value: Any, setup: Setup) -> Reading:
@@ -54,9 +54,9 @@ def read_answer(value: Any, setup: Setup) -> Reading:
     try:
         side = _side(value, setup, trusted=False, shown=shown, leftover=leftover)
     except ParseError as error:
-        return Reading(shown=shown[0], refusal=(error.code, str(error)))
+        return Reading(shown=shown[0], refusal=Refused(error.code, str(error)))
     except Refused as refusal:
-        return Reading(shown=shown[0], refusal=(refusal.code, refusal.message))
+        return Reading(shown=shown[0], refusal=refusal)
     return Reading(side, shown[0], frozenset(leftover))
 
 

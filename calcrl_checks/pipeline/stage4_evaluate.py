@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from calcrl_checks.outcome import verdict as codes
+from calcrl_checks.outcome import codes
 from calcrl_checks.pipeline.stage1_adapt import Answer, adapt_output, describe_type
 from calcrl_checks.outcome.budget import CALL_SECONDS, call_limited
 from calcrl_checks.outcome.errors import BudgetExceeded, Refused

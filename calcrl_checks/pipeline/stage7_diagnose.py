@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from calcrl_checks.outcome import verdict as codes
+from calcrl_checks.outcome import codes
 from calcrl_checks.pipeline.stage5_compare import MIN_TYPED_DIGITS, Tolerance
 
 

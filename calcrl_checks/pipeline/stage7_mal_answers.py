@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import sympy as sp
 
-from calcrl_checks.outcome import verdict as codes
+from calcrl_checks.outcome import codes
 
 MalAnswer = tuple[str, sp.Expr]
 

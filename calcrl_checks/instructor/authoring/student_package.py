@@ -19,13 +19,14 @@ from importlib import metadata
 from pathlib import Path
 
 import calcrl_checks
+from calcrl_checks.outcome.errors import CalcrlError
 
 #: The folder of the package left out: specs, the demo class, the ``calcrl`` command.
 INSTRUCTOR = "instructor"
 _DISTRIBUTION = "calcrl-checks"
 
 
-class PackageError(Exception):
+class PackageError(CalcrlError):
     """The wheel could not be built (the message says why)."""
 
 

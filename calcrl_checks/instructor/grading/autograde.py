@@ -37,6 +37,7 @@ from calcrl_checks.instructor.grading.records import (apply_records, assignment_
 from calcrl_checks.instructor.grading.startup import check_metadata_schema_once
 from calcrl_checks.instructor.grading.submissions import (STAMP, HandedIn, repair_metadata,
     inspect, is_up_to_date)
+from calcrl_checks.outcome.errors import CalcrlError
 
 #: Default time limit for grading one student's whole submission, in seconds.
 STUDENT_SECONDS = 900
@@ -54,7 +55,7 @@ __all__ = ["AutogradeError", "Outcome", "RunIncomplete", "RunInterrupted", "auto
            "build_bundle", "replace_folder"]
 
 
-class RunIncomplete(Exception):
+class RunIncomplete(CalcrlError):
     """Every student was graded as ``outcomes`` says, but what the run keeps afterwards could
     not be written (``reason`` says what, and the fix)."""
 
@@ -64,7 +65,7 @@ class RunIncomplete(Exception):
         self.reason = reason
 
 
-class RunInterrupted(Exception):
+class RunInterrupted(CalcrlError):
     """Ctrl-C or SIGTERM stopped the run; ``outcomes`` says what was and was not graded."""
 
     def __init__(self, outcomes: list[Outcome]):

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from calcrl_checks.instructor.grading.course import Course, sqlite_path
 from calcrl_checks.instructor.grading.manual_grades import restore_manual_grades
+from calcrl_checks.outcome.errors import CalcrlError
 
 #: Where copies go, relative to the course folder.
 BACKUPS = Path(".calcrl-backups")
@@ -33,7 +34,7 @@ KEEP_AUTOMATIC = 10
 _NBGRADER_TABLES = {"assignment", "notebook", "grade", "comment", "student"}
 
 
-class BackupError(RuntimeError):
+class BackupError(CalcrlError, RuntimeError):
     """A copy could not be taken or put back; the message says why and what to do."""
 
 

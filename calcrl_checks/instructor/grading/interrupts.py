@@ -11,9 +11,10 @@ import signal
 import threading
 from collections.abc import Iterator
 from types import FrameType
+from calcrl_checks.outcome.errors import CalcrlError
 
 
-class Interrupted(Exception):
+class Interrupted(CalcrlError):
     """The run was asked to stop (Ctrl-C or SIGTERM)."""
 
 

@@ -12,11 +12,12 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from calcrl_checks.outcome.errors import CalcrlError
 
 LOCK_FILE = ".calcrl-lock"
 
 
-class CourseBusy(RuntimeError):
+class CourseBusy(CalcrlError, RuntimeError):
     """Another calcrl command is writing to this course folder."""
 
 

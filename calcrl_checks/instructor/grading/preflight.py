@@ -17,13 +17,14 @@ from pathlib import Path
 
 from calcrl_checks.instructor.grading.backups import latest_backup
 from calcrl_checks.instructor.grading.course import Course, sqlite_path
+from calcrl_checks.outcome.errors import CalcrlError
 
 
 #: Seconds to wait for a gradebook another program holds locked before giving up.
 GRADEBOOK_WAIT = 180.0
 
 
-class AutogradeError(RuntimeError):
+class AutogradeError(CalcrlError, RuntimeError):
     """Grading cannot start (the assignment is not in the gradebook, for example)."""
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from calcrl_checks.instructor.grading.course import Course, nbgrader_command
+from calcrl_checks.outcome.errors import CalcrlError
 
 
-class FeedbackError(RuntimeError):
+class FeedbackError(CalcrlError, RuntimeError):
     """nbgrader could not generate the feedback."""
 
 

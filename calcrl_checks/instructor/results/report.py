@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from calcrl_checks.outcome.verdict import CORRECT, INTERNAL_ERROR, NOT_ANSWERED
+from calcrl_checks.outcome.codes import CORRECT, INTERNAL_ERROR, NOT_ANSWERED
 from calcrl_checks.instructor.grading import accounts
 from calcrl_checks.instructor.grading.course import Course, nbgrader_command
 from calcrl_checks.instructor.results.descriptions import describe
@@ -22,6 +22,7 @@ from calcrl_checks.instructor.results.grades import StudentGrades, class_grades,
 from calcrl_checks.instructor.results.pages import render
 from calcrl_checks.instructor.results.standing import class_standings
 from calcrl_checks.instructor.results.verdict_records import Record, class_records
+from calcrl_checks.outcome.errors import CalcrlError
 
 #: Outcomes that are not the student's mistakes, each shown apart with what it means.
 NOTEBOOK_UNREADABLE = "notebook_unreadable"
@@ -82,7 +83,7 @@ class ClassSummary:
         return dict(sorted(waiting.items()))
 
 
-class ReportError(RuntimeError):
+class ReportError(CalcrlError, RuntimeError):
     """nbgrader could not export the grades."""
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 
 from calcrl_checks.cells.notebook import VERDICT_MIME
-from calcrl_checks.outcome.verdict import NOT_ANSWERED
+from calcrl_checks.outcome.codes import NOT_ANSWERED
 from calcrl_checks.instructor.grading.course import Course
 from calcrl_checks.instructor.results.grades import submissions
 
