@@ -124,7 +124,7 @@ def command(bwrap: str, arguments: list[str]) -> list[str]:
     environment_flags = [flag for key, value in settings.items()
                          for flag in ("--setenv", key, value)]
     keep = [str(path) for path in environment if path.is_relative_to("/tmp")]
-    start = [str(mounted / "engine" / "boot.py"), PACKAGE_ROOT, str(package),
+    start = [str(mounted / "engine" / "sandbox" / "boot.py"), PACKAGE_ROOT, str(package),
              boot.fingerprint(str(package))]
     # /tmp first, so that folders bound under it stay visible.
     return [bwrap, "--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID),
