@@ -36,7 +36,7 @@ from calcrl_checks.outcome.verdict import CheckFailed, Verdict
 
 
 
-@guarded(raises=False)
+@guarded
 def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
             rtol: float | None = None, atol: float | None = None, hints: Iterable[Any] = (),
             seed: int | None = None, **options: Any) -> Verdict:
@@ -85,7 +85,6 @@ def compare(answer: Any, expected: Any, domain: Mapping[str, Any] | None = None,
             return _refusal(setup, codes.UNSAFE_INPUT, "it is too large to check.", shown)
 
 
-@guarded(raises=True)
 def check(answer: Any, expected: Any, **options: Any) -> Verdict:
     """Like :func:`compare`, but raise :class:`CheckFailed` (an AssertionError) unless it passes.
 

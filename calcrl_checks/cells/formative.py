@@ -21,7 +21,6 @@ from calcrl_checks.checks import scenarios
 from calcrl_checks.checks.calculus import check_derivative, check_partial
 from calcrl_checks.cells.form import VisibleCheckFailed
 from calcrl_checks.expressions.parsing import parse
-from calcrl_checks.outcome.verdict import CheckFailed
 
 
 class FormativeCheckFailed(VisibleCheckFailed):
@@ -64,10 +63,9 @@ def derivative(answer: Any, of: Any, wrt: str, name: str = "your answer",
     function = parse(of, symbols=names) if isinstance(of, str) else of
     check = check_partial if partial else check_derivative
     options = {"domain": domain} if domain else {}
-    try:
-        check(answer, of=function, wrt=variable, part=name, **options)
-    except CheckFailed as failure:
-        raise FormativeCheckFailed(failure.verdict.message) from None
+    verdict = check(answer, of=function, wrt=variable, part=name, **options)
+    if not verdict.passed:
+        raise FormativeCheckFailed(verdict.message)
     what = f"partial derivative of {sp.sstr(function)} with respect to {wrt}" if partial \
         else f"derivative of {sp.sstr(function)}"
     print(f"{name}: correct, it is the {what} (checked at 40 points).")
@@ -97,10 +95,9 @@ def scenario(answer: Any, check: str, name: str = "your answer", **options: Any)
 
     if check not in SCENARIOS:
         raise ValueError(f"no learning scenario {check!r}; there are {', '.join(SCENARIOS)}")
-    try:
-        verdict = getattr(scenarios, check)(answer, **options)
-    except CheckFailed as failure:
-        raise FormativeCheckFailed(failure.verdict.message) from None
+    verdict = getattr(scenarios, check)(answer, **options)
+    if not verdict.passed:
+        raise FormativeCheckFailed(verdict.message)
     print(f"{name}: {verdict.message}")
 
 

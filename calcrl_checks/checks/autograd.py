@@ -36,7 +36,7 @@ from calcrl_checks.crossing.tensor_facts import TensorFacts, facts_of
 from calcrl_checks.outcome.errors import BudgetExceeded, Refused
 from calcrl_checks.outcome.guard import guarded
 from calcrl_checks.expressions.parsing import parse
-from calcrl_checks.pipeline.stage3_sample import seed_for
+from calcrl_checks.pipeline.stage3_sample import check_seed
 from calcrl_checks.pipeline.stage4_evaluate import call_student
 from calcrl_checks.outcome.codes import (GRAD_ACCUMULATED, HARD_CODED, IGNORES_X0, NO_AUTOGRAD,
                                          NO_BACKWARD, NO_GRAPH, NOT_CONNECTED, NOT_LEAF,
@@ -63,7 +63,7 @@ def _quietly(check: F) -> F:
 
 
 # -- leaf, graph and .grad ------------------------------------------------------------------------
-@guarded(raises=False)
+@guarded
 @_quietly
 def check_leaf_tensor(x: Any, value: float, name: str = "x", *, part: str | None = None,
                       question: str | None = None) -> Verdict:
@@ -97,7 +97,7 @@ def check_leaf_tensor(x: Any, value: float, name: str = "x", *, part: str | None
         f"{name} is a scalar leaf tensor with the requested value, and it tracks gradients."))
 
 
-@guarded(raises=False)
+@guarded
 @_quietly
 def check_graph_output(y: Any, of: Any, value: float, slope: float | None = None,
                        name: str = "y", input_name: str = "x", formula: Any = None, *,
@@ -151,7 +151,7 @@ def check_graph_output(y: Any, of: Any, value: float, slope: float | None = None
         f"{name} has the requested value and its graph (grad_fn) leads back to {input_name}."))
 
 
-@guarded(raises=False)
+@guarded
 @_quietly
 def check_grad(x: Any, value: float, output: Any = None, name: str = "x",
                output_name: str = "y", formula: Any = None, *, part: str | None = None,
@@ -225,7 +225,7 @@ def check_grad(x: Any, value: float, output: Any = None, name: str = "x",
 
 
 # -- a function that returns f'(x0) ---------------------------------------------------------------
-@guarded(raises=False)
+@guarded
 @_quietly
 def check_autograd_derivative(fn: Any, functions: Sequence[Callable[[Any], Any]],
                               domain: tuple[float, float] = (-2.0, 2.0), samples: int = 3,
@@ -250,9 +250,7 @@ def check_autograd_derivative(fn: Any, functions: Sequence[Callable[[Any], Any]]
     """
     torch = _torch()
     scores = dict(scores or {})
-    if seed is None:
-        seed = seed_for(question, part) if question or part else seed_for("autograd_derivative")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed, question, part, "autograd_derivative"))
     cases = [(f, float(rng.uniform(*domain))) for f in functions for _ in range(samples)]
     names = ", ".join(_fname(f) for f in functions)
     compared = (f"(Compared at {len(cases)} points: f in {names}, x0 in [{domain[0]:g}, "

@@ -1,4 +1,7 @@
-"""Checks for derivatives and gradients of a known function, with its mistakes generated."""
+"""Checks for derivatives and gradients of a known function, with its mistakes generated.
+
+Each returns its :class:`~calcrl_checks.Verdict`, passing or not (``outcome/guard.py``).
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -8,14 +11,14 @@ import sympy as sp
 
 from calcrl_checks.api import compare
 from calcrl_checks.outcome.guard import guarded
-from calcrl_checks.outcome.verdict import CheckFailed, Verdict
+from calcrl_checks.outcome.verdict import Verdict
 
 
 def _symbol(wrt: Any) -> sp.Symbol:
     return sp.Symbol(wrt) if isinstance(wrt, str) else wrt
 
 
-@guarded(raises=True)
+@guarded
 def check_derivative(answer: Any, of: sp.Expr, wrt: Any, **options: Any) -> Verdict:
     """Check ``answer`` as d(of)/d(wrt); mistakes of the chain, product and power rules are named.
 
@@ -26,13 +29,10 @@ def check_derivative(answer: Any, of: sp.Expr, wrt: Any, **options: Any) -> Verd
     """
     variable = _symbol(wrt)
     options.setdefault("what", "derivative")
-    verdict = compare(answer, sp.diff(of, variable), of=of, wrt=variable, **options)
-    if not verdict.passed:
-        raise CheckFailed(verdict)
-    return verdict
+    return compare(answer, sp.diff(of, variable), of=of, wrt=variable, **options)
 
 
-@guarded(raises=True)
+@guarded
 def check_partial(answer: Any, of: sp.Expr, wrt: Any, **options: Any) -> Verdict:
     """Check a partial derivative; differentiating the other variables too is named.
 
@@ -45,7 +45,7 @@ def check_partial(answer: Any, of: sp.Expr, wrt: Any, **options: Any) -> Verdict
     return check_derivative(answer, of, wrt, **options)
 
 
-@guarded(raises=True)
+@guarded
 def check_gradient(answer: Any, of: sp.Expr, wrt: Sequence[Any], **options: Any) -> Verdict:
     """Check a gradient given as a sequence of partials (expressions or text), in ``wrt`` order.
 
@@ -59,7 +59,4 @@ def check_gradient(answer: Any, of: sp.Expr, wrt: Sequence[Any], **options: Any)
     """
     variables = [_symbol(w) for w in wrt]
     options.setdefault("what", "gradient")
-    verdict = compare(answer, [sp.diff(of, v) for v in variables], **options)
-    if not verdict.passed:
-        raise CheckFailed(verdict)
-    return verdict
+    return compare(answer, [sp.diff(of, v) for v in variables], **options)

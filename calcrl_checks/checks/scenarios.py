@@ -14,10 +14,8 @@ true values); the student's rule is what moves the parameters. Student calls run
 :func:`calcrl_checks.outcome.budget.call_limited`, output is silenced with
 :func:`calcrl_checks.outcome.budget.quiet`, and every outcome is a :class:`~calcrl_checks.Verdict`
 whose message says what happened (return before and after, distance to the true values),
-never how the update should be written. Like the package's other ``check_*`` functions, a
-check returns the verdict when it passes and raises :class:`~calcrl_checks.CheckFailed`
-(carrying the verdict) when it does not, so it plugs into
-:func:`calcrl_checks.cells.notebook.grade`.
+never how the update should be written. Like every check, a scenario returns its verdict,
+passing or not, so it plugs into :func:`calcrl_checks.cells.notebook.grade`.
 
 >>> check_bandit_learns(lambda theta, g, alpha: theta + alpha * g).code
 'correct'
@@ -37,11 +35,11 @@ from calcrl_checks.crossing.functions import StudentFunction, step_arguments
 from calcrl_checks.outcome.budget import SCENARIO_SECONDS, quiet, time_limit
 from calcrl_checks.outcome.errors import BudgetExceeded, Refused
 from calcrl_checks.outcome.guard import guarded
-from calcrl_checks.pipeline.stage3_sample import seed_for
+from calcrl_checks.pipeline.stage3_sample import check_seed
 from calcrl_checks.pipeline.stage4_evaluate import call_student
 from calcrl_checks.outcome.codes import (MOVED_AWAY, RETURN_DECREASED, RETURN_UNCHANGED,
                                          TOO_LITTLE_GAIN, WRONG_FIXED_POINT)
-from calcrl_checks.outcome.verdict import CheckFailed, Verdict
+from calcrl_checks.outcome.verdict import Verdict
 
 
 #: Steps of a run in the grading sandbox that are called again one by one to confirm it.
@@ -111,7 +109,7 @@ def bandit_curve(ascent_step: Callable[..., Any], rewards: Sequence[float] = (0.
     return curve
 
 
-@guarded(raises=True)
+@guarded
 def check_bandit_learns(ascent_step: Any, rewards: Sequence[float] = (0.2, 1.0),
                         alpha: float = 1.0, steps: int = 50, min_share: float = 0.5,
                         seed: int | None = None, question: str | None = None,
@@ -122,13 +120,10 @@ def check_bandit_learns(ascent_step: Any, rewards: Sequence[float] = (0.2, 1.0),
     possible from the start (best arm's reward minus J at the start). A step that lowers J is
     ``return_decreased``, one that leaves it where it was ``return_unchanged``.
 
-    >>> try:
-    ...     check_bandit_learns(lambda theta, g, alpha: theta - alpha * g)
-    ... except CheckFailed as failure:
-    ...     print(failure.verdict.code)
-    return_decreased
+    >>> check_bandit_learns(lambda theta, g, alpha: theta - alpha * g).code
+    'return_decreased'
     """
-    seed = _seed(seed, question, part, "bandit")
+    seed = check_seed(seed, question, part, "bandit")
     setup = (f"(A 2-armed softmax bandit with arm rewards {_fmt_list(rewards)}, trained for "
              f"{steps} updates with alpha = {alpha:g} and the exact gradient of J; start "
              f"seeded with {seed}.)")
@@ -234,7 +229,7 @@ def _td_inputs(mrp: ChainMRP, steps: int, seed: int) -> list[np.ndarray]:
             one_hot[states[1:]], np.full(steps, float(mrp.gamma)), alphas]
 
 
-@guarded(raises=True)
+@guarded
 def check_td_learns(td_update: Any, mrp: ChainMRP = ChainMRP(), steps: int = 3000,
                     tolerance: float = 0.15, seed: int | None = None,
                     question: str | None = None, part: str | None = None) -> Verdict:
@@ -247,7 +242,7 @@ def check_td_learns(td_update: Any, mrp: ChainMRP = ChainMRP(), steps: int = 300
     >>> check_td_learns(lambda w, p, r, q, g, a: w + a * (r + g * w @ q - w @ p) * p).code
     'correct'
     """
-    seed = _seed(seed, question, part, "chain")
+    seed = check_seed(seed, question, part, "chain")
     truth = mrp.true_values()
     setup = (f"({mrp.states}-state chain, one-hot features, p(right) = {mrp.p_right:g}, "
              f"gamma = {mrp.gamma:g}, {steps} transitions of one trajectory seeded with {seed}, "
@@ -298,12 +293,6 @@ def _run(scenario: Callable[[], Any], activity: str, setup: str) -> Any:
         except BudgetExceeded as error:
             return _fail(codes.TIMEOUT, f"{activity} (or one call of your function) did not "
                          f"finish within {error.seconds:g} seconds.", setup)
-
-
-def _seed(seed: int | None, question: str | None, part: str | None, default: str) -> int:
-    if seed is not None:
-        return int(seed)
-    return seed_for(question, part) if question or part else seed_for(default)
 
 
 class _Limited:
@@ -406,5 +395,5 @@ def _fmt_list(values: Sequence[float]) -> str:
 
 
 def _fail(code: str, text: str, setup: str, hint: str | None = None) -> Verdict:
-    """Raise the failing verdict (scenario checks fail like every other ``check_*``)."""
-    raise CheckFailed(Verdict(False, 0.0, code, messages.failed(code, text, hint, setup)))
+    """The failing verdict (returned, as every check's is)."""
+    return Verdict(False, 0.0, code, messages.failed(code, text, hint, setup))

@@ -6,7 +6,7 @@ reads a neutral message, the score is 0 for now, and the code ``internal_error``
 details (exception, the checker's frame) tells the instructor to look. Failures of the student's
 own code are not internal errors: every stage reports those as ``raised``, ``timeout``...
 
->>> @guarded(raises=False)
+>>> @guarded
 ... def broken(answer, part=None):
 ...     return {}["missing"]
 >>> verdict = broken(1)
@@ -48,29 +48,29 @@ def timed_out(error: BudgetExceeded) -> Verdict:
         codes.TIMEOUT, f"it did not finish within {error.seconds:g} seconds."))
 
 
-def guarded(raises: bool) -> Callable[[F], F]:
-    """Wrap a check so that no exception leaves it except :class:`CheckFailed` (and author
-    errors, which the author meets while writing the question). ``raises``: the check fails
-    by raising CheckFailed (``check_*``) rather than by returning the verdict (``compare``)."""
+def guarded(check: F) -> F:
+    """Wrap a check so that it always returns a :class:`Verdict`: the one check contract.
 
-    def wrap(check: F) -> F:
-        @functools.wraps(check)
-        def run(*args: Any, **kwargs: Any) -> Verdict:
-            try:
-                return check(*args, **kwargs)
-            except (CheckFailed, AuthorError, KeyboardInterrupt):
-                raise
-            except BudgetExceeded as error:
-                verdict = timed_out(error)
-            except Exception as error:  # anything else is the checker's failure, not a crash
-                verdict = internal_error(error)
-            if raises:
-                raise CheckFailed(verdict)
-            return verdict
+    Whatever goes wrong inside becomes a verdict (a time budget that ran out, the checker's own
+    failure); only an author's error (met while writing the question) and Ctrl-C get out. A
+    check that fails returns its failing verdict; raising is left to the assert-style
+    :func:`calcrl_checks.check` and to the notebook's ``grade``, which nbgrader scores.
+    """
 
-        return run  # type: ignore[return-value]
+    @functools.wraps(check)
+    def run(*args: Any, **kwargs: Any) -> Verdict:
+        try:
+            return check(*args, **kwargs)
+        except (AuthorError, KeyboardInterrupt):
+            raise
+        except CheckFailed as failure:  # a check built on the assert-style ``check``
+            return failure.verdict
+        except BudgetExceeded as error:
+            return timed_out(error)
+        except Exception as error:  # anything else is the checker's failure, not a crash
+            return internal_error(error)
 
-    return wrap
+    return run  # type: ignore[return-value]
 
 
 def _where(error: BaseException) -> str:

@@ -18,7 +18,7 @@ import sympy as sp
 from calcrl_checks.outcome.errors import AuthorError
 from calcrl_checks.pipeline.stage0_hints import Hint, as_hints
 from calcrl_checks.pipeline.stage0_domains import Interval, normalize_domain, symbol_names
-from calcrl_checks.pipeline.stage3_sample import DEFAULT_POINTS, seed_for
+from calcrl_checks.pipeline.stage3_sample import DEFAULT_POINTS, check_seed
 
 #: Interval used for a symbol the author gave no domain for.
 DEFAULT_INTERVAL = Interval(-3.0, 3.0)
@@ -133,10 +133,8 @@ class Setup:
                                  key=lambda s: s.name):
                 if symbol.name not in derived:
                     spec[symbol.name] = DEFAULT_INTERVAL
-        seed = options.seed
-        if seed is None:
-            seed = seed_for(options.question, options.part) if options.question or options.part \
-                else seed_for(_stable_text(expected), sorted(spec))
+        seed = check_seed(options.seed, options.question, options.part, _stable_text(expected),
+                          sorted(spec))
         wrt = sp.Symbol(options.wrt) if isinstance(options.wrt, str) else options.wrt
         return cls(domain=spec, rtol=options.rtol, atol=options.atol,
                    hints=as_hints(options.hints), seed=int(seed), samples=options.samples,
