@@ -172,6 +172,14 @@ def test_the_error_a_function_raised_is_reported():
     assert "RecursionError" in compare(recurses, EXPECTED).message
 
 
+def test_a_function_that_calls_exit_is_a_verdict():
+    def leaves(value):
+        raise SystemExit(0)
+
+    verdict = compare(leaves, sp.sin(x))
+    assert verdict.code == "raised" and "exit" in verdict.message
+
+
 @pytest.mark.parametrize("function, seconds", [
     (loops, 2),
     (loops_swallowing, 2),

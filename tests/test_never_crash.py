@@ -59,6 +59,13 @@ def test_an_authors_mistake_still_raises_while_authoring():
         compare("x", sp.gamma(x))
 
 
+def test_an_expected_answer_the_checker_cannot_use_is_the_authors_error():
+    with pytest.raises(ValueError, match="expected answer"):
+        compare("x", sp.gamma(x))
+    with pytest.raises(ValueError, match="expected answer"):
+        compare("x", "Sin(x)")
+
+
 def test_a_201_digit_expected_integer_is_a_verdict():
     big = int("7" * 201)
     assert compare(big, big).passed

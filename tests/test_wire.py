@@ -63,6 +63,12 @@ def test_integers_stay_exact():
     assert travel(10**70 + 1) == 10**70 + 1
 
 
+def test_real_numbers_round_trip_as_floats():
+    assert decode_value(encode_value(2.5)) == 2.5
+    assert isinstance(decode_value(encode_value(2.5)), float)
+    assert decode_value(encode_value(1 + 2j)) == 1 + 2j
+
+
 def test_containers_keep_their_nesting():
     value = [(1, 2.5), ["x", [np.float64(3.0)]], sp.Matrix([[x, 1]])]
     decoded = travel(value)
@@ -179,6 +185,11 @@ MALFORMED = [
 def test_decoder_refuses_malformed_data_with_value_error(data):
     with pytest.raises(ValueError):
         decode_value(data)
+
+
+def test_the_decoder_refuses_floats_out_of_range():
+    with pytest.raises(ValueError):
+        decode_value({"kind": "complex", "real": "1e999999", "imag": "0.0"})
 
 
 @pytest.mark.parametrize("answer, expected", [
