@@ -11,6 +11,8 @@ import torch
 
 from calcrl_checks import compare
 
+pytestmark = pytest.mark.unit
+
 x, y = sp.symbols("x y")
 SIGMOID = 1 / (1 + sp.exp(-x))
 THIRDS = np.array([1 / 3, 2 / 3, -5 / 7])

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 import course
 from calcrl_checks import verdict
 from calcrl_checks.codes import CODES, REGISTRY, describe
 from calcrl_checks.hints import as_hints
 from calcrl_checks.instructor.mistakes import MISTAKES
 from calcrl_checks.instructor.specs import questions
+
+pytestmark = pytest.mark.unit
 
 
 def _spec_codes() -> dict[str, set[str]]:

@@ -8,6 +8,8 @@ import sympy as sp
 from calcrl_checks import Hint, check_derivative, check_gradient, check_partial, compare
 from verdicts import assert_hides, verdict_of
 
+pytestmark = pytest.mark.unit
+
 x, y, w1, w2 = sp.symbols("x y w1 w2")
 SIN_X2 = sp.sin(x**2)
 D_SIN_X2 = sp.diff(SIN_X2, x)                       # 2*x*cos(x**2)

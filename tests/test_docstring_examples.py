@@ -19,6 +19,8 @@ from IPython.core.inputtransformer2 import TransformerManager
 import calcrl_checks
 import course
 
+pytestmark = pytest.mark.unit
+
 PACKAGE = "calcrl_checks"
 
 

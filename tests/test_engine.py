@@ -26,6 +26,8 @@ from calcrl_checks.errors import BudgetExceeded
 from calcrl_checks.notebook import VERDICT_MIME, Graded
 from calcrl_checks.verdict import Verdict
 
+pytestmark = pytest.mark.engine
+
 
 # -- the channel -----------------------------------------------------------------------------------
 def test_messages_cross_with_their_bytes():

@@ -13,6 +13,8 @@ import sympy as sp
 from calcrl_checks import Vector, check_update_rule, compare
 from verdicts import verdict_of
 
+pytestmark = pytest.mark.unit
+
 x = sp.Symbol("x")
 EXPECTED = 2 * x
 

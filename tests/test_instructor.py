@@ -14,6 +14,8 @@ from calcrl_checks.instructor.demo_class import demo_students, expected_scores
 from calcrl_checks.instructor.mistakes import MISTAKES
 from conftest import calcrl, course_copy
 
+pytestmark = pytest.mark.course
+
 
 def test_every_demo_student_gets_the_expected_score(graded_class):
     root = graded_class.root

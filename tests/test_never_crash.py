@@ -10,6 +10,8 @@ from calcrl_checks import CODES, CheckFailed, Hint, check, check_derivative, com
 from calcrl_checks.guard import MESSAGE
 from calcrl_checks.notebook import grade, recording
 
+pytestmark = pytest.mark.unit
+
 x, u = sp.symbols("x u")
 
 

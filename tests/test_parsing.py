@@ -9,6 +9,8 @@ import sympy as sp
 from calcrl_checks import ParseError, compare, parse
 from calcrl_checks.errors import UnsafeInput
 
+pytestmark = pytest.mark.unit
+
 x, y, w1, theta0 = sp.symbols("x y w1 theta0")
 SYMBOLS = ["x", "y", "w1", "theta0"]
 

@@ -11,6 +11,8 @@ from calcrl_checks import (Choice, Hint, Vector, check_against_autograd, check_u
 from calcrl_checks import rl
 from verdicts import assert_hides, verdict_of
 
+pytestmark = pytest.mark.unit
+
 # -- update rules ---------------------------------------------------------------------------------
 t0, t1, g0, g1, a = sp.symbols("t0 t1 g0 g1 a")
 STEP_DOMAIN = {"theta": Vector(2, names=("t0", "t1")), "g": Vector(2, names=("g0", "g1")),

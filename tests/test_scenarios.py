@@ -6,6 +6,8 @@ import pytest
 from calcrl_checks import CheckFailed
 from calcrl_checks.scenarios import check_bandit_learns, check_td_learns
 
+pytestmark = pytest.mark.unit
+
 
 def _code(check, function) -> str:
     try:

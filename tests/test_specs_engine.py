@@ -19,6 +19,8 @@ from calcrl_checks.instructor.generate import generated_notebook, problems
 from calcrl_checks.instructor.specs import Mistake, Part, Question
 from calcrl_checks.notebook import VERDICT_MIME
 
+pytestmark = pytest.mark.engine
+
 # The worked example of README "How to add a question" (q16 there), the chain rule on sin(3x).
 x = sp.Symbol("x")
 Q99 = Question("q99", "q99_chain_rule_sine.ipynb", (

@@ -11,8 +11,12 @@ import sys
 import sysconfig
 import zipfile
 
+import pytest
+
 from calcrl_checks.instructor.specs import QUESTION_IDS, question
 from calcrl_checks.instructor.student_package import build_student_wheel
+
+pytestmark = pytest.mark.unit
 
 
 def _secrets() -> list[str]:

@@ -11,6 +11,8 @@ import sympy as sp
 from calcrl_checks import Hint, compare
 from calcrl_checks.tolerance import MIN_TYPED_DIGITS, choose, typed_digits
 
+pytestmark = pytest.mark.unit
+
 x, y = sp.symbols("x y")
 POLY13 = sum((k + 1) * x**k for k in range(14))
 

@@ -13,6 +13,8 @@ import torch
 from calcrl_checks import compare, form
 from calcrl_checks.wire import decode_value, encode_value
 
+pytestmark = pytest.mark.unit
+
 x = sp.Symbol("x")
 REFUSALS = {"wrong_type", "wrong_shape", "unsafe_input", "parse_error", "unknown_symbol",
             "unreadable"}

@@ -12,6 +12,8 @@ import torch
 from calcrl_checks import compare
 from calcrl_checks.wire import Refusal, Unsupported, decode_value, encode_value
 
+pytestmark = pytest.mark.unit
+
 x, y = sp.symbols("x y")
 
 
