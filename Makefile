@@ -61,15 +61,12 @@ test: lint sandbox-tools test-services browser-tools
 # Ruff (pinned in constraints.txt, rules in pyproject.toml): undefined names, unused imports...
 # then mypy (pinned too) over the package's type hints.
 lint: $(INSTALLED)
-	$(BIN)/ruff check calcrl_checks tests benchmarks nbgrader_config.py
+	$(BIN)/ruff check calcrl_checks tests benchmarks nbgrader_config.py conftest.py
 	$(BIN)/mypy calcrl_checks
 
-# The checker's unit tests only (under a minute): no nbgrader runs, no sandbox.
-FAST_SKIP := test_assignment test_engine test_instructor test_sandbox_required test_tampering \
-	test_odd_answers test_scale test_postgres test_browser test_specs_engine \
-	test_faults test_safe_pages test_checker_copy test_frame_budget
+# The unit tier only (under a minute): no nbgrader runs, no sandbox (tiers: tests/README.md).
 test-fast: $(INSTALLED)
-	$(BIN)/python -m pytest -q $(addprefix --ignore=tests/,$(addsuffix .py,$(FAST_SKIP)))
+	$(BIN)/python -m pytest -q -m unit
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_checks.py

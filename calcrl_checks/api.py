@@ -113,7 +113,8 @@ def _compare(answer: Any, reading: Reading, expected_side: Side, setup: Setup) -
     digits = _typed(answer)
     tolerance = _tolerance(setup, answer_side, expected_side, expected_values, digits)
     context = _context(setup, len(points), reading.shown, tolerance)
-    point_ok = per_point(tolerance.close(answer_values, expected_values))
+    entry_ok = tolerance.close(answer_values, expected_values)
+    point_ok = per_point(entry_ok)
     mutated: set[str] = getattr(answer_side, "mutated", set())
     if point_ok.all() and not (setup.forbid_mutation and mutated):
         if unsubstituted:
@@ -132,13 +133,16 @@ def _compare(answer: Any, reading: Reading, expected_side: Side, setup: Setup) -
         return _verdict(setup, codes.INPUTS_MUTATED, messages.mismatch(
             context, codes.INPUTS_MUTATED, f"your function changed its input {names} in place",
             0, "", ""))
-    return _explain(setup, points, expected_values, answer_values, tolerance, point_ok, context,
+    return _explain(setup, points, expected_values, answer_values, tolerance, entry_ok, context,
                     for_rounded(tolerance, digits), mutated)
 
 
 def _explain(setup: Setup, points: list[dict[str, Any]], expected_values: np.ndarray,
-             answer_values: np.ndarray, tolerance: Tolerance, point_ok: np.ndarray,
+             answer_values: np.ndarray, tolerance: Tolerance, entry_ok: np.ndarray,
              context: messages.Context, rounded: Tolerance, mutated: set[str]) -> Verdict:
+    """The verdict for an answer that differs somewhere: ``entry_ok`` says, per point and
+    entry, where it is within ``tolerance``."""
+    point_ok = per_point(entry_ok)
     bad = int((~point_ok).sum())
     first = int(np.argmin(point_ok))
     base = _increment_base(setup, points, answer_values.shape)
@@ -158,7 +162,8 @@ def _explain(setup: Setup, points: list[dict[str, Any]], expected_values: np.nda
     hint = next((h.message for h in setup.hints if h.code == diagnosis.code), None)
     text = messages.mismatch(context, diagnosis.code, evidence, bad,
                              describe_point(points[first], list(setup.domain) or []),
-                             format_value(answer_values[first]), hint)
+                             format_value(answer_values[first]), hint,
+                             entries=messages.differing_entries(~entry_ok, len(points)))
     return _verdict(setup, diagnosis.code, text, diagnosis.score,
                     _details(setup, len(points), tolerance, bad))
 

@@ -1,8 +1,11 @@
-"""Published name: released notebooks run ``from calcrl_checks import form``, so it stays
-importable here, by every spelling, as the very module :mod:`calcrl_checks.cells.form` (not a
-copy: a name changed on one is changed on the other)."""
-import sys
+"""Published name: released notebooks run ``from calcrl_checks import form`` (and may spell it
+``import calcrl_checks.form``), so its public names stay importable here. The visible checks
+live in :mod:`calcrl_checks.cells.form`.
 
-from calcrl_checks.cells import form
+>>> from calcrl_checks import form
+>>> form.expression("2x", ["x"], "df")
+df reads as 2*x: an expression in x. Its value is graded after you submit.
+"""
+from calcrl_checks.cells.form import VisibleCheckFailed, array, expression, function, number
 
-sys.modules[__name__] = form
+__all__ = ["VisibleCheckFailed", "array", "expression", "function", "number"]

@@ -1,8 +1,14 @@
-"""Published name: released notebooks run ``from calcrl_checks import formative``, so it stays
-importable here, by every spelling, as the very module :mod:`calcrl_checks.cells.formative` (not a
-copy: a name changed on one is changed on the other)."""
-import sys
+"""Published name: released notebooks run ``from calcrl_checks import formative``, so its
+public names stay importable here. The formative checks live in
+:mod:`calcrl_checks.cells.formative`.
 
-from calcrl_checks.cells import formative
+>>> from calcrl_checks import formative
+>>> formative.derivative("3x^2", "x^3", "x", "df")
+df reads as 3*x**2: an expression in x.
+df: correct, it is the derivative of x**3 (checked at 40 points).
+"""
+from calcrl_checks.cells.formative import (SCENARIOS, FormativeCheckFailed, derivative,
+                                           graded_after_submission, scenario)
 
-sys.modules[__name__] = formative
+__all__ = ["SCENARIOS", "FormativeCheckFailed", "derivative", "graded_after_submission",
+           "scenario"]

@@ -11,6 +11,8 @@ import torch
 
 from calcrl_checks import compare
 
+pytestmark = pytest.mark.unit
+
 x, y = sp.symbols("x y")
 SIGMOID = 1 / (1 + sp.exp(-x))
 THIRDS = np.array([1 / 3, 2 / 3, -5 / 7])
@@ -52,6 +54,10 @@ def test_sequences_and_arrays(answer):
 
 def test_sympy_column_vector_is_a_sequence():
     assert compare(sp.Matrix([2 * x, y]), [2 * x, y]).code == "correct"
+
+
+def test_a_float_array_matches_a_list_of_integers():
+    assert compare(np.array([4.0, 5.0]), [4, 5]).passed
 
 
 # -- torch tensors --------------------------------------------------------------------------------
@@ -124,6 +130,11 @@ def test_scalar_function_declared_vectorised_is_not_called_per_point():
     verdict = compare(scalar_only, SIGMOID, vectorized=True)
     assert verdict.code == "raised"
     assert "TypeError" in verdict.message
+
+
+def test_a_non_vectorised_function_hears_how_to_fix_it():
+    verdict = compare(lambda v: math.exp(v), sp.exp(x), vectorized=True)
+    assert verdict.code == "raised" and "np.exp" in verdict.message
 
 
 def test_torch_check_refuses_a_numpy_result():

@@ -10,6 +10,8 @@ import course
 from calcrl_checks.instructor.authoring.mistakes import MISTAKES
 from calcrl_checks.instructor.demo.class_submissions import demo_students
 
+pytestmark = pytest.mark.course
+
 
 def _max_points(root, notebook: str, autograded_only: bool = True) -> dict[str, float]:
     """Points per graded cell; by default only the autograded test cells."""

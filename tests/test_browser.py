@@ -18,6 +18,8 @@ from calcrl_checks.outcome.codes import describe
 import browsing
 import course
 
+pytestmark = pytest.mark.system
+
 ARTIFACTS = browsing.ARTIFACTS
 
 

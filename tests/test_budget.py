@@ -12,6 +12,8 @@ from calcrl_checks import compare
 from calcrl_checks.outcome.budget import call_limited, time_limit
 from calcrl_checks.outcome.errors import BudgetExceeded
 
+pytestmark = pytest.mark.unit
+
 
 def spin_until(stop: threading.Event | None = None) -> None:
     """Busy work that never returns on its own (unless ``stop`` is set)."""

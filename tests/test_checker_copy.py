@@ -19,6 +19,8 @@ import pytest
 import course
 from attacks import Q10, RIGHT_DF
 
+pytestmark = pytest.mark.course
+
 CALCRL = Path(sys.executable).parent / "calcrl"  # the venv's script: it runs the venv's copy
 MARKER = "COURSE_COPY_MARKER.txt"
 #: Prints, from inside the sandbox, which checker the student's code sees.

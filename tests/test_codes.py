@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 import course
 from calcrl_checks.outcome import codes
 from calcrl_checks.outcome.codes import CODES, REGISTRY, describe
 from calcrl_checks.pipeline.stage0_hints import as_hints
 from calcrl_checks.instructor.authoring.mistakes import MISTAKES
 from calcrl_checks.instructor.authoring.specs import questions
+
+pytestmark = pytest.mark.unit
 
 
 def _spec_codes() -> dict[str, set[str]]:

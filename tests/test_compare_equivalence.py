@@ -7,6 +7,8 @@ import sympy as sp
 
 from calcrl_checks import check, compare
 
+pytestmark = pytest.mark.unit
+
 x, y = sp.symbols("x y")
 t0, t1 = sp.symbols("theta0 theta1")
 SIGMOID = 1 / (1 + sp.exp(-x))

@@ -8,6 +8,8 @@ import sympy as sp
 from calcrl_checks import Hint, check_derivative, check_gradient, check_partial, compare
 from verdicts import assert_hides, verdict_of
 
+pytestmark = pytest.mark.unit
+
 x, y, w1, w2 = sp.symbols("x y w1 w2")
 SIN_X2 = sp.sin(x**2)
 D_SIN_X2 = sp.diff(SIN_X2, x)                       # 2*x*cos(x**2)
@@ -198,3 +200,29 @@ def test_wrong_verdicts_never_show_the_expected_expression(answer):
     verdict = compare(answer, D_SIN_X2, of=SIN_X2, wrt=x)
     assert not verdict.passed
     assert_hides(verdict, D_SIN_X2)
+
+
+@pytest.mark.parametrize("answer, expected, line, hidden", [
+    ([x, "3x^2", "sin(x)"], [x, 2 * x**2, sp.sin(x)],
+     "Entries that differ: [1] (1 of 3; the others match at every test point).", 2 * x**2),
+    (np.array([[1.0, 5.0], [6.0, 4.0]]), np.array([[1.0, 2.5], [3.5, 4.0]]),
+     "Entries that differ: [0, 1], [1, 0] (2 of 4; the others match).", 2.5),
+    (np.arange(9.0) + 0.25, np.arange(9.0) + np.array([0.75] * 7 + [0.25] * 2),
+     "Entries that differ: [0], [1], [2], [3], [4], [5], ... (7 of 9; the others match).", 0.75),
+    (np.array([2.0, 3.0]), np.array([1.5, 1.75]), "Every entry differs (2 of 2).", 1.75),
+])
+def test_an_array_answer_says_which_entries_differ_and_how_many(answer, expected, line, hidden):
+    verdict = compare(answer, expected)
+    assert line in verdict.message.splitlines(), verdict.message
+    assert_hides(verdict, hidden)
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("3x^2", 2 * x**2),
+    (2.5, 2.0),
+    ("x cos(x^2)", D_SIN_X2),
+])
+def test_a_single_number_or_expression_has_no_entries_line(answer, expected):
+    verdict = compare(answer, expected)
+    assert not verdict.passed
+    assert "ntr" not in verdict.message, verdict.message

@@ -26,6 +26,8 @@ from calcrl_checks.outcome.errors import BudgetExceeded
 from calcrl_checks.cells.notebook import VERDICT_MIME, Graded
 from calcrl_checks.outcome.verdict import Verdict
 
+pytestmark = pytest.mark.engine
+
 
 # -- the channel -----------------------------------------------------------------------------------
 def test_messages_cross_with_their_bytes():

@@ -6,6 +6,7 @@ import importlib
 import inspect
 import pkgutil
 
+import pytest
 import sympy as sp
 
 import calcrl_checks
@@ -15,6 +16,8 @@ from calcrl_checks.crossing.wire import decode_value, encode_value
 from calcrl_checks.outcome.errors import Refused
 from calcrl_checks.pipeline.stage0_options import Options, Setup
 from calcrl_checks.pipeline.stage2_read import read_answer
+
+pytestmark = pytest.mark.unit
 
 #: Outside the root on purpose (see CalcrlError's docstring): each must get past
 #: ``except Exception`` in the code it stops.

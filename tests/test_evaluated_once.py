@@ -3,10 +3,13 @@ is usable are the values compared."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import sympy as sp
 
 from calcrl_checks import compare
 from calcrl_checks.pipeline.stage4_evaluate import ExpressionSide
+
+pytestmark = pytest.mark.unit
 
 x = sp.Symbol("x")
 

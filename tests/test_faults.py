@@ -28,6 +28,8 @@ import course
 from conftest import calcrl
 from processes import assert_gone, cmdline, process_tree, start_calcrl
 
+pytestmark = pytest.mark.course
+
 
 A = course.ASSIGNMENT
 NOTEBOOKS = ("q08_power_rule.ipynb", "q10_chain_rule_power.ipynb")

@@ -30,6 +30,8 @@ from calcrl_checks.engine.remote import RemoteFunction, fetch_answer
 from calcrl_checks.outcome.codes import UNREADABLE
 from conftest import calcrl
 
+pytestmark = pytest.mark.course
+
 MIB = 1 << 20
 #: A notebook session's frame cap with the default limits (100 MiB of files + 64 MiB).
 SESSION_FRAME = 164 * MIB

@@ -13,6 +13,8 @@ from calcrl_checks.expressions.evaluate import evaluate
 from calcrl_checks.expressions.torch_eval import to_torch
 from calcrl_checks.crossing.wire import decode_expr, encode_expr
 
+pytestmark = pytest.mark.unit
+
 x = sp.Symbol("x")
 #: Extra arguments of functions that take more than one (min/max: a second value, clip: bounds).
 _MORE = {(1, 2): [sp.Rational(3, 2)], (1, 16): [sp.Rational(1, 5)], (3, 3): [0, 1]}

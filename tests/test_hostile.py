@@ -13,6 +13,8 @@ import sympy as sp
 from calcrl_checks import Vector, check_update_rule, compare
 from verdicts import verdict_of
 
+pytestmark = pytest.mark.unit
+
 x = sp.Symbol("x")
 EXPECTED = 2 * x
 
@@ -170,6 +172,14 @@ def test_the_error_a_function_raised_is_reported():
     assert "ValueError at input 1: student bug" in compare(raises, EXPECTED).message
     assert "MemoryError" in compare(allocates, EXPECTED).message
     assert "RecursionError" in compare(recurses, EXPECTED).message
+
+
+def test_a_function_that_calls_exit_is_a_verdict():
+    def leaves(value):
+        raise SystemExit(0)
+
+    verdict = compare(leaves, sp.sin(x))
+    assert verdict.code == "raised" and "exit" in verdict.message
 
 
 @pytest.mark.parametrize("function, seconds", [

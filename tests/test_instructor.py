@@ -14,6 +14,8 @@ from calcrl_checks.instructor.demo.class_submissions import demo_students, expec
 from calcrl_checks.instructor.authoring.mistakes import MISTAKES
 from conftest import calcrl, course_copy
 
+pytestmark = pytest.mark.course
+
 
 def test_every_demo_student_gets_the_expected_score(graded_class):
     root = graded_class.root

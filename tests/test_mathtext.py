@@ -3,9 +3,12 @@ comments); a student's never do."""
 from __future__ import annotations
 
 import nbformat
+import pytest
 
 from calcrl_checks.display.mathtext import html_math, markdown_math
 from calcrl_checks.preprocessors import RenderMathOffline
+
+pytestmark = pytest.mark.unit
 
 
 def test_a_heading_with_a_formula_becomes_an_html_heading_with_mathml():

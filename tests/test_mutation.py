@@ -11,6 +11,8 @@ import pytest
 import notebooks
 from calcrl_checks.pipeline.stage1_adapt import is_function
 
+pytestmark = pytest.mark.unit
+
 #: Hidden tests that call a student's function only to see it learn, or to recompute a value
 #: defined from it (each function is graded on its own, mutation included, in its own cell).
 SCENARIOS = {"q04-bandit-test", "q09-learns-test", "q07-identity-gap-test"}

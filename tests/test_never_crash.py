@@ -10,6 +10,8 @@ from calcrl_checks import CODES, CheckFailed, Hint, check, check_derivative, com
 from calcrl_checks.outcome.guard import MESSAGE
 from calcrl_checks.cells.notebook import grade, recording
 
+pytestmark = pytest.mark.unit
+
 x, u = sp.symbols("x u")
 
 
@@ -56,6 +58,13 @@ def test_grade_records_an_internal_error_instead_of_crashing():
 def test_an_authors_mistake_still_raises_while_authoring():
     with pytest.raises(ValueError, match="expected answer"):
         compare("x", sp.gamma(x))
+
+
+def test_an_expected_answer_the_checker_cannot_use_is_the_authors_error():
+    with pytest.raises(ValueError, match="expected answer"):
+        compare("x", sp.gamma(x))
+    with pytest.raises(ValueError, match="expected answer"):
+        compare("x", "Sin(x)")
 
 
 def test_a_201_digit_expected_integer_is_a_verdict():

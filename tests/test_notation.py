@@ -7,6 +7,8 @@ import sympy as sp
 
 from calcrl_checks import ParseError, compare, parse
 
+pytestmark = pytest.mark.unit
+
 x, y, n, w1, w2, theta0 = sp.symbols("x y n w1 w2 theta0")
 SYMBOLS = ["x", "y", "n", "w1", "w2", "theta0"]
 

@@ -11,6 +11,8 @@ import torch
 
 import notebooks
 
+pytestmark = pytest.mark.engine
+
 x = sp.Symbol("x")
 
 # Odd answers of every kind, handed to every hidden test of every notebook.

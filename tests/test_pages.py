@@ -13,12 +13,16 @@ from collections import Counter, defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
 from calcrl_checks.instructor.results import pages
 from calcrl_checks.instructor.results.feedback_index import index_page
 from calcrl_checks.instructor.results.grades import StudentGrades
 from calcrl_checks.instructor.results.report import ClassSummary, PartSummary, write_html
 from calcrl_checks.instructor.results.standing import NotebookStanding, Part, Standing
 from calcrl_checks.display.safe_html import PAGE_POLICY
+
+pytestmark = pytest.mark.unit
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(2)>"

@@ -9,6 +9,8 @@ import sympy as sp
 from calcrl_checks import ParseError, compare, parse
 from calcrl_checks.outcome.errors import UnsafeInput
 
+pytestmark = pytest.mark.unit
+
 x, y, w1, theta0 = sp.symbols("x y w1 theta0")
 SYMBOLS = ["x", "y", "w1", "theta0"]
 
@@ -136,6 +138,25 @@ def test_calculus_verbs_are_refused_even_when_declared_as_symbols():
 def test_parse_reads_only_text():
     with pytest.raises(TypeError):
         parse(x**2, symbols=["x"])
+
+
+def test_sympy_printed_E_reads_as_eulers_number():
+    assert parse("E**x", ["x"]) == sp.exp(x)
+
+
+def test_a_declared_symbol_named_E_stays_a_symbol():
+    assert parse("E*x", ["x", "E"]) == sp.Symbol("E") * x
+
+
+@pytest.mark.parametrize("text", [r"\ln|x|", r"\ln\left|x\right|", r"\ln\lvert x \rvert"])
+def test_latex_absolute_value_bars(text):
+    assert parse(text, ["x"]) == sp.log(sp.Abs(x))
+
+
+@pytest.mark.parametrize("text", ["2.5.3", "x.5", "(x+1).5"])
+def test_numbers_with_a_stray_decimal_point_are_refused(text):
+    with pytest.raises(ParseError, match="decimal point"):
+        parse(text, ["x"])
 
 
 # -- size caps: refused before sympy builds anything ----------------------------------------------

@@ -10,6 +10,8 @@ import torch
 import notebooks
 from calcrl_checks.crossing.tensor_facts import describe, facts_from_data
 
+pytestmark = pytest.mark.unit
+
 
 def _cell(grade_id: str) -> notebooks.TestCell:
     return next(c for c in notebooks.test_cells() if c.grade_id == grade_id)

@@ -13,9 +13,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 import course
 from calcrl_checks.instructor.demo.class_submissions import demo_students, write_submissions
 from conftest import course_copy
+
+pytestmark = pytest.mark.course
 
 ROLE = "calcrl"
 

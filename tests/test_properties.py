@@ -7,12 +7,15 @@ it only labels passing answers, and leaving it on would spend its budget on ever
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sympy.printing.str import StrPrinter
 
 from calcrl_checks import compare
+
+pytestmark = pytest.mark.unit
 
 x = sp.Symbol("x")
 DOMAIN = {"x": (-1.5, 1.5)}

@@ -11,6 +11,8 @@ from calcrl_checks import (Choice, Hint, Vector, check_against_autograd, check_u
 from calcrl_checks.checks import rl
 from verdicts import assert_hides, verdict_of
 
+pytestmark = pytest.mark.unit
+
 # -- update rules ---------------------------------------------------------------------------------
 t0, t1, g0, g1, a = sp.symbols("t0 t1 g0 g1 a")
 STEP_DOMAIN = {"theta": Vector(2, names=("t0", "t1")), "g": Vector(2, names=("g0", "g1")),
@@ -54,6 +56,32 @@ def test_a_half_step_is_a_constant_factor_on_the_step():
     verdict = verdict_of(check_update_rule, ascent_half_step, ASCENT, STEP_DOMAIN, param="theta")
     assert verdict.code == "constant_factor"
     assert "1/2 × the expected step" in verdict.message
+
+
+def ascent_in_place(theta, g, alpha):
+    theta += alpha * g
+    return theta
+
+
+def raises(*arguments):
+    return 1 / 0
+
+
+@pytest.mark.parametrize("code, answer", [
+    ("correct", ascent),
+    ("sign_flip", descent),
+    ("constant_factor", ascent_half_step),
+    ("additive_constant", lambda theta, g, alpha: theta + alpha * g + 1),
+    ("swapped_components", lambda theta, g, alpha: theta + alpha * g[::-1]),
+    ("inputs_mutated", ascent_in_place),
+    ("wrong", lambda theta, g, alpha: theta + alpha * g * g),
+    ("wrong_type", lambda theta, g, alpha: "theta + alpha * g"),
+    ("wrong_shape", lambda theta, g, alpha: np.zeros(3)),
+    ("not_finite", lambda theta, g, alpha: theta * np.nan),
+    ("raised", raises),
+])
+def test_check_update_rule_returns_each_of_its_codes(code, answer):
+    assert verdict_of(check_update_rule, answer, ASCENT, STEP_DOMAIN, param="theta").code == code
 
 
 def test_torch_inputs_must_give_a_tensor_back():
@@ -113,15 +141,31 @@ QUADRATIC = v1**2 + v1 * v2 + v2**2
 W_DOMAIN = {"w": Vector(2, names=("w1", "w2"))}
 
 
-@pytest.mark.parametrize("gradient, code", [
-    (lambda w: np.array([2 * w[0] + w[1], w[0] + 2 * w[1]]), "correct"),
-    (lambda w: np.array([w[0] + 2 * w[1], 2 * w[0] + w[1]]), "swapped_components"),
-    (lambda w: -np.array([2 * w[0] + w[1], w[0] + 2 * w[1]]), "sign_flip"),
-    (lambda w: np.array([w[0] + w[1], w[0] + w[1]]) * 2, "wrong"),
-    (lambda w: np.array([2 * w[0] + w[1]]), "wrong_shape"),
+def quadratic_gradient(w):
+    return np.array([2 * w[0] + w[1], w[0] + 2 * w[1]])
+
+
+def gradient_that_moves_w(w):
+    gradient = quadratic_gradient(w)
+    w[0] += 1.0
+    return gradient
+
+
+@pytest.mark.parametrize("code, answer", [
+    ("correct", quadratic_gradient),
+    ("swapped_components", lambda w: np.array([w[0] + 2 * w[1], 2 * w[0] + w[1]])),
+    ("sign_flip", lambda w: -quadratic_gradient(w)),
+    ("constant_factor", lambda w: 2 * quadratic_gradient(w)),
+    ("additive_constant", lambda w: quadratic_gradient(w) + 1),
+    ("inputs_mutated", gradient_that_moves_w),
+    ("wrong", lambda w: np.array([w[0] + w[1], w[0] + w[1]]) * 2),
+    ("wrong_type", lambda w: "2 w1 + w2"),
+    ("wrong_shape", lambda w: np.array([2 * w[0] + w[1]])),
+    ("not_finite", lambda w: quadratic_gradient(w) * np.nan),
+    ("raised", raises),
 ])
-def test_gradient_of_a_quadratic_against_autograd(gradient, code):
-    verdict = verdict_of(check_against_autograd, gradient, QUADRATIC, wrt="w", domain=W_DOMAIN)
+def test_check_against_autograd_returns_each_of_its_codes(code, answer):
+    verdict = verdict_of(check_against_autograd, answer, QUADRATIC, wrt="w", domain=W_DOMAIN)
     assert verdict.code == code, verdict.message
 
 

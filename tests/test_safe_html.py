@@ -8,6 +8,8 @@ import pytest
 from calcrl_checks.display.mathtext import markdown_math
 from calcrl_checks.display.safe_html import clean_html, markdown2html
 
+pytestmark = pytest.mark.unit
+
 
 class _Tags(HTMLParser):
     """Every live tag and attribute in a piece of HTML."""

@@ -27,6 +27,8 @@ import course
 import page_attacks as attacks
 from conftest import calcrl
 
+pytestmark = pytest.mark.system
+
 ATTACKER, CLASSMATE = "mallory", "honest"
 
 

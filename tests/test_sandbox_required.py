@@ -12,6 +12,8 @@ import course
 from attacks import Q10, RIGHT_DF
 from conftest import calcrl
 
+pytestmark = pytest.mark.course
+
 
 @pytest.fixture(scope="module")
 def small_course(tmp_path_factory) -> Path:

@@ -19,6 +19,8 @@ from calcrl_checks.instructor.demo.class_submissions import demo_students, write
 from conftest import calcrl, course_copy
 from processes import assert_gone, cmdline, process_tree, start_calcrl
 
+pytestmark = pytest.mark.course
+
 Q08 = "q08_power_rule.ipynb"
 #: Leaves state behind everywhere a later notebook of the same grader could look.
 _LITTER = ("import builtins, os, sys, threading, time, numpy, sympy\n"

@@ -13,6 +13,8 @@ from calcrl_checks.instructor.authoring.generate import problems
 from calcrl_checks.instructor.authoring.mistakes import MISTAKES
 from calcrl_checks.instructor.authoring.specs import question, questions
 
+pytestmark = pytest.mark.unit
+
 
 def test_the_course_holds_what_the_specs_derive():
     assert problems(course.REPO) == []

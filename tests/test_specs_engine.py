@@ -19,6 +19,8 @@ from calcrl_checks.instructor.authoring.generate import generated_notebook, prob
 from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question
 from calcrl_checks.cells.notebook import VERDICT_MIME
 
+pytestmark = pytest.mark.engine
+
 # The worked example of README "How to add a question" (q16 there), the chain rule on sin(3x).
 x = sp.Symbol("x")
 Q99 = Question("q99", "q99_chain_rule_sine.ipynb", (

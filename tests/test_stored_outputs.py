@@ -10,10 +10,14 @@ from __future__ import annotations
 import base64
 import re
 
+import pytest
+
 from calcrl_checks.engine import outputs
 from calcrl_checks.engine.host import Limits
 from calcrl_checks.engine.runner import NotebookRunner
 from calcrl_checks.cells.notebook import VERDICT_MIME
+
+pytestmark = pytest.mark.unit
 
 MIB = 1024 * 1024
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="4"/></svg>'

@@ -11,8 +11,12 @@ import sys
 import sysconfig
 import zipfile
 
+import pytest
+
 from calcrl_checks.instructor.authoring.specs import QUESTION_IDS, question
 from calcrl_checks.instructor.authoring.student_package import build_student_wheel
+
+pytestmark = pytest.mark.unit
 
 
 def _secrets() -> list[str]:

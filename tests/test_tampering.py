@@ -25,6 +25,8 @@ from calcrl_checks.instructor.results.verdict_records import class_records
 from calcrl_checks.cells.notebook import VERDICT_MIME
 from conftest import calcrl
 
+pytestmark = pytest.mark.course
+
 VICTIM = "aa-victim"
 MARK = f"calcrl-attack-{os.getpid()}"
 #: The course config, with shorter limits so that the slow attacks stay quick.

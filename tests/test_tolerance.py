@@ -11,6 +11,8 @@ import sympy as sp
 from calcrl_checks import Hint, compare
 from calcrl_checks.pipeline.stage5_compare import MIN_TYPED_DIGITS, choose, typed_digits
 
+pytestmark = pytest.mark.unit
+
 x, y = sp.symbols("x y")
 POLY13 = sum((k + 1) * x**k for k in range(14))
 
@@ -125,3 +127,21 @@ def test_the_floor_follows_a_typical_value_not_the_largest():
     exact, floats = choose("exact", expected), choose("float64", expected)
     assert exact.atol == pytest.approx(1e-12)
     assert floats.atol == pytest.approx(1.0)      # floats err in proportion to their largest
+
+
+def test_a_rounded_constant_is_called_rounded_not_a_factor_of_one():
+    verdict = compare("0.33333 x", x / 3)   # 5 digits: too few to count as exact (tolerance.py)
+    assert verdict.code == "wrong" and "rounded" in verdict.message
+
+
+@pytest.mark.parametrize("expected", [1.2, 37.5, 0.0061])
+def test_the_tolerance_in_a_message_does_not_reveal_the_expected_size(expected):
+    verdict = compare(expected * 1.5 + 1, expected)
+    assert not verdict.passed
+    assert f"{expected:g}" not in verdict.message
+    assert f"{expected * 1e-9:.2g}" not in verdict.message
+
+
+def test_expected_values_beyond_float_range_are_skipped_not_compared_as_infinite():
+    verdict = compare("2 exp(1000 x)", sp.exp(1000 * x), domain={"x": (-1, 2)})
+    assert verdict.code == "wrong"

@@ -14,6 +14,8 @@ from calcrl_checks import compare
 from calcrl_checks.cells import form
 from calcrl_checks.crossing.wire import decode_value, encode_value
 
+pytestmark = pytest.mark.unit
+
 x = sp.Symbol("x")
 REFUSALS = {"wrong_type", "wrong_shape", "unsafe_input", "parse_error", "unknown_symbol",
             "unreadable"}

@@ -13,6 +13,8 @@ from calcrl_checks import compare
 from calcrl_checks.crossing.wire import Unsupported, decode_value, encode_value
 from calcrl_checks.outcome.errors import Refused
 
+pytestmark = pytest.mark.unit
+
 x, y = sp.symbols("x y")
 
 
@@ -62,6 +64,12 @@ def test_numbers_round_trip_with_their_type(number):
 
 def test_integers_stay_exact():
     assert travel(10**70 + 1) == 10**70 + 1
+
+
+def test_real_numbers_round_trip_as_floats():
+    assert decode_value(encode_value(2.5)) == 2.5
+    assert isinstance(decode_value(encode_value(2.5)), float)
+    assert decode_value(encode_value(1 + 2j)) == 1 + 2j
 
 
 def test_containers_keep_their_nesting():
@@ -180,6 +188,11 @@ MALFORMED = [
 def test_decoder_refuses_malformed_data_with_value_error(data):
     with pytest.raises(ValueError):
         decode_value(data)
+
+
+def test_the_decoder_refuses_floats_out_of_range():
+    with pytest.raises(ValueError):
+        decode_value({"kind": "complex", "real": "1e999999", "imag": "0.0"})
 
 
 @pytest.mark.parametrize("answer, expected", [

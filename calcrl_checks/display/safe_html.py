@@ -135,7 +135,7 @@ def markdown2html(context: Any, source: str) -> str:
     >>> env = Environment()
     >>> env.filters["md"] = markdown2html
     >>> env.from_string("{{ s | md }}").render(s="**hi** <img src=x onerror=alert(1)>")
-    '<p><strong>hi</strong> &lt;img src=x onerror=alert(1)&gt;</p>'
+    '<p><strong>hi</strong> &lt;img src=x onerror=alert(1)&gt;</p>\\n'
     """
     from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 

@@ -3,11 +3,12 @@
 :class:`Sandbox` starts the template process (``zygote.py``) under bubblewrap and keeps it warm;
 :meth:`Sandbox.open` gives a :class:`Session`, one notebook's process, over a socket of its own.
 One sandbox serves a whole grading process (:func:`shared_sandbox`); it is restarted if it dies.
+Used like this (it needs bubblewrap, so it is no doctest; ``tests/test_engine.py`` drives real
+sandboxes)::
 
->>> sandbox = shared_sandbox()                                  # doctest: +SKIP
->>> with sandbox.open(Limits()) as session:                     # doctest: +SKIP
-...     session.run("x = 2 * 21", seconds=30).status
-'ok'
+    sandbox = shared_sandbox()
+    with sandbox.open(Limits()) as session:
+        assert session.run("x = 2 * 21", seconds=30).status == "ok"
 """
 from __future__ import annotations
 

@@ -11,8 +11,9 @@ torch and glibc reserve address space they never touch (each thread's malloc are
 closely (a warm grader: 316 MiB of data, 314 MiB resident, 743 MiB of address space). Only the
 soft limit is lowered; the sandbox, started from this process, gets it back up to the hard limit
 (:func:`unlimited_in_child`) and keeps its own caps (``isolation.py``, ``cgroups.py``).
+A grading process calls, once (not a doctest: it would limit the process running the tests)::
 
->>> limit_grader_memory()                 # doctest: +SKIP
+    limit_grader_memory()
 """
 from __future__ import annotations
 

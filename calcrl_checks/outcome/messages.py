@@ -1,13 +1,16 @@
 """Every message a student reads is assembled here, from plain data about the comparison.
 
 A message says what was compared, the tolerance and seed, the first input where the answer
-differs with the student's value there, the diagnosis and a hint, and how text was read. It
-never contains the expected expression or value.
+differs with the student's value there, which entries of an array answer differ (by index),
+the diagnosis and a hint, and how text was read. It never contains the expected expression or
+value.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from calcrl_checks.outcome import codes
 from calcrl_checks.outcome.codes import REGISTRY
@@ -55,7 +58,10 @@ def correct(context: Context, proved: bool) -> str:
 
 
 def mismatch(context: Context, code: str, evidence: str, bad: int, first_input: str,
-             your_value: str, hint: str | None = None) -> str:
+             your_value: str, hint: str | None = None, entries: str = "") -> str:
+    """A wrong answer: the diagnosis, where it differs with the student's value there, which
+    entries differ (``entries``, from :func:`differing_entries`), evidence, hint, what was
+    compared."""
     entry = REGISTRY.get(code)
     if entry is not None and entry.headline:
         headline = entry.headline
@@ -69,6 +75,8 @@ def mismatch(context: Context, code: str, evidence: str, bad: int, first_input: 
                      f"{first_input}, where your answer gives {your_value}.")
     elif bad and your_value:
         lines.append(f"Your value: {your_value}.")
+    if bad and entries:
+        lines.append(entries)
     if evidence:
         lines.append(f"Evidence: {evidence}.")
     advice = hint or (entry.advice if entry is not None else None)
@@ -76,6 +84,42 @@ def mismatch(context: Context, code: str, evidence: str, bad: int, first_input: 
         lines.append(f"Hint: {advice}")
     lines.append(_compared(context))
     return _join(*lines, _reading(context))
+
+
+#: How many differing entries are named before the rest are summed up as "...".
+_ENTRIES_NAMED = 6
+
+
+def differing_entries(differ: np.ndarray, points: int) -> str:
+    """The line naming which entries of an array answer differ, by index only (never a value).
+
+    ``differ`` has one row per test point and one column per entry (shape ``(points,
+    *entry_shape)``), True where that entry is wrong at that point; an entry counts as
+    differing when it is wrong at any point. Empty for a single number (no entry axis) and
+    when nothing differs.
+
+    >>> differing_entries(np.array([[False, True], [False, False]]), 2)
+    'Entries that differ: [1] (1 of 2; the other matches at every test point).'
+    >>> differing_entries(np.array([[[False, True], [True, False]]]), 1)
+    'Entries that differ: [0, 1], [1, 0] (2 of 4; the others match).'
+    >>> differing_entries(np.ones((3, 2, 2), dtype=bool), 3)
+    'Every entry differs (4 of 4).'
+    >>> differing_entries(np.array([True, False]), 2)
+    ''
+    """
+    if differ.ndim < 2:
+        return ""
+    wrong = differ.any(axis=0)
+    count, total = int(wrong.sum()), int(wrong.size)
+    if count == 0:
+        return ""
+    if count == total:
+        return f"Every entry differs ({count} of {total})."
+    indices = [f"[{', '.join(str(int(i)) for i in index)}]" for index in np.argwhere(wrong)]
+    named = ", ".join(indices[:_ENTRIES_NAMED]) + (", ..." if count > _ENTRIES_NAMED else "")
+    others = "the other matches" if total - count == 1 else "the others match"
+    where = " at every test point" if points > 1 else ""
+    return f"Entries that differ: {named} ({count} of {total}; {others}{where})."
 
 
 def inconsistent(what: str, source: str, recomputed: str) -> str:

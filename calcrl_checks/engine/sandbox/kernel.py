@@ -136,10 +136,17 @@ class _Shell(InteractiveShell):
 
 
 class Kernel:
-    """One notebook's interpreter: ``run(source)`` returns that cell's outputs.
+    """One notebook's interpreter: ``run(source)`` returns that cell's outputs, and leaves
+    ``sys.stdout`` and ``sys.stderr`` as the process's own streams (``sys.__stdout__``), so
+    whatever a cell did to them does not outlive it.
 
-    >>> kernel = Kernel()
-    >>> kernel.run("print('hi'); 1 + 1")
+    >>> import sys
+    >>> kernel, shown_here = Kernel(), sys.stdout
+    >>> outputs = kernel.run("print('hi'); 1 + 1")
+    >>> sys.stdout, after_the_cell = shown_here, sys.stdout
+    >>> after_the_cell is sys.__stdout__
+    True
+    >>> outputs
     [{'output_type': 'stream', 'name': 'stdout', 'text': 'hi\\n'}, {'output_type': \
 'execute_result', 'data': {'text/plain': '2'}, 'metadata': {}, 'execution_count': 1}]
     """
@@ -147,7 +154,7 @@ class Kernel:
     def __init__(self, output_bytes: int = 1 << 20):
         config = Config()
         config.HistoryManager.enabled = False
-        config.InteractiveShell.colors = "Linux"
+        config.InteractiveShell.colors = "linux"
         config.InteractiveShell.xmode = "Context"
         self.recorder = Recorder(output_bytes)
         # IPython builds its publisher and display hook from these classes itself; one kernel

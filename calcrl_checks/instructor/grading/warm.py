@@ -11,9 +11,10 @@ It is a plain subprocess (``python -m calcrl_checks.instructor.grading.warm FD``
 socket,
 so it can be started from anywhere, a Dask worker included (whose own processes may not have
 multiprocessing children).
+Used like this (it starts a sandbox, so it is no doctest)::
 
->>> grader = WarmGrader()                           # doctest: +SKIP
->>> graded = grader.grade(bundle, submission, 900)  # doctest: +SKIP
+    grader = WarmGrader()
+    graded = grader.grade(bundle, submission, 900)
 """
 from __future__ import annotations
 
