@@ -113,12 +113,12 @@ def function(answer: Any, arguments: Sequence[Any], shape: Sequence[int] | None 
     given = [copy.deepcopy(a) for a in arguments]
     with quiet():
         try:
-            result = call_student(answer, given)
+            result = call_student(answer, given, subject=name)
         except BudgetExceeded:
             raise VisibleCheckFailed(f"{name} did not finish within {CALL_SECONDS:g} "
                                      "seconds") from None
         except Refused as refusal:
-            raise VisibleCheckFailed(refusal.message.replace("your function", name, 1)) from None
+            raise VisibleCheckFailed(refusal.message) from None
     values = _as_float_array(result, name)
     if shape is not None and values.shape != tuple(shape):
         raise VisibleCheckFailed(f"{name} returned shape {values.shape}; shape {tuple(shape)} is "

@@ -307,10 +307,9 @@ class _Limited:
 
     def __call__(self, *arguments: Any) -> Any:
         try:
-            return call_student(self.function, arguments)
+            return call_student(self.function, arguments, subject=f"your {self.name}")
         except Refused as refusal:
-            raise Refused(refusal.code, refusal.message.replace(
-                "your function", f"your {self.name}", 1) + ".") from None
+            raise Refused(refusal.code, f"{refusal.message}.") from None
 
 
 def _trajectory(update: Callable[..., Any], start: np.ndarray, columns: Sequence[np.ndarray],

@@ -122,6 +122,31 @@ def differing_entries(differ: np.ndarray, points: int) -> str:
     return f"Entries that differ: {named} ({count} of {total}; {others}{where})."
 
 
+#: What a student's function did instead of returning, by what stopped it (checked in order).
+_STOPPED_BY: tuple[tuple[type[BaseException], str], ...] = (
+    (RecursionError, "recursed too deeply (RecursionError)"),
+    (MemoryError, "ran out of memory (MemoryError)"),
+    (SystemExit, "called exit(); return a value instead"),
+)
+
+
+def function_stopped(subject: str, error: BaseException, where: str = "") -> str:
+    """The sentence for a student's function that raised instead of returning; ``subject``
+    names it as the student knows it ("your function", "your td_update", "df").
+
+    >>> function_stopped("your step", ZeroDivisionError("division by zero"), " at theta = 1")
+    'your step raised ZeroDivisionError at theta = 1: division by zero'
+    >>> function_stopped("df", RecursionError("maximum recursion depth exceeded"))
+    'df recursed too deeply (RecursionError)'
+    """
+    for kind, what in _STOPPED_BY:
+        if isinstance(error, kind):
+            return f"{subject} {what}"
+    lines = str(error).strip().splitlines()
+    detail = lines[0][:160] if lines else "(no message)"
+    return f"{subject} raised {type(error).__name__}{where}: {detail}"
+
+
 def inconsistent(what: str, source: str, recomputed: str) -> str:
     """A value the notebook defines from another answer, which that answer does not give."""
     return _join(f"Not yet: your {what} does not agree with your {source}.",

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from calcrl_checks.outcome import codes
+from calcrl_checks.outcome import codes, messages
 from calcrl_checks.pipeline.stage1_adapt import Answer, adapt_output, describe_type
 from calcrl_checks.outcome.budget import CALL_SECONDS, call_limited
 from calcrl_checks.outcome.errors import BudgetExceeded, Refused
@@ -169,24 +169,17 @@ class FunctionSide:
 
 
 def call_student(function: Any, arguments: Sequence[Any], where: str = "",
-                 seconds: float = CALL_SECONDS) -> Any:
+                 seconds: float = CALL_SECONDS, subject: str = "your function") -> Any:
     """Call a student's function under the call budget; whatever it raises becomes
-    :class:`Refused` (``raised``) with a message naming the error ``where`` it happened. The
-    caller passes copies (the one place student functions are called from: compare, the
-    scenarios, the consistency, autograd and visible checks)."""
+    :class:`Refused` (``raised``) with a message naming the function as ``subject`` and the
+    error ``where`` it happened. The caller passes copies (the one place student functions
+    are called from: compare, the scenarios, the consistency, autograd and visible checks)."""
     try:
         return call_limited(function, *arguments, seconds=seconds)
     except BudgetExceeded:
         raise
-    except RecursionError:
-        raise Refused(codes.RAISED, "your function recursed too deeply (RecursionError)") from None
-    except MemoryError:
-        raise Refused(codes.RAISED, "your function ran out of memory (MemoryError)") from None
-    except SystemExit:
-        raise Refused(codes.RAISED, "your function called exit(); return a value instead") from None
-    except Exception as error:
-        raise Refused(codes.RAISED, f"your function raised {type(error).__name__}{where}: "
-                                    f"{_short(error)}") from None
+    except (Exception, SystemExit) as error:
+        raise Refused(codes.RAISED, messages.function_stopped(subject, error, where)) from None
 
 
 def _same_data(before: Any, after: Any) -> bool:
@@ -202,6 +195,3 @@ def _kind_name(value: Any) -> str:
     return f"a {describe_type(value)}"
 
 
-def _short(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return (text[0][:160] if text else "(no message)")
