@@ -301,7 +301,7 @@ class _Limited:
     def __init__(self, function: Any, name: str):
         if not callable(function):
             raise Refused(codes.WRONG_TYPE, f"{name} should be a function, not a "
-                                 f"{describe_type(function)}.")
+                                            f"{describe_type(function)}.")
         self.function = function
         self.name = name
 
@@ -345,7 +345,7 @@ def _confirmed(update: Callable[..., Any], claimed: tuple[np.ndarray, bool], sta
             or len(results) + stopped > steps or not np.isfinite(results[:-1]).all() \
             or (len(results) < steps and not stopped and np.isfinite(results[-1:]).all()):
         raise Refused(codes.UNREADABLE, f"the results of your {name} during learning "
-                                              "could not be read.")
+                                        "could not be read.")
     path = list(results)
     before = [start, *path]
     chosen = set(np.random.default_rng().permutation(len(path))[:CONFIRMED_STEPS].tolist())
@@ -370,18 +370,18 @@ def _as_vector(value: Any, size: int, name: str, finite: bool = True) -> np.ndar
         value = value.detach().cpu().numpy()
     if value is None:
         raise Refused(codes.WRONG_TYPE, f"your function returned None instead of the "
-                             f"new {name}: did you forget `return`?")
+                                        f"new {name}: did you forget `return`?")
     try:
         vector = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise Refused(codes.WRONG_TYPE, f"your function returned a "
-                             f"{describe_type(value)}, not an array of numbers.") from None
+        raise Refused(codes.WRONG_TYPE, f"your function returned a {describe_type(value)}, "
+                                        "not an array of numbers.") from None
     if vector.shape != (size,):
         raise Refused(codes.WRONG_SHAPE, f"your function returned shape {vector.shape} "
-                             f"for a {name} of shape ({size},).")
+                                         f"for a {name} of shape ({size},).")
     if finite and not np.isfinite(vector).all():
         raise Refused(codes.NOT_FINITE, f"your function returned NaN or inf for {name} "
-                             "during training.")
+                                        "during training.")
     return vector
 
 
