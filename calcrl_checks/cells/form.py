@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from calcrl_checks.pipeline.stage1_adapt import adapt, describe_type, is_function
+from calcrl_checks.pipeline.stage1_adapt import Answer, adapt, describe_type, is_function
 from calcrl_checks.outcome.budget import CALL_SECONDS, quiet
 from calcrl_checks.outcome.errors import BudgetExceeded, ParseError, Refused
 from calcrl_checks.expressions.parsing import parse
@@ -134,7 +134,7 @@ def function(answer: Any, arguments: Sequence[Any], shape: Sequence[int] | None 
     print(f"{name} runs and returns {'a number' if values.ndim == 0 else f'shape {values.shape}'}.")
 
 
-def _adapted(answer: Any, name: str) -> Any:
+def _adapted(answer: Any, name: str) -> Answer:
     """The answer as the hidden tests' first stage sees it (the same refusals, word for word)."""
 
     try:
@@ -143,7 +143,7 @@ def _adapted(answer: Any, name: str) -> Any:
         raise VisibleCheckFailed(f"{name}: {refusal.message}") from None
 
 
-def _constant(kind: Any, answer: Any, name: str) -> float:
+def _constant(kind: Answer, answer: Any, name: str) -> float:
     """The real value of an adapted answer that should be one number."""
     import sympy as sp
 

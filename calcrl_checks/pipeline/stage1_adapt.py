@@ -12,7 +12,7 @@ import copy
 import sys
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import sympy as sp
@@ -30,6 +30,12 @@ _NUMPY_SCALARS = tuple(
                 np.float16, np.float32, np.float64, np.complex64, np.complex128))
 _SYMPY_MATRICES = (sp.MutableDenseMatrix, sp.ImmutableDenseMatrix)
 
+#: The kinds an answer is adapted into (see the module docstring); every later stage branches
+#: on these, so a misspelt kind is a mypy error (``strict_equality``), not a branch never taken.
+Kind = Literal["text", "expression", "expressions", "number", "array", "function"]
+#: Where an array answer's values came from: "torch" lets a function be asked for a tensor back.
+Origin = Literal["python", "torch"]
+
 
 #: Tolerance class of each floating dtype (bfloat16 arrives from torch as float32 data).
 _FLOAT_DTYPES = {"float16", "bfloat16", "float32", "float64", "complex64", "complex128"}
@@ -39,13 +45,12 @@ _FLOAT_DTYPES = {"float16", "bfloat16", "float32", "float64", "complex64", "comp
 class Answer:
     """An adapted answer: its kind, its value in our own types, and how it was read."""
 
-    kind: str
+    kind: Kind
     value: Any
     source_dtype: str = "float64"
     #: The student's text, when the answer was text, for "read your answer as" messages.
     text: str | None = None
-    #: "torch" when the value came from a tensor (so a function can be asked for a tensor back).
-    origin: str = "python"
+    origin: Origin = "python"
 
     def call(self, *arguments: Any, seconds: float | None = None) -> Any:
         """Call a function answer on copies of ``arguments`` under the call budget."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import sympy as sp
@@ -22,6 +22,8 @@ from calcrl_checks.expressions.evaluate import Undefined, evaluate, switching_qu
 from calcrl_checks.pipeline.stage5_compare import looser
 
 Point = dict[str, Any]
+#: What a function side is called with: numpy arrays, or torch tensors.
+CallWith = Literal["numpy", "torch"]
 _BIGGEST = float(np.finfo(float).max)
 
 
@@ -93,7 +95,7 @@ class FunctionSide:
     function: Answer
     arguments: list[str]
     vectorized: bool | None = None
-    call_with: str = "numpy"
+    call_with: CallWith = "numpy"
     precision: str = "float64"
     kinks: list[sp.Expr] = field(default_factory=list)
     #: Set after a call: the argument names whose values the function changed in place.
