@@ -27,7 +27,7 @@ MODULES = ["calcrl_checks", "calcrl_checks.api", "calcrl_checks.outcome.verdict"
            "calcrl_checks.instructor.grading.submissions",
            "calcrl_checks.instructor.grading.manual_grades",
            "calcrl_checks.instructor.grading.backups", "calcrl_checks.pipeline.stage0_options",
-           "calcrl_checks.pipeline.stage2_read"]
+           "calcrl_checks.pipeline.stage2_read", "calcrl_checks.pipeline.stage4_evaluate"]
 
 
 @pytest.mark.parametrize("name", MODULES)
