@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, get_args
 
 import sympy as sp
 
@@ -70,7 +70,7 @@ class Options:
     def __post_init__(self) -> None:
         if not isinstance(self.samples, int) or self.samples < 1:
             raise AuthorError("samples must be at least 1")
-        if self.call_with not in ("numpy", "torch"):  # authors' options are not type-checked
+        if self.call_with not in get_args(CallWith):  # authors' options are not type-checked
             raise AuthorError("call_with is 'numpy' or 'torch'")
         for name, value in (("rtol", self.rtol), ("atol", self.atol)):
             if value is not None and not (isinstance(value, (int, float)) and value >= 0):
