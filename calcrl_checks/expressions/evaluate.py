@@ -124,6 +124,7 @@ def _truth(condition: sp.Basic, values: Mapping[str, float]) -> bool:
         return not _truth(condition.args[0], values)
     if isinstance(condition, sp.core.relational.Relational):
         left, right = _eval(condition.lhs, values), _eval(condition.rhs, values)
+        # mpmath is untyped: its comparisons are bools.
         holds: bool = {"<": left < right, "<=": left <= right, ">": left > right,
                        ">=": left >= right, "==": left == right,
                        "!=": left != right}[condition.rel_op]

@@ -55,12 +55,12 @@ def to_torch(expr: sp.Basic, values: Mapping[str, Any]) -> torch.Tensor:
                 result = pick(result, walk(argument))
             return result
         if node.func is sp.Piecewise:
-            chosen: torch.Tensor | None = None
-            for piece, condition in reversed(node.args):
+            # sympy builds no empty Piecewise; the last piece is what no earlier condition takes.
+            *earlier, (otherwise, _) = node.args
+            chosen = walk(otherwise)
+            for piece, condition in reversed(earlier):
                 value = walk(piece)
-                chosen = value if chosen is None else torch.where(truth(condition), value, chosen)
-            if chosen is None:
-                raise ValueError("cannot run an empty Piecewise in torch")
+                chosen = torch.where(truth(condition), value, chosen)
             return chosen
         raise ValueError(f"cannot run {node.func} in torch")
 
