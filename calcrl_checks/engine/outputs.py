@@ -22,8 +22,8 @@ from typing import Any
 
 from nbformat import NotebookNode
 
-from calcrl_checks.cells.notebook import Graded, partial_credit_text, verdict_output
-from calcrl_checks.cells.notebook import is_reserved_mime
+from calcrl_checks.cells.notebook import (Graded, is_reserved_mime, partial_credit_text,
+                                          verdict_output)
 from calcrl_checks.display.safe_html import clean_html
 
 #: Kinds stored as the text they are (the pages escape or sanitize them when they render).

@@ -151,8 +151,8 @@ def _verdicts(path: Path) -> tuple[dict[str, VerdictRecord], dict[str, str], dic
             continue
         for output in cell.get("outputs", []):
             record = VerdictRecord.from_output(output)
-            if record and (grade_id not in verdicts or
-                           (verdicts[grade_id].passed and not record.passed)):
+            if record is not None and (grade_id not in verdicts or
+                                       (verdicts[grade_id].passed and not record.passed)):
                 verdicts[grade_id] = record
             if output.get("output_type") == "error" and grade_id not in errors:
                 errors[grade_id] = f"{output.get('evalue') or output.get('ename', '')}"
