@@ -155,7 +155,8 @@ class Setup:
 def _stable_text(value: Any) -> str:
     """Text that identifies an expected value the same way in every process (no addresses)."""
     if isinstance(value, sp.Basic):
-        return sp.srepr(value)
+        text: str = sp.srepr(value)  # sympy is untyped: srepr is a str
+        return text
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(_stable_text(v) for v in value) + "]"
     if callable(value):
