@@ -12,7 +12,7 @@ raises, the time budget) travels as an exception and becomes a verdict in :func:
 from __future__ import annotations
 
 from typing import Any
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 
 import numpy as np
 import sympy as sp
@@ -27,9 +27,10 @@ from calcrl_checks.outcome.guard import guarded
 from calcrl_checks.pipeline.stage7_mal_answers import mal_answers, partial_mistakes
 from calcrl_checks.pipeline.stage0_options import Options, Setup
 from calcrl_checks.pipeline.stage6_prove import proved_equal
-from calcrl_checks.pipeline.stage2_read import Reading, Side, read_answer, read_expected
+from calcrl_checks.pipeline.stage2_read import Reading, read_answer, read_expected
 from calcrl_checks.pipeline.stage3_sample import per_point, sample_points
-from calcrl_checks.pipeline.stage4_evaluate import ExpressionSide, describe_point, format_value
+from calcrl_checks.pipeline.stage4_evaluate import (ExpressionSide, Side, describe_point,
+                                                    format_value)
 from calcrl_checks.pipeline.stage5_compare import (Tolerance, choose, for_rounded, looser,
     typed_digits)
 from calcrl_checks.outcome.verdict import CheckFailed, Verdict
@@ -115,7 +116,7 @@ def _compare(answer: Any, reading: Reading, expected_side: Side, setup: Setup) -
     context = _context(setup, len(points), reading.shown, tolerance)
     entry_ok = tolerance.close(answer_values, expected_values)
     point_ok = per_point(entry_ok)
-    mutated: set[str] = getattr(answer_side, "mutated", set())
+    mutated = answer_side.mutated  # read after values(): a function side learns it there
     if point_ok.all() and not (setup.forbid_mutation and mutated):
         if unsubstituted:
             return _verdict(setup, codes.UNSUBSTITUTED,
@@ -139,7 +140,7 @@ def _compare(answer: Any, reading: Reading, expected_side: Side, setup: Setup) -
 
 def _explain(setup: Setup, points: list[dict[str, Any]], expected_values: np.ndarray,
              answer_values: np.ndarray, tolerance: Tolerance, entry_ok: np.ndarray,
-             context: messages.Context, rounded: Tolerance, mutated: set[str]) -> Verdict:
+             context: messages.Context, rounded: Tolerance, mutated: Set[str]) -> Verdict:
     """The verdict for an answer that differs somewhere: ``entry_ok`` says, per point and
     entry, where it is within ``tolerance``."""
     point_ok = per_point(entry_ok)
@@ -230,7 +231,7 @@ def _regime_note(setup: Setup, points: list[dict[str, Any]], point_ok: np.ndarra
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def _tolerance(setup: Setup, answer_side: Any, expected_side: Any,
+def _tolerance(setup: Setup, answer_side: Side, expected_side: Side,
                expected_values: np.ndarray, digits: int | None) -> Tolerance:
     precision = looser(answer_side.precision, expected_side.precision)
     return choose(precision, expected_values, setup.rtol, setup.atol, digits, setup.estimate)
@@ -244,7 +245,7 @@ def _typed(answer: Any) -> int | None:
     return typed_digits(answer)
 
 
-def _provable(answer_side: Any, expected_side: Any) -> tuple[sp.Expr, sp.Expr] | None:
+def _provable(answer_side: Side, expected_side: Side) -> tuple[sp.Expr, sp.Expr] | None:
     """The two expressions to prove equal, when both sides are single expressions."""
     if isinstance(answer_side, ExpressionSide) and isinstance(expected_side, ExpressionSide) \
             and not answer_side.vector and not expected_side.vector:

@@ -18,7 +18,7 @@ from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, NbGraderPr
 from nbgrader.utils import is_grade, is_solution, is_task
 
 from calcrl_checks.display.mathtext import markdown_math
-from calcrl_checks.cells.notebook import VERDICT_MIME
+from calcrl_checks.cells.notebook import VerdictRecord
 from calcrl_checks.display.safe_html import written_by_the_course
 
 
@@ -197,22 +197,20 @@ def _is_rubric(cell: Any) -> bool:
 
 def _tidy_outputs(outputs: list) -> list:
     """One stream per verdict; an error only when no verdict explains it."""
-    verdicts = [o["data"][VERDICT_MIME] for o in outputs
-                if VERDICT_MIME in o.get("data", {})]
+    verdicts = [v for v in map(VerdictRecord.from_output, outputs) if v is not None]
     texts = [_verdict_text(v) for v in verdicts]
-    if not any(not v.get("passed") for v in verdicts):
+    if not any(not v.passed for v in verdicts):
         texts.extend(f"{o.get('ename', 'Error')}: {o.get('evalue', '')}"
                      for o in outputs if o.get("output_type") == "error")
     return [nbformat.v4.new_output("stream", name="stdout", text=text + "\n")
             for text in texts]
 
 
-def _verdict_text(record: dict) -> str:
-    part = record.get("part", "this part")
-    if record.get("passed"):
-        return f"{part}: correct."
-    message = str(record.get("message", "")).strip()
-    points, score = float(record.get("points", 0) or 0), float(record.get("score", 0) or 0)
+def _verdict_text(record: VerdictRecord) -> str:
+    if record.passed:
+        return f"{record.part}: correct."
+    message = record.message.strip()
+    points, score = float(record.points), float(record.score)
     if 0 < score < 1 and points:
         return f"Partial credit: {points * score:g} of {points:g} points.\n{message}"
     return message

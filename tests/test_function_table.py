@@ -79,3 +79,12 @@ def test_the_wire_and_the_evaluator_know_no_function_outside_the_table():
     table = {node.__name__ for node in functions.nodes()}
     assert set(wire._OPERATORS) - structural == table
     assert set(evaluator._UNARY) <= set(functions.nodes())
+
+
+@pytest.mark.parametrize("value", [-2.0, 0.0, 0.5, 1.0, 4.0])
+def test_a_piecewise_runs_in_torch_as_in_high_precision(value):
+    import torch
+
+    expr = sp.Piecewise((x**2, x < 0), (2 * x, x < 1), (3 * x, True))
+    low = float(to_torch(expr, {"x": torch.tensor(value, dtype=torch.float64)}))
+    assert low == float(evaluate(expr, {"x": value}))

@@ -11,11 +11,15 @@ from typing import Any
 
 import numpy as np
 
-from calcrl_checks.pipeline.stage1_adapt import adapt, describe_type, is_function
+from calcrl_checks.pipeline.stage1_adapt import (ONE_EXPRESSION_KINDS, Answer, Kind, adapt,
+                                                describe_type, is_function)
 from calcrl_checks.outcome.budget import CALL_SECONDS, quiet
 from calcrl_checks.outcome.errors import BudgetExceeded, CalcrlError, ParseError, Refused
 from calcrl_checks.expressions.parsing import parse
 from calcrl_checks.pipeline.stage4_evaluate import call_student
+
+#: Kinds a visible check uses as they are (text is parsed first); typed, as in ``stage1_adapt``.
+_USED_AS_THEY_ARE: tuple[Kind, ...] = ("expression", "number")
 
 
 class VisibleCheckFailed(CalcrlError, AssertionError):
@@ -48,7 +52,7 @@ def expression(answer: Any, symbols: Iterable[str], name: str = "your answer",
             expr = parse(kind.value, symbols=allowed)
         except ParseError as error:
             raise VisibleCheckFailed(f"{name} could not be read: {error}") from None
-    elif kind.kind in ("expression", "number"):
+    elif kind.kind in _USED_AS_THEY_ARE:
         expr = sp.sympify(kind.value)
     else:
         raise VisibleCheckFailed(f"{name} should be an expression (sympy or text), not a "
@@ -83,7 +87,7 @@ def array(answer: Any, shape: Sequence[int], name: str = "your answer") -> None:
         values = np.asarray(kind.value)
     elif kind.kind == "expressions":
         values = np.array([_constant(part, part.value, name) for part in kind.value])
-    elif kind.kind in ("number", "expression", "text"):
+    elif kind.kind in ONE_EXPRESSION_KINDS:
         values = np.asarray(_constant(kind, answer, name))
     else:
         raise VisibleCheckFailed(f"{name} should be numbers with shape {tuple(shape)}, not a "
@@ -134,7 +138,7 @@ def function(answer: Any, arguments: Sequence[Any], shape: Sequence[int] | None 
     print(f"{name} runs and returns {'a number' if values.ndim == 0 else f'shape {values.shape}'}.")
 
 
-def _adapted(answer: Any, name: str) -> Any:
+def _adapted(answer: Any, name: str) -> Answer:
     """The answer as the hidden tests' first stage sees it (the same refusals, word for word)."""
 
     try:
@@ -143,7 +147,7 @@ def _adapted(answer: Any, name: str) -> Any:
         raise VisibleCheckFailed(f"{name}: {refusal.message}") from None
 
 
-def _constant(kind: Any, answer: Any, name: str) -> float:
+def _constant(kind: Answer, answer: Any, name: str) -> float:
     """The real value of an adapted answer that should be one number."""
     import sympy as sp
 
@@ -155,7 +159,7 @@ def _constant(kind: Any, answer: Any, name: str) -> float:
             value = parse(value, symbols=[])
         except ParseError as error:
             raise VisibleCheckFailed(f"{name} could not be read as a number: {error}") from None
-    elif kind.kind not in ("number", "expression"):
+    elif kind.kind not in _USED_AS_THEY_ARE:
         raise VisibleCheckFailed(f"{name} should be one number, not a {describe_type(answer)}"
                              + (f" of shape {np.shape(value)}" if kind.kind == "array" else ""))
     if isinstance(value, sp.Basic):

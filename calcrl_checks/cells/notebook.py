@@ -2,7 +2,11 @@
 
 nbgrader scores a test cell from its outputs: an error gives 0, a numeric result is partial
 credit, anything else full marks. :func:`grade` maps a verdict onto that and also publishes the
-verdict as machine-readable output (mime type ``VERDICT_MIME``) for the class report.
+verdict as machine-readable output for the class report: a :class:`VerdictRecord`, written
+by its one encoder and read back, by the class report, a student's standing and the feedback
+pages alike, by its one decoder (:meth:`VerdictRecord.from_output`). The decoder trusts nothing
+it reads from a notebook: a record with a field missing, extra or of the wrong type is no record
+at all (None), so a malformed or forged-looking record never reads as "passed".
 
 Under the grading engine, hidden tests run in the trusted grader, outside any kernel: there
 :func:`recording` collects each graded verdict and the engine writes the cell's outputs itself
@@ -11,7 +15,8 @@ Under the grading engine, hidden tests run in the trusted grader, outside any ke
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+import math
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +28,97 @@ from calcrl_checks.outcome.verdict import CheckFailed, Verdict
 
 #: Mime type of the verdict record each graded check leaves in the autograded notebook.
 VERDICT_MIME = "application/vnd.calcrl.verdict+json"
+
+#: A mime type with this in its name is the grader's to write; outputs from a student's
+#: notebook never carry one (the grading engine drops them, ``engine/outputs.py``).
+_RESERVED_MARK = "calcrl"
+
+
+def is_reserved_mime(mime: str) -> bool:
+    """Whether only the grader may write display data of this mime type (the verdict record's
+    and any other ``calcrl`` type).
+
+    >>> is_reserved_mime(VERDICT_MIME), is_reserved_mime("text/plain")
+    (True, False)
+    """
+    return _RESERVED_MARK in mime
+
+
+@dataclass(frozen=True)
+class VerdictRecord:
+    """One graded check as recorded in a notebook: the verdict's fields, the answer it graded
+    (``part``) and the points at stake; ``details`` only for a checker's own failure (for the
+    instructor, never shown to the student).
+
+    >>> record = VerdictRecord(True, 1.0, "correct", False, "Correct.", "df", 2.0)
+    >>> VerdictRecord.from_output({"output_type": "display_data", "data": record.to_output()})
+    VerdictRecord(passed=True, score=1.0, code='correct', proved=False, message='Correct.', \
+part='df', points=2.0, details=None)
+    >>> VerdictRecord.from_output({"data": {VERDICT_MIME: {**record.encode(), "passed": 1}}})
+    """
+
+    passed: bool
+    score: float
+    code: str
+    proved: bool
+    message: str
+    part: str
+    points: float
+    details: Mapping[str, str] | None = None
+
+    def encode(self) -> dict[str, Any]:
+        """The record as JSON-ready data, in the order notebooks have always held it."""
+        record: dict[str, Any] = {"passed": self.passed, "score": self.score, "code": self.code,
+                                  "proved": self.proved, "message": self.message,
+                                  "part": self.part, "points": self.points}
+        if self.details is not None:
+            record["details"] = dict(self.details)
+        return record
+
+    def to_output(self) -> dict[str, Any]:
+        """The display data (mime bundle) that carries the record, with a one-line text for
+        viewers that do not know the record's mime type."""
+        return {VERDICT_MIME: self.encode(), "text/plain": f"[{self.part}: {self.code}]"}
+
+    @classmethod
+    def decode(cls, record: Any) -> VerdictRecord | None:
+        """The record from its JSON data, or None unless every field is there with its type
+        and nothing else is."""
+        if not isinstance(record, dict) or not _REQUIRED <= set(record) <= _ALLOWED:
+            return None
+        passed, proved = record["passed"], record["proved"]
+        score, points = record["score"], record["points"]
+        code, message, part = record["code"], record["message"], record["part"]
+        details = record.get("details")
+        if not (type(passed) is bool and type(proved) is bool and _is_number(score)
+                and _is_number(points) and isinstance(code, str) and isinstance(message, str)
+                and isinstance(part, str) and (details is None or _is_text_map(details))):
+            return None
+        return cls(passed, score, code, proved, message, part, points,
+                   None if details is None else dict(details))
+
+    @classmethod
+    def from_output(cls, output: Any) -> VerdictRecord | None:
+        """The record a cell output carries, or None when it carries none or a malformed one."""
+        data = output.get("data") if isinstance(output, dict) else None
+        if not isinstance(data, dict) or VERDICT_MIME not in data:
+            return None
+        return cls.decode(data[VERDICT_MIME])
+
+
+_REQUIRED = frozenset({"passed", "score", "code", "proved", "message", "part", "points"})
+_ALLOWED = _REQUIRED | {"details"}
+
+
+def _is_number(value: Any) -> bool:
+    """A finite int or float, and not a bool (JSON ``true`` is no score)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and math.isfinite(value)
+
+
+def _is_text_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                           for k, v in value.items())
 
 
 @dataclass(frozen=True)
@@ -110,11 +206,11 @@ def verdict_output(graded: Graded) -> dict[str, Any]:
     A checker's own failure also records its details for the instructor (never shown in the
     student's text).
     """
-    record = {**graded.verdict.as_record(), "part": graded.part, "points": graded.points}
-    if graded.verdict.code == INTERNAL_ERROR:
-        record["details"] = {key: str(value)[:400] for key, value in
-                             graded.verdict.details.items()}
-    return {VERDICT_MIME: record, "text/plain": f"[{graded.part}: {graded.verdict.code}]"}
+    verdict = graded.verdict
+    details = {key: str(value)[:400] for key, value in verdict.details.items()} \
+        if verdict.code == INTERNAL_ERROR else None
+    return VerdictRecord(verdict.passed, verdict.score, verdict.code, verdict.proved,
+                         verdict.message, graded.part, graded.points, details).to_output()
 
 
 def _publish(graded: Graded) -> None:

@@ -55,7 +55,8 @@ def softmax(theta: Any) -> np.ndarray:
     """
     values = np.asarray(theta, dtype=float)
     z = np.exp(values - values.max())
-    return z / z.sum()
+    probabilities: np.ndarray = z / z.sum()  # numpy types array / scalar as Any
+    return probabilities
 
 
 def bandit_return(theta: Any, rewards: Sequence[float]) -> float:
@@ -75,7 +76,8 @@ def bandit_gradient(theta: Any, rewards: Sequence[float]) -> np.ndarray:
     """
     pi = softmax(theta)
     r = np.asarray(rewards, dtype=float)
-    return pi * (r - pi @ r)
+    gradient: np.ndarray = pi * (r - pi @ r)  # numpy types array arithmetic with @ as Any
+    return gradient
 
 
 def bandit_start(rewards: Sequence[float], seed: int) -> np.ndarray:

@@ -182,9 +182,12 @@ class Channel:
                 start += length
         del data[:total]
         try:
-            return _restore(message, buffers)
+            restored = _restore(message, buffers)
         except RecursionError:
             raise ChannelError("malformed message (RecursionError)") from None
+        if not isinstance(restored, dict):  # the whole message was one buffer reference
+            raise ChannelError("a message must be a JSON object")
+        return restored
 
 
 def decoded_bytes(message: Any, lengths: list[int], limit: int | None = None) -> int:

@@ -18,9 +18,12 @@ from __future__ import annotations
 import functools
 import types
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:  # annotations only: importing this module must not load torch
+    import torch
 
 
 class StudentFunction:
@@ -42,7 +45,7 @@ def step_arguments(columns: Sequence[np.ndarray], t: int) -> list[Any]:
 
 
 # -- named test functions (compositions a hidden test cell cannot define itself) ---------------
-def sin_of_square(t):
+def sin_of_square(t: torch.Tensor) -> torch.Tensor:
     """sin(t^2): the chain-rule example of the lesson.
 
     >>> import torch
@@ -54,14 +57,14 @@ def sin_of_square(t):
     return torch.sin(t * t)
 
 
-def softplus(t):
+def softplus(t: torch.Tensor) -> torch.Tensor:
     """ln(1 + e^t), whose derivative is the sigmoid."""
     import torch
 
     return torch.log1p(torch.exp(t))
 
 
-def square_times_exp(t):
+def square_times_exp(t: torch.Tensor) -> torch.Tensor:
     """t^2 e^t: the product-rule example of the lesson."""
     import torch
 

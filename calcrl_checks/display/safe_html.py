@@ -98,7 +98,8 @@ def clean_html(text: Any, mathml: bool = False) -> str:
     """
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    return _cleaner(mathml).clean(str(text))
+    cleaned: str = _cleaner(mathml).clean(str(text))  # bleach is untyped: clean() gives a str
+    return cleaned
 
 
 def written_by_the_course(cell: Any) -> bool:

@@ -124,7 +124,10 @@ def command(bwrap: str, arguments: list[str]) -> list[str]:
     environment_flags = [flag for key, value in settings.items()
                          for flag in ("--setenv", key, value)]
     keep = [str(path) for path in environment if path.is_relative_to("/tmp")]
-    start = [str(mounted / "engine" / "sandbox" / "boot.py"), PACKAGE_ROOT, str(package),
+    # boot.py's place in the package is read from the module itself: moving it cannot leave a
+    # stale path here.
+    booted = mounted / Path(boot.__file__).resolve().relative_to(package)
+    start = [str(booted), PACKAGE_ROOT, str(package),
              boot.fingerprint(str(package))]
     # /tmp first, so that folders bound under it stay visible.
     return [bwrap, "--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID),

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from calcrl_checks.engine import bubblewrap, memory
 from calcrl_checks.engine.cgroups import Cgroup
@@ -53,15 +53,18 @@ class Limits:
     files_mib: int = 100
 
 
+#: How a cell's run ended: "ok"; "timeout" (stopped at its time limit, the cell's or what was
+#: left of the notebook's); "ended" (the process ended: killed, out of memory, exited).
+RunStatus = Literal["ok", "timeout", "ended"]
+
+
 @dataclass
 class CellRun:
     """What running one cell in the sandbox gave."""
 
     outputs: list[Any]
     count: int | None
-    #: "ok"; "timeout" (stopped at the cell limit); "ended" (the process ended: killed,
-    #: out of memory, exited); "notebook_timeout"
-    status: str = "ok"
+    status: RunStatus = "ok"
     reason: str = ""
 
 

@@ -22,7 +22,8 @@ from typing import Any
 
 from nbformat import NotebookNode
 
-from calcrl_checks.cells.notebook import VERDICT_MIME, Graded, partial_credit_text, verdict_output
+from calcrl_checks.cells.notebook import (Graded, is_reserved_mime, partial_credit_text,
+                                          verdict_output)
 from calcrl_checks.display.safe_html import clean_html
 
 #: Kinds stored as the text they are (the pages escape or sanitize them when they render).
@@ -154,7 +155,7 @@ def _mime_bundle(data: Any, room: int) -> tuple[dict[str, str], set[str]]:
     if not isinstance(data, dict):
         return {}, set()
     texts = {mime: _text(value) for mime, value in data.items()
-             if isinstance(mime, str) and mime != VERDICT_MIME and "calcrl" not in mime}
+             if isinstance(mime, str) and not is_reserved_mime(mime)}
     bundle = {mime: value for mime, value in texts.items()
               if value is not None and mime in (*_TEXT_KINDS, *_IMAGE_KINDS)}
     html = texts.get(_HTML)
@@ -184,7 +185,7 @@ def _metadata(metadata: Any) -> dict[str, Any]:
         return {}
     kept: dict[str, Any] = {}
     for key, value in metadata.items():
-        if not isinstance(key, str) or "calcrl" in key:
+        if not isinstance(key, str) or is_reserved_mime(key):  # metadata is keyed by mime
             continue
         if isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, (int, float,
                                                                                  str, bool))

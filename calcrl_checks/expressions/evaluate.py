@@ -48,7 +48,7 @@ def evaluate(expr: sp.Basic, values: Mapping[str, float]) -> mpmath.mpf:
         return +result
 
 
-def _eval(node: sp.Basic, values: Mapping[str, float]):
+def _eval(node: sp.Basic, values: Mapping[str, float]) -> mpmath.mpf:
     if node.is_Symbol:
         return mpmath.mpf(values[node.name])
     if node.is_Integer:
@@ -125,8 +125,11 @@ def _truth(condition: sp.Basic, values: Mapping[str, float]) -> bool:
         return not _truth(condition.args[0], values)
     if isinstance(condition, sp.core.relational.Relational):
         left, right = _eval(condition.lhs, values), _eval(condition.rhs, values)
-        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
-                "==": left == right, "!=": left != right}[condition.rel_op]
+        # mpmath is untyped: its comparisons are bools.
+        holds: bool = {"<": left < right, "<=": left <= right, ">": left > right,
+                       ">=": left >= right, "==": left == right,
+                       "!=": left != right}[condition.rel_op]
+        return holds
     raise Undefined(f"cannot decide {condition}")
 
 

@@ -6,24 +6,28 @@ only when this module is used.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import sympy as sp
 
 from calcrl_checks.expressions.functions import torch_unary
 
+if TYPE_CHECKING:  # annotations only: torch is imported when this module is used
+    import torch
 
-def to_torch(expr: sp.Basic, values: Mapping[str, Any]):
+
+def to_torch(expr: sp.Basic, values: Mapping[str, Any]) -> torch.Tensor:
     """The value of ``expr`` as a torch tensor, with symbols (by name) bound to ``values``."""
     import torch
 
-    def number(value: float):
+    def number(value: float) -> torch.Tensor:
         return torch.tensor(value, dtype=torch.float64)
 
     unary = torch_unary()
 
-    def walk(node: sp.Basic):
+    def walk(node: sp.Basic) -> torch.Tensor:
         if node.is_Symbol:
             value = values[node.name]
             return value if isinstance(value, torch.Tensor) else number(float(value))
@@ -42,7 +46,8 @@ def to_torch(expr: sp.Basic, values: Mapping[str, Any]):
         if node.is_Pow:
             return torch.pow(walk(node.base), walk(node.exp))
         if node.func in unary:
-            return unary[node.func](torch, walk(node.args[0]))
+            computed: torch.Tensor = unary[node.func](torch, walk(node.args[0]))
+            return computed
         if node.func in (sp.Min, sp.Max):
             pick = torch.minimum if node.func is sp.Min else torch.maximum
             result = walk(node.args[0])
@@ -50,14 +55,16 @@ def to_torch(expr: sp.Basic, values: Mapping[str, Any]):
                 result = pick(result, walk(argument))
             return result
         if node.func is sp.Piecewise:
-            result = None
-            for piece, condition in reversed(node.args):
+            # sympy builds no empty Piecewise; the last piece is what no earlier condition takes.
+            *earlier, (otherwise, _) = node.args
+            chosen = walk(otherwise)
+            for piece, condition in reversed(earlier):
                 value = walk(piece)
-                result = value if result is None else torch.where(truth(condition), value, result)
-            return result
+                chosen = torch.where(truth(condition), value, chosen)
+            return chosen
         raise ValueError(f"cannot run {node.func} in torch")
 
-    def truth(condition: sp.Basic):
+    def truth(condition: sp.Basic) -> torch.Tensor:
         if condition is sp.true:
             return torch.tensor(True)
         if isinstance(condition, sp.core.relational.Relational):
@@ -75,13 +82,13 @@ def to_torch(expr: sp.Basic, values: Mapping[str, Any]):
 
 
 def autograd_reference(objective: sp.Expr, arguments: list[str], wrt: str,
-                       entries: Mapping[str, tuple[str, ...]]):
+                       entries: Mapping[str, tuple[str, ...]]
+                       ) -> Callable[..., np.ndarray]:
     """A reference function ``f(*arguments) -> d objective / d wrt`` computed by torch autograd.
 
     ``entries`` names the components of vector arguments (``theta -> (theta0, theta1)``).
     """
-    def reference(*given: Any):
-        import numpy as np
+    def reference(*given: Any) -> np.ndarray:
         import torch
 
         bound: dict[str, Any] = {}
@@ -97,6 +104,7 @@ def autograd_reference(objective: sp.Expr, arguments: list[str], wrt: str,
         (gradient,) = torch.autograd.grad(result.sum(), target, allow_unused=True)
         if gradient is None:
             gradient = torch.zeros_like(target)
-        return gradient.detach().numpy()
+        array: np.ndarray = gradient.detach().numpy()  # torch types numpy() as Any
+        return array
 
     return reference

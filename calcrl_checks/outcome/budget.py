@@ -76,22 +76,23 @@ def call_limited(fn: Callable[..., T], *args: Any, seconds: float = CALL_SECONDS
     if _signals_usable():
         with time_limit(seconds):
             return fn(*args)
-    box: dict[str, Any] = {}
+    values: list[T] = []
+    errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            box["value"] = fn(*args)
+            values.append(fn(*args))
         except BaseException as exc:  # handed back to the caller's thread below
-            box["error"] = exc
+            errors.append(exc)
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
     worker.join(seconds)
     if worker.is_alive():
         raise BudgetExceeded(seconds)
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+    if errors:
+        raise errors[0]
+    return values[0]
 
 
 @contextlib.contextmanager

@@ -229,7 +229,8 @@ def show_expression(expr: Any, decimals: bool = False) -> str:
                 text = f"{abs(number.p) / number.q:.{places}f}".rstrip("0")
                 shown[number] = sp.Symbol(text) if number > 0 else -sp.Symbol(text)
         expr = expr.xreplace(shown)
-    return sp.sstr(expr)
+    written: str = sp.sstr(expr)  # sympy is untyped: sstr is a str
+    return written
 
 
 def _compared(context: Context) -> str:

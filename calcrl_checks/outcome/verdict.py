@@ -28,11 +28,6 @@ class Verdict:
     #: Plain-data details for reports: points compared, seed, tolerance, diagnosis evidence.
     details: dict[str, Any] = field(default_factory=dict)
 
-    def as_record(self) -> dict[str, Any]:
-        """The verdict as JSON-ready data, as written into autograded notebooks."""
-        return {"passed": self.passed, "score": self.score, "code": self.code,
-                "proved": self.proved, "message": self.message}
-
 
 class CheckFailed(CalcrlError, AssertionError):
     """Raised by :func:`calcrl_checks.check` when an answer does not pass.

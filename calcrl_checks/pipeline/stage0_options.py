@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, get_args
 
 import sympy as sp
 
@@ -19,6 +19,7 @@ from calcrl_checks.outcome.errors import AuthorError
 from calcrl_checks.pipeline.stage0_hints import Hint, as_hints
 from calcrl_checks.pipeline.stage0_domains import Interval, normalize_domain, symbol_names
 from calcrl_checks.pipeline.stage3_sample import DEFAULT_POINTS, check_seed
+from calcrl_checks.pipeline.stage4_evaluate import CallWith
 
 #: Interval used for a symbol the author gave no domain for.
 DEFAULT_INTERVAL = Interval(-3.0, 3.0)
@@ -54,7 +55,7 @@ class Options:
     scores: Mapping[str, float] | None = None
     what: str = "answer"
     vectorized: bool | None = None
-    call_with: str = "numpy"
+    call_with: CallWith = "numpy"
     #: For an update rule: the name of the parameter it updates (the step is compared).
     increment_of: str | None = None
     forbid_mutation: bool = True
@@ -69,7 +70,7 @@ class Options:
     def __post_init__(self) -> None:
         if not isinstance(self.samples, int) or self.samples < 1:
             raise AuthorError("samples must be at least 1")
-        if self.call_with not in ("numpy", "torch"):
+        if self.call_with not in get_args(CallWith):  # authors' options are not type-checked
             raise AuthorError("call_with is 'numpy' or 'torch'")
         for name, value in (("rtol", self.rtol), ("atol", self.atol)):
             if value is not None and not (isinstance(value, (int, float)) and value >= 0):
@@ -113,7 +114,7 @@ class Setup:
     scores: dict[str, float] = field(default_factory=dict)
     what: str = "answer"
     vectorized: bool | None = None
-    call_with: str = "numpy"
+    call_with: CallWith = "numpy"
     increment_of: str | None = None
     forbid_mutation: bool = True
     regimes: dict[str, sp.Basic] = field(default_factory=dict)
@@ -152,7 +153,8 @@ class Setup:
 def _stable_text(value: Any) -> str:
     """Text that identifies an expected value the same way in every process (no addresses)."""
     if isinstance(value, sp.Basic):
-        return sp.srepr(value)
+        text: str = sp.srepr(value)  # sympy is untyped: srepr is a str
+        return text
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(_stable_text(v) for v in value) + "]"
     if callable(value):

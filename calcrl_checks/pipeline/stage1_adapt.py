@@ -12,7 +12,7 @@ import copy
 import sys
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import sympy as sp
@@ -30,6 +30,17 @@ _NUMPY_SCALARS = tuple(
                 np.float16, np.float32, np.float64, np.complex64, np.complex128))
 _SYMPY_MATRICES = (sp.MutableDenseMatrix, sp.ImmutableDenseMatrix)
 
+#: The kinds an answer is adapted into (see the module docstring); every later stage branches
+#: on these, so a misspelt kind is a mypy error (``strict_equality``), not a branch never taken.
+Kind = Literal["text", "expression", "expressions", "number", "array", "function"]
+#: Kinds that are already numbers, and kinds that each hold one expression (a number, text to
+#: parse, or sympy). Typed, so mypy checks each spelling: a bare tuple of strings is only
+#: ``tuple[str, ...]`` to it, and ``kind in ("arry",)`` would pass unnoticed.
+NUMERIC_KINDS: tuple[Kind, ...] = ("number", "array")
+ONE_EXPRESSION_KINDS: tuple[Kind, ...] = ("number", "expression", "text")
+#: Where an array answer's values came from: "torch" lets a function be asked for a tensor back.
+Origin = Literal["python", "torch"]
+
 
 #: Tolerance class of each floating dtype (bfloat16 arrives from torch as float32 data).
 _FLOAT_DTYPES = {"float16", "bfloat16", "float32", "float64", "complex64", "complex128"}
@@ -39,13 +50,12 @@ _FLOAT_DTYPES = {"float16", "bfloat16", "float32", "float64", "complex64", "comp
 class Answer:
     """An adapted answer: its kind, its value in our own types, and how it was read."""
 
-    kind: str
+    kind: Kind
     value: Any
     source_dtype: str = "float64"
     #: The student's text, when the answer was text, for "read your answer as" messages.
     text: str | None = None
-    #: "torch" when the value came from a tensor (so a function can be asked for a tensor back).
-    origin: str = "python"
+    origin: Origin = "python"
 
     def call(self, *arguments: Any, seconds: float | None = None) -> Any:
         """Call a function answer on copies of ``arguments`` under the call budget."""
@@ -121,7 +131,7 @@ def describe_type(value: Any) -> str:
 def adapt_output(value: Any) -> Answer:
     """Adapt what a student's function returned: numbers, arrays or tensors only."""
     answer = adapt(value)
-    if answer.kind in ("number", "array"):
+    if answer.kind in NUMERIC_KINDS:
         return answer
     if answer.kind == "expression" and not answer.value.free_symbols:
         try:
@@ -150,7 +160,7 @@ def _adapt_sequence(items: list | tuple) -> Answer:
         raise Refused(codes.WRONG_SHAPE, f"your sequence has {len(items)} entries, far more than "
                                          "expected")
     parts = [adapt(item) for item in items]
-    if parts and all(p.kind in ("number", "array") for p in parts):
+    if parts and all(p.kind in NUMERIC_KINDS for p in parts):
         shapes = {np.shape(p.value) for p in parts}
         if len(shapes) > 1:
             raise Refused(codes.WRONG_SHAPE, "the entries of your sequence have different shapes")
@@ -162,7 +172,7 @@ def _adapt_sequence(items: list | tuple) -> Answer:
         return Answer("array", array, source_dtype=dtype)
     if not parts:
         return Answer("array", np.zeros(0))
-    if all(p.kind in ("number", "expression", "text") for p in parts):
+    if all(p.kind in ONE_EXPRESSION_KINDS for p in parts):
         return Answer("expressions", parts)
     raise Refused(codes.WRONG_TYPE, "your sequence mixes kinds of values this check cannot compare")
 

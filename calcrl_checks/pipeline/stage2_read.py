@@ -28,11 +28,8 @@ from calcrl_checks.pipeline.stage1_adapt import Answer, adapt
 from calcrl_checks.outcome.errors import AuthorError, ParseError, Refused
 from calcrl_checks.pipeline.stage0_options import Setup
 from calcrl_checks.expressions.parsing import parse
-from calcrl_checks.pipeline.stage4_evaluate import ConstantSide, ExpressionSide, FunctionSide
+from calcrl_checks.pipeline.stage4_evaluate import ConstantSide, ExpressionSide, FunctionSide, Side
 from calcrl_checks.pipeline.stage5_compare import typed_digits
-
-#: A side of the comparison: values at points (see :mod:`calcrl_checks.pipeline.stage4_evaluate`).
-Side = ExpressionSide | FunctionSide | ConstantSide
 
 
 @dataclass(frozen=True)

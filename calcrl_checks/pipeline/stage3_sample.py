@@ -16,7 +16,7 @@ import sympy as sp
 from calcrl_checks.pipeline.stage0_domains import Spec, draw_point
 from calcrl_checks.outcome.errors import AuthorError
 from calcrl_checks.expressions.evaluate import Undefined, evaluate, near_kink, switching_quantities
-from calcrl_checks.pipeline.stage4_evaluate import ExpressionSide
+from calcrl_checks.pipeline.stage4_evaluate import ExpressionSide, Side
 
 #: Points compared per check (at least 30, as promised in the docs).
 DEFAULT_POINTS = 40
@@ -59,7 +59,7 @@ class Sampled(Protocol):
     def regimes(self) -> Mapping[str, Any]: ...
 
 
-def sample_points(setup: Sampled, expected_side: Any, answer_side: Any
+def sample_points(setup: Sampled, expected_side: Side, answer_side: Side
                   ) -> tuple[list[dict[str, Any]], np.ndarray]:
     """The test points, and the expected side's values there (each point evaluated once).
 
@@ -70,7 +70,7 @@ def sample_points(setup: Sampled, expected_side: Any, answer_side: Any
     if not setup.domain:
         return [{}], expected_side.values([{}])
     rng = np.random.default_rng(setup.seed)
-    kinks = list(getattr(expected_side, "kinks", [])) + list(getattr(answer_side, "kinks", []))
+    kinks = [*expected_side.kinks, *answer_side.kinks]
     kinks += [k for condition in setup.regimes.values() if isinstance(condition, sp.Basic)
               for k in switching_quantities(condition)]
     chosen: list[dict[str, Any]] = []

@@ -7,9 +7,9 @@ with NaN where it has no real value. Expressions are evaluated in high precision
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import sympy as sp
@@ -22,6 +22,8 @@ from calcrl_checks.expressions.evaluate import Undefined, evaluate, switching_qu
 from calcrl_checks.pipeline.stage5_compare import looser
 
 Point = dict[str, Any]
+#: What a function side is called with: numpy arrays, or torch tensors.
+CallWith = Literal["numpy", "torch"]
 _BIGGEST = float(np.finfo(float).max)
 
 
@@ -45,6 +47,36 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+class Side(Protocol):
+    """One side of a comparison (the answer or the expected value), as every stage uses it.
+
+    ``values(points)`` is the side at each point, shape ``(points, *value_shape)``, NaN where
+    it has no real value. ``precision`` names its tolerance class (``stage5_compare``),
+    ``kinks`` the quantities whose sign switches it (points near them are not sampled) and
+    ``mutated`` the arguments it changed in place when called.
+
+    Evaluating is not free of effects on every side: a :class:`FunctionSide` learns from its
+    calls, so after ``values()`` its ``precision`` may be looser (a float32 result) and its
+    ``mutated`` may name more arguments. Read both after evaluating, as :func:`compare` does.
+    The other sides change nothing when evaluated.
+
+    >>> side: Side = ConstantSide(np.array(2.0))
+    >>> side.values([{}, {}]), side.precision, side.mutated
+    (array([2., 2.]), 'float64', frozenset())
+    """
+
+    @property
+    def precision(self) -> str: ...
+
+    @property
+    def kinks(self) -> list[sp.Expr]: ...
+
+    @property
+    def mutated(self) -> Set[str]: ...
+
+    def values(self, points: Sequence[Point]) -> np.ndarray: ...
+
+
 @dataclass
 class ExpressionSide:
     """One expression, or a sequence of them (a vector-valued answer)."""
@@ -59,6 +91,11 @@ class ExpressionSide:
     @property
     def kinks(self) -> list[sp.Expr]:
         return [k for e in self.exprs for k in switching_quantities(e)]
+
+    @property
+    def mutated(self) -> frozenset[str]:
+        """An expression has no inputs to change."""
+        return frozenset()
 
     def values(self, points: Sequence[Point]) -> np.ndarray:
         out = np.empty((len(points), len(self.exprs)))
@@ -82,6 +119,11 @@ class ConstantSide:
     precision: str = "float64"
     kinks: list[sp.Expr] = field(default_factory=list)
 
+    @property
+    def mutated(self) -> frozenset[str]:
+        """A constant has no inputs to change."""
+        return frozenset()
+
     def values(self, points: Sequence[Point]) -> np.ndarray:
         return np.broadcast_to(self.value, (len(points), *self.value.shape)).copy()
 
@@ -93,7 +135,7 @@ class FunctionSide:
     function: Answer
     arguments: list[str]
     vectorized: bool | None = None
-    call_with: str = "numpy"
+    call_with: CallWith = "numpy"
     precision: str = "float64"
     kinks: list[sp.Expr] = field(default_factory=list)
     #: Set after a call: the argument names whose values the function changed in place.

@@ -62,7 +62,8 @@ class Tolerance:
         """Element-wise closeness; NaN or inf in the answer is never close."""
         with np.errstate(all="ignore"):
             ok = np.abs(answer - expected) <= self.atol + self.rtol * np.abs(expected)
-        return ok & np.isfinite(answer)
+        close: np.ndarray = ok & np.isfinite(answer)  # numpy types & of arrays as Any
+        return close
 
     def describe(self) -> str:
         absolute = "atol scaled to the expected size" if self.scaled else f"atol={self.atol:.2g}"

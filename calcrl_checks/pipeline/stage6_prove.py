@@ -19,7 +19,7 @@ def proved_equal(answer: sp.Expr, expected: sp.Expr, seconds: float = PROOF_SECO
             difference = renamed - expected
             if difference == 0 or sp.expand(difference) == 0:
                 return True
-            return sp.simplify(difference) == 0
+            return bool(sp.simplify(difference) == 0)  # sympy is untyped: == is a bool
     except BudgetExceeded:
         return False
     except Exception:

@@ -30,7 +30,7 @@ def mal_answers(f: sp.Expr, x: sp.Symbol) -> list[MalAnswer]:
 
 
 def _same(a: sp.Expr, b: sp.Expr) -> bool:
-    return sp.expand(a - b) == 0
+    return bool(sp.expand(a - b) == 0)  # sympy is untyped: its == is structural, a bool
 
 
 # -- chain rule ----------------------------------------------------------------------------------

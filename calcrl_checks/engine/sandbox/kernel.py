@@ -104,8 +104,9 @@ class _Stream(io.TextIOBase):
 class _Publisher(DisplayPublisher):
     recorder: Recorder
 
-    def publish(self, data, metadata=None, source=None, *, transient=None, update=False,
-                **kwargs) -> None:
+    def publish(self, data: dict[str, Any], metadata: dict[str, Any] | None = None,
+                source: str | None = None, *, transient: dict[str, Any] | None = None,
+                update: bool = False, **kwargs: Any) -> None:
         self.recorder.display(data, metadata)
 
     def clear_output(self, wait: bool = False) -> None:
@@ -118,7 +119,8 @@ class _ResultHook(DisplayHook):
     def write_output_prompt(self) -> None:
         pass
 
-    def write_format_data(self, format_dict, md_dict=None) -> None:
+    def write_format_data(self, format_dict: dict[str, Any],
+                          md_dict: dict[str, Any] | None = None) -> None:
         self.recorder.result(format_dict, md_dict, self.prompt_count)
 
     def finish_displayhook(self) -> None:
@@ -128,10 +130,11 @@ class _ResultHook(DisplayHook):
 class _Shell(InteractiveShell):
     recorder: Recorder
 
-    def _showtraceback(self, etype, evalue, stb) -> None:
+    def _showtraceback(self, etype: type[BaseException], evalue: BaseException,
+                       stb: list[str]) -> None:
         self.recorder.error(etype.__name__, str(evalue), list(stb))
 
-    def enable_gui(self, gui=None) -> None:
+    def enable_gui(self, gui: str | None = None) -> None:
         """No GUI event loop here: figures are drawn inline (``gui`` is None for inline)."""
 
 
@@ -175,7 +178,8 @@ class Kernel:
 
     @property
     def namespace(self) -> dict[str, Any]:
-        return self.shell.user_ns
+        names: dict[str, Any] = self.shell.user_ns  # IPython is untyped: say what user_ns is
+        return names
 
     def run(self, source: str, output_bytes: int | None = None) -> list[dict[str, Any]]:
         self.recorder.reset(output_bytes or self.recorder.limit)

@@ -214,7 +214,8 @@ class Grammar:
 
 
 def _text(expr: sp.Expr) -> str:
-    return sp.sstr(expr).replace("**", "^")
+    text: str = sp.sstr(expr)  # sympy is untyped: sstr is a str
+    return text.replace("**", "^")
 
 
 def bounded_power(base: sp.Expr, exponent: sp.Expr, column: int | None = None,

@@ -1,6 +1,7 @@
 """Tables printed for instructors: the autograde summary and the student x question scores."""
 from __future__ import annotations
 
+from calcrl_checks.instructor.grading.accounts import HAS_GRADE
 from calcrl_checks.instructor.grading.autograde import Outcome
 from calcrl_checks.instructor.grading.course import Course
 from calcrl_checks.instructor.results.grades import class_grades, pending_warning
@@ -14,9 +15,9 @@ def summary_table(course: Course, assignment: str, outcomes: list[Outcome]) -> s
     for outcome in outcomes:
         graded = grades.get(outcome.student)
         score = f"{graded.score:g} / {graded.max_score:g}" if graded and \
-            outcome.status in ("graded", "up to date") else "-"
+            outcome.status in HAS_GRADE else "-"
         note = outcome.status + (f": {outcome.reason}" if outcome.reason else "")
-        if graded and graded.pending_points and outcome.status in ("graded", "up to date"):
+        if graded and graded.pending_points and outcome.status in HAS_GRADE:
             note += f"; {graded.pending_points:g} points await TA grading"
         lines.append(f"{outcome.student:<{width}}  {score:>11}  {note}")
         lines.extend(f"{'':<{width}}  {'':>11}  ! {problem}" for problem in outcome.problems)

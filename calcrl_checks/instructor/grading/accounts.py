@@ -12,7 +12,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from calcrl_checks.display.names import terminal_text
 from calcrl_checks.instructor.grading.course import Course
@@ -23,12 +23,18 @@ STATUS_COLUMN = "calcrl_status"
 #: nbgrader's export columns that hold a score (0.0 for a student without a submission).
 _SCORE_COLUMNS = ("raw_score", "late_submission_penalty", "score")
 
+#: What happened to a student's submission in the latest ``calcrl autograde``.
+Status = Literal["graded", "up to date", "failed", "not graded"]
+#: The statuses of a submission whose grade stands. Typed, so mypy checks each spelling: a bare
+#: tuple of strings is only ``tuple[str, ...]`` to it, and ``in`` would never be checked.
+HAS_GRADE: tuple[Status, ...] = ("graded", "up to date")
+
 
 @dataclass(frozen=True)
 class Account:
     """A student's latest grading outcome."""
 
-    status: str              # "graded", "up to date", "failed", "not graded"
+    status: Status
     reason: str = ""
     problems: tuple[str, ...] = ()
 
@@ -43,7 +49,7 @@ class Account:
 
     @property
     def has_grade(self) -> bool:
-        return self.status in ("graded", "up to date")
+        return self.status in HAS_GRADE
 
 
 _NEVER_GRADED = Account("not graded", "never autograded")

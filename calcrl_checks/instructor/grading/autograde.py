@@ -83,12 +83,16 @@ class Pending:
     notes: list[str] = field(default_factory=list)  # what was repaired to read it
 
 
+#: Statuses of a submission that has no grade from this run (typed, as ``accounts.HAS_GRADE``).
+_WITHOUT_GRADE: tuple[accounts.Status, ...] = ("failed", "not graded")
+
+
 @dataclass
 class Outcome:
     """What happened to one student's submission."""
 
     student: str
-    status: str                      # "graded", "up to date", "failed" or "not graded"
+    status: accounts.Status
     reason: str = ""
     seconds: float = 0.0
     #: Notebooks that could not be read (scored 0): these make the run exit non-zero.
@@ -100,7 +104,7 @@ class Outcome:
 
     @property
     def failed(self) -> bool:
-        return self.status in ("failed", "not graded") or bool(self.problems)
+        return self.status in _WITHOUT_GRADE or bool(self.problems)
 
 
 def autograde_class(course: Course, assignment: str, jobs: int | None = None,

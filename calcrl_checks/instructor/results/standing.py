@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from calcrl_checks.cells.notebook import VERDICT_MIME
+from calcrl_checks.cells.notebook import VerdictRecord
 from calcrl_checks.outcome.codes import NOT_ANSWERED
 from calcrl_checks.instructor.grading.course import Course
 from calcrl_checks.instructor.results.grades import submissions
@@ -109,34 +109,34 @@ def _notebook(course: Course, assignment: str, student: str, notebook) -> Notebo
         if not grade.max_score:
             continue  # a rubric or a 0-point task: nothing for the student to earn
         written = grade.cell_type == "markdown"
-        verdict = verdicts.get(grade.name, {})
+        verdict = verdicts.get(grade.name)
         pending = bool(grade.needs_manual_grade) and grade.manual_score is None
         part = Part(grade.name, "written answer" if written else
-                    str(verdict.get("part", grade.name)), float(grade.max_score),
+                    verdict.part if verdict else grade.name, float(grade.max_score),
                     float(grade.score or 0.0), pending, written,
-                    str(verdict.get("code", "")))
+                    verdict.code if verdict else "")
         if part.lost > 0:
             part.headline = _headline(verdict, errors.get(grade.name, ""), written)
         result.parts.append(part)
     return result
 
 
-def _headline(verdict: dict, error: str, written: bool) -> str:
+def _headline(verdict: VerdictRecord | None, error: str, written: bool) -> str:
     if written:
         return "see the TA's comment in the notebook's page"
-    if verdict.get("code") == NOT_ANSWERED:
+    if verdict is not None and verdict.code == NOT_ANSWERED:
         return "not answered"
-    lines = str(verdict.get("message") or error).strip().splitlines()
+    lines = ((verdict.message if verdict else "") or error).strip().splitlines()
     if not lines:
         return "the check did not pass"
     hint = next((line for line in lines[1:] if line.startswith("Hint:")), "")
     return f"{lines[0]} {hint}".strip()
 
 
-def _verdicts(path: Path) -> tuple[dict[str, dict], dict[str, str], dict[str, int]]:
+def _verdicts(path: Path) -> tuple[dict[str, VerdictRecord], dict[str, str], dict[str, int]]:
     """From an autograded notebook: grade_id -> the first failing (else the first) verdict
     record, grade_id -> error text, grade_id -> position in the notebook."""
-    verdicts: dict[str, dict] = {}
+    verdicts: dict[str, VerdictRecord] = {}
     errors: dict[str, str] = {}
     order: dict[str, int] = {}
     try:
@@ -150,10 +150,10 @@ def _verdicts(path: Path) -> tuple[dict[str, dict], dict[str, str], dict[str, in
         if not grade_id or cell.cell_type != "code":
             continue
         for output in cell.get("outputs", []):
-            record = output.get("data", {}).get(VERDICT_MIME)
-            if record and (grade_id not in verdicts or
-                           (verdicts[grade_id].get("passed") and not record.get("passed"))):
-                verdicts[grade_id] = dict(record)
+            record = VerdictRecord.from_output(output)
+            if record is not None and (grade_id not in verdicts or
+                                       (verdicts[grade_id].passed and not record.passed)):
+                verdicts[grade_id] = record
             if output.get("output_type") == "error" and grade_id not in errors:
                 errors[grade_id] = f"{output.get('evalue') or output.get('ename', '')}"
     return verdicts, errors, order

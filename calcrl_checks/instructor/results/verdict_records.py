@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import nbformat
 
 from calcrl_checks.cells.form import VisibleCheckFailed
-from calcrl_checks.cells.notebook import VERDICT_MIME
+from calcrl_checks.cells.notebook import VerdictRecord
 from calcrl_checks.instructor.grading.course import Course
 
 
@@ -40,12 +40,10 @@ def class_records(course: Course, assignment: str) -> list[Record]:
 
 def _record(student: str, notebook: str, cell: str, outputs: list) -> Record:
     for output in outputs:
-        data = output.get("data", {})
-        if VERDICT_MIME in data:
-            verdict = data[VERDICT_MIME]
-            return Record(student, notebook, cell, str(verdict.get("part", cell)),
-                          str(verdict.get("code", "wrong")), float(verdict.get("score", 0.0))
-                          if not verdict.get("passed") else 1.0)
+        verdict = VerdictRecord.from_output(output)
+        if verdict is not None:
+            return Record(student, notebook, cell, verdict.part, verdict.code,
+                          1.0 if verdict.passed else float(verdict.score))
     errors = [o for o in outputs if o.get("output_type") == "error"]
     if errors and errors[0].get("ename") in ("AssertionError", VisibleCheckFailed.__name__):
         return Record(student, notebook, cell, cell, "visible_check_failed", 0.0)
