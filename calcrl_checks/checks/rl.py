@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from calcrl_checks.outcome import codes
+from calcrl_checks.outcome import codes, messages
 from calcrl_checks.pipeline.stage1_adapt import adapt_output
 from calcrl_checks.api import compare
 from calcrl_checks.pipeline.stage0_domains import normalize_domain
@@ -132,8 +132,9 @@ def log_derivative_gap(grad_log_softmax: Any, sizes: Sequence[int] = (3, 4),
                                     f" for theta of size {size}, a = {action}")
             values = np.asarray(adapt_output(returned).value, dtype=float)
             if values.shape != (size,):
-                raise Refused(codes.WRONG_SHAPE, f"for theta of size {size} it returned shape "
-                                                 f"{values.shape}, not ({size},)")
+                raise Refused(codes.WRONG_SHAPE,
+                              messages.refusal("softmax_gradient_shape",
+                                               size=size, shape=values.shape))
             exact = pi[action] * (np.eye(size)[action] - pi)
             gap = max(gap, float(np.max(np.abs(exact - pi[action] * values))))
     return gap

@@ -302,8 +302,9 @@ class _Limited:
 
     def __init__(self, function: Any, name: str):
         if not callable(function):
-            raise Refused(codes.WRONG_TYPE, f"{name} should be a function, not a "
-                                            f"{describe_type(function)}.")
+            raise Refused(codes.WRONG_TYPE,
+                          messages.refusal("update_not_a_function",
+                                           name=name, kind=describe_type(function)))
         self.function = function
         self.name = name
 
@@ -311,7 +312,7 @@ class _Limited:
         try:
             return call_student(self.function, arguments, subject=f"your {self.name}")
         except Refused as refusal:
-            raise Refused(refusal.code, f"{refusal.message}.") from None
+            raise Refused(refusal.code, messages.full_stop(refusal.message)) from None
 
 
 def _trajectory(update: Callable[..., Any], start: np.ndarray, columns: Sequence[np.ndarray],
@@ -346,8 +347,7 @@ def _confirmed(update: Callable[..., Any], claimed: tuple[np.ndarray, bool], sta
     if results.ndim != start.ndim + 1 or results.shape[1:] != start.shape \
             or len(results) + stopped > steps or not np.isfinite(results[:-1]).all() \
             or (len(results) < steps and not stopped and np.isfinite(results[-1:]).all()):
-        raise Refused(codes.UNREADABLE, f"the results of your {name} during learning "
-                                        "could not be read.")
+        raise Refused(codes.UNREADABLE, messages.refusal("learning_results_unreadable", name=name))
     path = list(results)
     before = [start, *path]
     chosen = set(np.random.default_rng().permutation(len(path))[:CONFIRMED_STEPS].tolist())
@@ -371,19 +371,18 @@ def _as_vector(value: Any, size: int, name: str, finite: bool = True) -> np.ndar
     if hasattr(value, "detach"):
         value = value.detach().cpu().numpy()
     if value is None:
-        raise Refused(codes.WRONG_TYPE, f"your function returned None instead of the "
-                                        f"new {name}: did you forget `return`?")
+        raise Refused(codes.WRONG_TYPE, messages.refusal("update_returned_none", name=name))
     try:
         vector = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise Refused(codes.WRONG_TYPE, f"your function returned a {describe_type(value)}, "
-                                        "not an array of numbers.") from None
+        raise Refused(codes.WRONG_TYPE,
+                      messages.refusal("update_returned_kind", kind=describe_type(value))) from None
     if vector.shape != (size,):
-        raise Refused(codes.WRONG_SHAPE, f"your function returned shape {vector.shape} "
-                                         f"for a {name} of shape ({size},).")
+        raise Refused(codes.WRONG_SHAPE,
+                      messages.refusal("update_returned_shape",
+                                       shape=vector.shape, name=name, size=size))
     if finite and not np.isfinite(vector).all():
-        raise Refused(codes.NOT_FINITE, f"your function returned NaN or inf for {name} "
-                                        "during training.")
+        raise Refused(codes.NOT_FINITE, messages.refusal("update_not_finite", name=name))
     return vector
 
 

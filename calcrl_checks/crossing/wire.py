@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 from sympy.core import numbers as _numbers
 
-from calcrl_checks.outcome import codes
+from calcrl_checks.outcome import codes, messages
 from calcrl_checks.outcome.errors import CalcrlError, Refused, UnsafeInput
 from calcrl_checks.expressions.functions import nodes as function_nodes
 from calcrl_checks.expressions.parsing.grammar import bounded_power
@@ -87,13 +87,11 @@ def encode_expr(expr: sp.Basic) -> list[Any]:
         if _OPERATORS.get(name) is kind:
             return [name, *[walk(arg, depth + 1) for arg in node.args]]
         if name in _REFUSED_SYMPY:
-            raise Refused(codes.UNSAFE_INPUT, f"your answer contains {_REFUSED_SYMPY[name]}; "
-                                              "work the derivative out yourself and give the "
-                                              "result")
+            raise Refused(codes.UNSAFE_INPUT,
+                          messages.refusal("calculus_verb", verb=_REFUSED_SYMPY[name]))
         if isinstance(node, sp.Basic):
-            raise Refused(codes.WRONG_TYPE, f"your answer uses '{name}', which these checks do not "
-                                            "handle; rewrite it with elementary functions")
-        raise Refused(codes.WRONG_TYPE, f"your expression contains a {name} object")
+            raise Refused(codes.WRONG_TYPE, messages.refusal("unhandled_function", name=name))
+        raise Refused(codes.WRONG_TYPE, messages.refusal("expression_object", name=name))
 
     return walk(expr, 0)
 
@@ -157,8 +155,7 @@ def encode_array(values: np.ndarray, kind: str = "array", source_dtype: str | No
     array = np.asarray(values, order="C")  # keeps 0-d arrays 0-d (ascontiguousarray does not)
     name = _DTYPE_NAMES.get(array.dtype.newbyteorder("="))
     if name is None:
-        raise Refused(codes.WRONG_TYPE, f"arrays of dtype {array.dtype.name} are not accepted; "
-                                        "use numbers")
+        raise Refused(codes.WRONG_TYPE, messages.refusal("array_dtype", dtype=array.dtype.name))
     little = array if array.dtype.byteorder in _LITTLE else array.astype(
         array.dtype.newbyteorder("<"))
     return {"kind": kind, "dtype": name, "shape": list(array.shape),
@@ -265,7 +262,8 @@ def encode_value(value: Any, extra: Callable[[Any], dict[str, Any] | None] | Non
             return {"kind": "bool", "value": item}
         if kind is int:
             return {"kind": "int", "value": str(item)} if abs(item) < 10 ** 4000 else \
-                encode_refusal(Refused(UnsafeInput.code, "that integer is too long"), "int")
+                encode_refusal(Refused(UnsafeInput.code,
+                                       messages.refusal("integer_too_long")), "int")
         if kind is float:
             return {"kind": "float", "value": repr(item)}
         if kind is complex:

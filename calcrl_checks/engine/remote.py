@@ -19,6 +19,7 @@ import numpy as np
 
 from calcrl_checks.crossing.functions import StudentFunction, Spy, test_functions
 from calcrl_checks.crossing.tensor_facts import facts_from_data
+from calcrl_checks.outcome import messages
 from calcrl_checks.outcome.errors import BudgetExceeded, CalcrlError, Refused
 from calcrl_checks.outcome.codes import UNREADABLE
 from calcrl_checks.crossing.wire import TooLarge, decode_value, encode_value
@@ -48,21 +49,19 @@ def fetch_answer(session: Session, name: str) -> Any:
     try:
         reply = session.request({"op": "fetch", "name": name}, seconds=30)
     except FrameRefused as refused:
-        return Refused(UNREADABLE, f"{name} could not be read from your notebook: "
-                                   f"{too_large(refused)}.")
+        return Refused(UNREADABLE,
+                       messages.refusal("answer_too_large", name=name, why=too_large(refused)))
     except ChannelError:
-        return Refused(UNREADABLE, f"{name} could not be read from your notebook: its Python "
-                                   "process stopped answering.")
+        return Refused(UNREADABLE, messages.refusal("notebook_stopped", name=name))
     if reply.get("missing"):
         raise Missing(name)
     try:
         return _decode(session, reply.get("value"), name)
     except TooLarge as refused:
-        return Refused(UNREADABLE, f"{name} could not be read from your notebook: "
-                                   f"{too_large(refused)}.")
+        return Refused(UNREADABLE,
+                       messages.refusal("answer_too_large", name=name, why=too_large(refused)))
     except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
-        return Refused(UNREADABLE, f"{name} could not be read from your notebook as numbers, "
-                                   "text, an expression, a tensor or a function.")
+        return Refused(UNREADABLE, messages.refusal("answer_unreadable", name=name))
 
 
 def too_large(refused: FrameRefused | TooLarge) -> str:
@@ -123,10 +122,10 @@ class RemoteFunction(StudentFunction):
         try:
             return _decode(self._session, reply["value"])
         except TooLarge as refused:
-            return Refused(UNREADABLE, f"what your function returned could not be read: "
-                                       f"{too_large(refused)}")
+            return Refused(UNREADABLE,
+                           messages.refusal("returned_too_large", why=too_large(refused)))
         except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
-            return Refused(UNREADABLE, "what your function returned could not be read")
+            return Refused(UNREADABLE, messages.refusal("returned_unreadable"))
 
 
     def iterate(self, start: np.ndarray, columns: Sequence[np.ndarray]

@@ -122,6 +122,91 @@ def differing_entries(differ: np.ndarray, points: int) -> str:
     return f"Entries that differ: {named} ({count} of {total}; {others}{where})."
 
 
+# -- why an answer is refused ---------------------------------------------------------------
+#: The sentence of every refusal, by its reason, with named fields: a stage raises
+#: ``Refused(code, refusal(reason, **fields))`` and writes no sentence of its own
+#: (``tests/test_errors.py`` keeps it so).
+REFUSALS: dict[str, str] = {
+    # what the answer is (stage1_adapt)
+    "unsupported_type":
+        ("your answer is a {name}; this check accepts numbers, arrays, tensors, sympy "
+         "expressions, text and functions"),
+    "function_returned_kind":
+        "your function returned a {kind}; it should return a number or an array",
+    "mixed_sequence": "your sequence mixes kinds of values this check cannot compare",
+    "tensor_dtype": "your tensor has dtype {name}; a numeric tensor is expected",
+    "true_or_false": "your answer is True/False; a number or expression is expected here",
+    "a_class": "your answer is the class {name}, not a value",
+    "none": "your answer is None: did you forget to assign it, or to `return` a value?",
+    "array_of_objects": "your array holds {dtype} values, not numbers",
+    "array_too_large": "your array has {size} entries, far more than expected",
+    "sequence_too_long": "your sequence has {count} entries, far more than expected",
+    "ragged_sequence": "the entries of your sequence have different shapes",
+    # what the answer is written in (stage2_read)
+    "unknown_symbols": "{unknown} (this question's symbols: {known}).",
+    # what a function answer did (stage4_evaluate)
+    "shapes_differ":
+        "your function returned values of different shapes for different inputs: {shapes}",
+    "torch_returned_kind":
+        "given torch tensors, your function returned {kind}; it should return a tensor",
+    "not_one_value_per_input":
+        ("called with {count} inputs at once, your function returned shape {shape}; it should "
+         "return one value per input (use numpy functions such as np.exp)"),
+    "not_vectorised":
+        ("called with a numpy array of inputs, {failure}. It should accept arrays (use np.exp, "
+         "not math.exp)"),
+    # what cannot cross the sandbox boundary (crossing/wire)
+    "expression_object": "your expression contains a {name} object",
+    "array_dtype": "arrays of dtype {dtype} are not accepted; use numbers",
+    "calculus_verb":
+        "your answer contains {verb}; work the derivative out yourself and give the result",
+    "unhandled_function":
+        ("your answer uses '{name}', which these checks do not handle; rewrite it with "
+         "elementary functions"),
+    "integer_too_long": "that integer is too long",
+    # what could not be fetched from the notebook (engine/remote)
+    "answer_too_large": "{name} could not be read from your notebook: {why}.",
+    "notebook_stopped":
+        "{name} could not be read from your notebook: its Python process stopped answering.",
+    "answer_unreadable":
+        ("{name} could not be read from your notebook as numbers, text, an expression, a tensor "
+         "or a function."),
+    "returned_too_large": "what your function returned could not be read: {why}",
+    "returned_unreadable": "what your function returned could not be read",
+    # what an update rule did while learning (scenarios)
+    "learning_results_unreadable": "the results of your {name} during learning could not be read.",
+    "update_returned_none":
+        "your function returned None instead of the new {name}: did you forget `return`?",
+    "update_returned_shape":
+        "your function returned shape {shape} for a {name} of shape ({size},).",
+    "update_not_finite": "your function returned NaN or inf for {name} during training.",
+    "update_not_a_function": "{name} should be a function, not a {kind}.",
+    "update_returned_kind": "your function returned a {kind}, not an array of numbers.",
+    # what a policy-gradient function returned (checks/rl)
+    "softmax_gradient_shape": "for theta of size {size} it returned shape {shape}, not ({size},)",
+}
+
+def full_stop(text: str) -> str:
+    """``text`` as it ends a message in a scenario's words: with one full stop.
+
+    >>> full_stop("your step raised ValueError: bad"), full_stop("it was read.")
+    ('your step raised ValueError: bad.', 'it was read.')
+    """
+    return text if text.endswith(".") else f"{text}."
+
+
+def refusal(reason: str, **fields: Any) -> str:
+    """The sentence a student reads when an answer is refused for ``reason`` (a key of
+    :data:`REFUSALS`), with its fields filled in.
+
+    >>> refusal("a_class", name="int")
+    'your answer is the class int, not a value'
+    >>> refusal("array_too_large", size=20000000)
+    'your array has 20000000 entries, far more than expected'
+    """
+    return REFUSALS[reason].format(**fields)
+
+
 #: What a student's function did instead of returning, by what stopped it (checked in order).
 _STOPPED_BY: tuple[tuple[type[BaseException], str], ...] = (
     (RecursionError, "recursed too deeply (RecursionError)"),

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import sympy as sp
 
-from calcrl_checks.outcome import codes
+from calcrl_checks.outcome import codes, messages
 from calcrl_checks.outcome.budget import call_limited
 from calcrl_checks.crossing.functions import FUNCTION_TYPES
 from calcrl_checks.crossing.tensor_facts import TensorFacts
@@ -76,8 +76,7 @@ def adapt(value: Any) -> Answer:
     if kind is str:
         return Answer("text", value, text=value)
     if kind is bool or kind is np.bool_:
-        raise Refused(codes.WRONG_TYPE, "your answer is True/False; a number or expression is "
-                                        "expected here")
+        raise Refused(codes.WRONG_TYPE, messages.refusal("true_or_false"))
     if kind is Fraction:
         return Answer("number", Fraction(value.numerator, value.denominator))
     if kind in _PLAIN_NUMBERS or kind in _NUMPY_SCALARS:
@@ -97,15 +96,13 @@ def adapt(value: Any) -> Answer:
     if tensor is not None:
         return tensor
     if isinstance(value, type):
-        raise Refused(codes.WRONG_TYPE, f"your answer is the class {value.__name__}, not a value")
+        raise Refused(codes.WRONG_TYPE, messages.refusal("a_class", name=value.__name__))
     if isinstance(value, FUNCTION_TYPES):
         return Answer("function", value)
     if value is None:
-        raise Refused(codes.WRONG_TYPE, "your answer is None: did you forget to assign it, or to "
-                                        "`return` a value?")
+        raise Refused(codes.WRONG_TYPE, messages.refusal("none"))
     name = value.type_name if kind is Unsupported else kind.__name__
-    raise Refused(codes.WRONG_TYPE, f"your answer is a {name}; this check accepts numbers, "
-                                    "arrays, tensors, sympy expressions, text and functions")
+    raise Refused(codes.WRONG_TYPE, messages.refusal("unsupported_type", name=name))
 
 
 def is_function(value: Any) -> bool:
@@ -138,18 +135,17 @@ def adapt_output(value: Any) -> Answer:
             return Answer("number", complex(answer.value))
         except (TypeError, ValueError):
             pass
-    raise Refused(codes.WRONG_TYPE, f"your function returned a {describe_type(value)}; it should "
-                                    "return a number or an array")
+    raise Refused(codes.WRONG_TYPE,
+                  messages.refusal("function_returned_kind", kind=describe_type(value)))
 
 
 def _adapt_array(value: np.ndarray) -> Answer:
     if value.dtype == object:
         return _adapt_sequence(value.tolist())
     if value.dtype.kind not in "biufc":
-        raise Refused(codes.WRONG_TYPE, f"your array holds {value.dtype} values, not numbers")
+        raise Refused(codes.WRONG_TYPE, messages.refusal("array_of_objects", dtype=value.dtype))
     if value.size > 10_000_000:
-        raise Refused(codes.WRONG_SHAPE, f"your array has {value.size} entries, far more than "
-                                         "expected")
+        raise Refused(codes.WRONG_SHAPE, messages.refusal("array_too_large", size=value.size))
     name = value.dtype.name
     return Answer("array", np.array(value, copy=True),
                   source_dtype=name if name in _FLOAT_DTYPES else "float64")
@@ -157,13 +153,12 @@ def _adapt_array(value: np.ndarray) -> Answer:
 
 def _adapt_sequence(items: list | tuple) -> Answer:
     if len(items) > 100_000:
-        raise Refused(codes.WRONG_SHAPE, f"your sequence has {len(items)} entries, far more than "
-                                         "expected")
+        raise Refused(codes.WRONG_SHAPE, messages.refusal("sequence_too_long", count=len(items)))
     parts = [adapt(item) for item in items]
     if parts and all(p.kind in NUMERIC_KINDS for p in parts):
         shapes = {np.shape(p.value) for p in parts}
         if len(shapes) > 1:
-            raise Refused(codes.WRONG_SHAPE, "the entries of your sequence have different shapes")
+            raise Refused(codes.WRONG_SHAPE, messages.refusal("ragged_sequence"))
         dtypes = {p.source_dtype for p in parts}
         values = [p.value for p in parts]
         is_complex = any(np.iscomplexobj(v) for v in values)
@@ -174,7 +169,7 @@ def _adapt_sequence(items: list | tuple) -> Answer:
         return Answer("array", np.zeros(0))
     if all(p.kind in ONE_EXPRESSION_KINDS for p in parts):
         return Answer("expressions", parts)
-    raise Refused(codes.WRONG_TYPE, "your sequence mixes kinds of values this check cannot compare")
+    raise Refused(codes.WRONG_TYPE, messages.refusal("mixed_sequence"))
 
 
 def _as_tensor_data(value: Any) -> Answer | None:
@@ -190,4 +185,4 @@ def _as_tensor_data(value: Any) -> Answer | None:
         array = tensor.numpy().copy()
         return Answer("array", array, source_dtype=name if name in _FLOAT_DTYPES else "float64",
                       origin="torch")
-    raise Refused(codes.WRONG_TYPE, f"your tensor has dtype {name}; a numeric tensor is expected")
+    raise Refused(codes.WRONG_TYPE, messages.refusal("tensor_dtype", name=name))

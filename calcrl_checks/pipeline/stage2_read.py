@@ -118,8 +118,8 @@ def _own_symbols(expr: sp.Expr, setup: Setup) -> sp.Expr:
     unknown = sorted(s.name for s in expr.free_symbols if s.name not in allowed)
     if unknown:
         known = ", ".join(setup.names) or "none"
-        raise Refused(codes.UNKNOWN_SYMBOL, f"{', '.join(unknown)} (this question's symbols: "
-                                            f"{known}).")
+        raise Refused(codes.UNKNOWN_SYMBOL,
+                      messages.refusal("unknown_symbols", unknown=', '.join(unknown), known=known))
     return expr
 
 

@@ -153,24 +153,22 @@ class FunctionSide:
                 if result.ndim == 0:
                     return np.full(len(points), result.item())
                 if self.vectorized:
-                    raise Refused(codes.WRONG_SHAPE, f"called with {len(points)} inputs at once, "
-                                                     f"your function returned shape "
-                                                     f"{result.shape}; it should return one "
-                                                     "value per input "
-                                                     "(use numpy functions such as np.exp)")
+                    raise Refused(codes.WRONG_SHAPE,
+                                  messages.refusal("not_one_value_per_input",
+                                                   count=len(points), shape=result.shape))
             except Refused as refusal:
                 # Required to be vectorised: report it. Otherwise: fall back to one call per point.
                 if self.vectorized and refusal.code == codes.RAISED:
-                    raise Refused(codes.RAISED, f"called with a numpy array of inputs, "
-                                                f"{refusal.message}. It should accept arrays "
-                                                "(use np.exp, not math.exp)") from None
+                    raise Refused(codes.RAISED,
+                                  messages.refusal("not_vectorised",
+                                                   failure=refusal.message)) from None
                 if self.vectorized:
                     raise
         rows = [self._call(point, index=i) for i, point in enumerate(points)]
         shapes = {r.shape for r in rows}
         if len(shapes) > 1:
-            raise Refused(codes.WRONG_SHAPE, "your function returned values of different shapes "
-                                             f"for different inputs: {sorted(shapes)}")
+            raise Refused(codes.WRONG_SHAPE,
+                          messages.refusal("shapes_differ", shapes=sorted(shapes)))
         return np.stack(rows)
 
     def _all_scalar(self, points: Sequence[Point]) -> bool:
@@ -197,8 +195,8 @@ class FunctionSide:
         # A float32 result is compared with float32 tolerances, whatever we passed in.
         self.precision = looser(self.precision, answer.source_dtype)
         if self.call_with == "torch" and answer.origin != "torch" and not self.trusted:
-            raise Refused(codes.WRONG_TYPE, f"given torch tensors, your function returned "
-                                            f"{_kind_name(raw)}; it should return a tensor")
+            raise Refused(codes.WRONG_TYPE,
+                          messages.refusal("torch_returned_kind", kind=_kind_name(raw)))
         return np.asarray(answer.value, dtype=complex if np.iscomplexobj(answer.value)
                           else float)
 
