@@ -179,7 +179,7 @@ ATTACKS: list[Attack] = [
            "from calcrl_checks.pipeline.stage5_compare import Tolerance\n"
            "Tolerance.close = lambda self, *a, **k: True\n"),
     Attack("verdict-passed-patched", "replace the checker",
-           "from calcrl_checks import verdict\n"
+           "from calcrl_checks.outcome import verdict\n"
            "verdict.Verdict.passed = property(lambda self: True)\n"
            "verdict.CheckFailed.__init__ = lambda self, v: None\n"),
     Attack("fake-module-in-sys-modules", "replace the checker",

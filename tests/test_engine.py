@@ -443,7 +443,7 @@ def test_a_notebook_starts_with_no_trace_of_the_templates_warm_up(sandbox):
 def test_the_warm_up_draws_from_no_random_generator_and_leaves_no_figure():
     script = """
 import random, numpy as np, torch, matplotlib.pyplot as plt
-from calcrl_checks.engine import zygote
+from calcrl_checks.engine.sandbox import zygote
 kernel = zygote.preload()
 states = lambda: (random.getstate(), repr(np.random.get_state()), torch.get_rng_state().tolist(),
                   plt.get_fignums(), sorted(kernel.namespace), kernel.shell.execution_count)

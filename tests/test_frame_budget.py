@@ -217,7 +217,7 @@ def test_the_limit_lowers_only_the_soft_data_limit_and_a_child_gets_it_back():
 
 _RECEIVER = """
 import json, socket, sys, time
-from calcrl_checks import wire
+from calcrl_checks.crossing import wire
 from calcrl_checks.engine import memory
 from calcrl_checks.crossing.channel import Channel, ChannelError
 limit = memory.limit_grader_memory()
