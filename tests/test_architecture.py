@@ -288,3 +288,66 @@ def test_an_unexplained_function_import_is_named(tmp_path):
                             "    # a reason\n    from .a import y\n    from .a import z\n",
         "c.py": '"""Imports inside functions: all lazy."""\ndef f():\n    from .a import x\n'})
     assert unexplained_function_imports(package) == ["calcrl_checks/b.py:2: from .a import x"]
+
+
+# -- code written as text ------------------------------------------------------------------------
+def _defined_names(path: Path) -> set[str]:
+    """What ``from module import name`` can take from the module at ``path``."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+    return names
+
+
+def unresolved_imports(code: str, known: dict[str, Path]) -> list[str]:
+    """The package imports in ``code`` (a test's student cell, an attack, a script) that name
+    a module or a name the package does not have."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    missing = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            missing += [f"import {alias.name}" for alias in node.names
+                        if alias.name.startswith("calcrl_checks") and alias.name not in known]
+        elif isinstance(node, ast.ImportFrom) and not node.level \
+                and (node.module or "").startswith("calcrl_checks"):
+            module = str(node.module)
+            if module not in known:
+                missing.append(f"from {module} import ...")
+                continue
+            names = _defined_names(known[module])
+            missing += [f"from {module} import {alias.name}" for alias in node.names
+                        if alias.name not in names and f"{module}.{alias.name}" not in known]
+    return missing
+
+
+def test_every_import_written_as_text_in_the_tests_resolves():
+    # An attack whose import no longer resolves fails on an ImportError, not on the sandbox:
+    # the test would pass for the wrong reason.
+    known = modules(PACKAGE)
+    found = []
+    for path in sorted(PACKAGE.parent.joinpath("tests").glob("*.py")):
+        if path.name == Path(__file__).name:
+            continue   # this file's strings are made-up packages, written to break the rules
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and "calcrl_checks" in node.value:
+                found += [f"{path.name}:{node.lineno}: {line}"
+                          for line in unresolved_imports(node.value, known)]
+    assert found == []
+
+
+def test_an_import_of_a_moved_module_written_as_text_is_found():
+    known = modules(PACKAGE)
+    assert unresolved_imports("from calcrl_checks import verdict\nimport calcrl_checks.wire\n"
+                              "from calcrl_checks.outcome import verdict\n", known) == [
+        "from calcrl_checks import verdict", "import calcrl_checks.wire"]
