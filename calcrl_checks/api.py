@@ -29,8 +29,8 @@ from calcrl_checks.pipeline.stage0_options import Options, Setup
 from calcrl_checks.pipeline.stage6_prove import proved_equal
 from calcrl_checks.pipeline.stage2_read import Reading, read_answer, read_expected
 from calcrl_checks.pipeline.stage3_sample import per_point, sample_points
-from calcrl_checks.pipeline.stage4_evaluate import (ExpressionSide, Side, describe_point,
-                                                    format_value)
+from calcrl_checks.pipeline.stage4_evaluate import (Evaluation, ExpressionSide, Side,
+                                                    describe_point, format_value)
 from calcrl_checks.pipeline.stage5_compare import (Tolerance, choose, for_rounded, looser,
     typed_digits)
 from calcrl_checks.outcome.verdict import CheckFailed, Verdict
@@ -106,17 +106,19 @@ def _compare(answer: Any, reading: Reading, expected_side: Side, setup: Setup) -
     answer_side = reading.side
     assert answer_side is not None  # a refused reading never gets here
     unsubstituted = ", ".join(sorted(reading.leftover))
-    points, expected_values = sample_points(setup, expected_side, answer_side)
-    answer_values = answer_side.values(points)
+    points, expected = sample_points(setup, expected_side, answer_side)
+    expected_values = expected.values
+    evaluated = answer_side.evaluate(points)
+    answer_values = evaluated.values
     context = _context(setup, len(points), reading.shown)
     if answer_values.shape != expected_values.shape:
         return _wrong_shape(setup, answer_values, expected_values, context)
     digits = _typed(answer)
-    tolerance = _tolerance(setup, answer_side, expected_side, expected_values, digits)
+    tolerance = _tolerance(setup, evaluated, expected, digits)
     context = _context(setup, len(points), reading.shown, tolerance)
     entry_ok = tolerance.close(answer_values, expected_values)
     point_ok = per_point(entry_ok)
-    mutated = answer_side.mutated  # read after values(): a function side learns it there
+    mutated = evaluated.mutated
     if point_ok.all() and not (setup.forbid_mutation and mutated):
         if unsubstituted:
             return _verdict(setup, codes.UNSUBSTITUTED,
@@ -186,14 +188,14 @@ def _candidates(setup: Setup, points: list[dict[str, Any]], base: np.ndarray,
     for hint in setup.hints:
         if hint.match is None:
             continue
-        values = read_expected(hint.match, setup).values(points)
+        values = read_expected(hint.match, setup).evaluate(points).values
         if values.shape == shape:
             found.append(Candidate(hint.code, values - base,
                                    messages.hint_evidence(len(points)), hint.score))
     if setup.of is not None and setup.wrt is not None:
         mistakes = mal_answers(setup.of, setup.wrt) + partial_mistakes(setup.of, setup.wrt)
         for code, expr in mistakes:
-            values = ExpressionSide([expr], vector=False).values(points)
+            values = ExpressionSide([expr], vector=False).evaluate(points).values
             if values.shape == shape and np.isfinite(values).all():
                 evidence = messages.mal_evidence(code, len(points))
                 found.append(Candidate(code, values - base, evidence))
@@ -231,10 +233,10 @@ def _regime_note(setup: Setup, points: list[dict[str, Any]], point_ok: np.ndarra
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def _tolerance(setup: Setup, answer_side: Side, expected_side: Side,
-               expected_values: np.ndarray, digits: int | None) -> Tolerance:
-    precision = looser(answer_side.precision, expected_side.precision)
-    return choose(precision, expected_values, setup.rtol, setup.atol, digits, setup.estimate)
+def _tolerance(setup: Setup, answer: Evaluation, expected: Evaluation,
+               digits: int | None) -> Tolerance:
+    precision = looser(answer.precision, expected.precision)
+    return choose(precision, expected.values, setup.rtol, setup.atol, digits, setup.estimate)
 
 
 def _typed(answer: Any) -> int | None:

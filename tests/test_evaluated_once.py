@@ -16,14 +16,14 @@ x = sp.Symbol("x")
 
 def test_an_expected_expression_is_evaluated_once_per_point(monkeypatch):
     evaluated: list[int] = []
-    original = ExpressionSide.values
+    original = ExpressionSide.evaluate
 
     def counted(self, points):
         if self.trusted:
             evaluated.append(len(points))
         return original(self, points)
 
-    monkeypatch.setattr(ExpressionSide, "values", counted)
+    monkeypatch.setattr(ExpressionSide, "evaluate", counted)
     assert compare("2x cos(x^2)", 2 * x * sp.cos(x ** 2), domain={"x": (-3, 3)}).passed
     assert sum(evaluated) == 40
 

@@ -6,6 +6,7 @@ and part ids, so a submission always gets the same points, grade and message.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 import zlib
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -16,7 +17,7 @@ import sympy as sp
 from calcrl_checks.pipeline.stage0_domains import Spec, draw_point
 from calcrl_checks.outcome.errors import AuthorError
 from calcrl_checks.expressions.evaluate import Undefined, evaluate, near_kink, switching_quantities
-from calcrl_checks.pipeline.stage4_evaluate import ExpressionSide, Side
+from calcrl_checks.pipeline.stage4_evaluate import Evaluation, ExpressionSide, Side
 
 #: Points compared per check (at least 30, as promised in the docs).
 DEFAULT_POINTS = 40
@@ -60,15 +61,15 @@ class Sampled(Protocol):
 
 
 def sample_points(setup: Sampled, expected_side: Side, answer_side: Side
-                  ) -> tuple[list[dict[str, Any]], np.ndarray]:
-    """The test points, and the expected side's values there (each point evaluated once).
+                  ) -> tuple[list[dict[str, Any]], Evaluation]:
+    """The test points, and the expected side evaluated there (each point evaluated once).
 
     Points are drawn from the domain until there are enough where the expected answer is
     defined and finite, away from kinks; the values computed to decide that are the ones
     compared.
     """
     if not setup.domain:
-        return [{}], expected_side.values([{}])
+        return [{}], expected_side.evaluate([{}])
     rng = np.random.default_rng(setup.seed)
     kinks = [*expected_side.kinks, *answer_side.kinks]
     kinks += [k for condition in setup.regimes.values() if isinstance(condition, sp.Basic)
@@ -85,7 +86,7 @@ def sample_points(setup: Sampled, expected_side: Side, answer_side: Side
         if kinks and near_kink(kinks, point):
             continue
         if isinstance(expected_side, ExpressionSide):
-            row = expected_side.values([point])
+            row = expected_side.evaluate([point]).values
             if not np.isfinite(row).all():
                 continue
             rows.append(row)
@@ -93,16 +94,18 @@ def sample_points(setup: Sampled, expected_side: Side, answer_side: Side
         if len(chosen) == setup.samples:
             break
     if isinstance(expected_side, ExpressionSide):
-        values = np.concatenate(rows) if rows else expected_side.values([])
+        expected = (Evaluation(np.concatenate(rows), expected_side.precision) if rows
+                    else expected_side.evaluate([]))
     else:
-        values = expected_side.values(chosen) if chosen else np.empty(0)
-        finite = per_point(np.isfinite(values))
+        expected = (expected_side.evaluate(chosen) if chosen
+                    else Evaluation(np.empty(0), expected_side.precision))
+        finite = per_point(np.isfinite(expected.values))
         chosen = [p for p, ok in zip(chosen, finite) if ok]
-        values = values[finite]
+        expected = replace(expected, values=expected.values[finite])
     if len(chosen) < min(setup.samples, 10):
         raise AuthorError(f"the expected answer is defined at only {len(chosen)} sampled points "
                           "of the domain; give a domain where it is defined")
-    return chosen, values
+    return chosen, expected
 
 
 def per_point(mask: np.ndarray) -> np.ndarray:

@@ -7,9 +7,9 @@ with NaN where it has no real value. Expressions are evaluated in high precision
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence, Set
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 import numpy as np
 import sympy as sp
@@ -47,22 +47,29 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """A side evaluated at the test points: ``values`` of shape ``(points, *value_shape)``
+    (NaN where the side has no real value), the ``precision`` whose tolerance applies to them
+    (``stage5_compare``; a float32 result loosens a function's) and the arguments a function
+    ``mutated`` in place when called."""
+
+    values: np.ndarray
+    precision: str
+    mutated: frozenset[str] = frozenset()
+
+
 class Side(Protocol):
     """One side of a comparison (the answer or the expected value), as every stage uses it.
 
-    ``values(points)`` is the side at each point, shape ``(points, *value_shape)``, NaN where
-    it has no real value. ``precision`` names its tolerance class (``stage5_compare``),
-    ``kinks`` the quantities whose sign switches it (points near them are not sampled) and
-    ``mutated`` the arguments it changed in place when called.
-
-    Evaluating is not free of effects on every side: a :class:`FunctionSide` learns from its
-    calls, so after ``values()`` its ``precision`` may be looser (a float32 result) and its
-    ``mutated`` may name more arguments. Read both after evaluating, as :func:`compare` does.
-    The other sides change nothing when evaluated.
+    ``precision`` is its tolerance class before it is evaluated, ``kinks`` the quantities
+    whose sign switches it (points near them are not sampled). ``evaluate(points)`` returns
+    an :class:`Evaluation` and changes nothing: what calling a function answer showed (a
+    float32 result, an input changed in place) is in the evaluation, not kept on the side.
 
     >>> side: Side = ConstantSide(np.array(2.0))
-    >>> side.values([{}, {}]), side.precision, side.mutated
-    (array([2., 2.]), 'float64', frozenset())
+    >>> side.evaluate([{}, {}])
+    Evaluation(values=array([2., 2.]), precision='float64', mutated=frozenset())
     """
 
     @property
@@ -71,10 +78,7 @@ class Side(Protocol):
     @property
     def kinks(self) -> list[sp.Expr]: ...
 
-    @property
-    def mutated(self) -> Set[str]: ...
-
-    def values(self, points: Sequence[Point]) -> np.ndarray: ...
+    def evaluate(self, points: Sequence[Point]) -> Evaluation: ...
 
 
 @dataclass
@@ -92,12 +96,7 @@ class ExpressionSide:
     def kinks(self) -> list[sp.Expr]:
         return [k for e in self.exprs for k in switching_quantities(e)]
 
-    @property
-    def mutated(self) -> frozenset[str]:
-        """An expression has no inputs to change."""
-        return frozenset()
-
-    def values(self, points: Sequence[Point]) -> np.ndarray:
+    def evaluate(self, points: Sequence[Point]) -> Evaluation:
         out = np.empty((len(points), len(self.exprs)))
         for row, point in enumerate(points):
             for column, expr in enumerate(self.exprs):
@@ -108,7 +107,7 @@ class ExpressionSide:
                 if abs(value) > _BIGGEST:
                     value = np.nan if self.trusted else np.copysign(_BIGGEST, value)
                 out[row, column] = value
-        return out if self.vector else out[:, 0]
+        return Evaluation(out if self.vector else out[:, 0], self.precision)
 
 
 @dataclass
@@ -119,13 +118,16 @@ class ConstantSide:
     precision: str = "float64"
     kinks: list[sp.Expr] = field(default_factory=list)
 
-    @property
-    def mutated(self) -> frozenset[str]:
-        """A constant has no inputs to change."""
-        return frozenset()
+    def evaluate(self, points: Sequence[Point]) -> Evaluation:
+        values = np.broadcast_to(self.value, (len(points), *self.value.shape)).copy()
+        return Evaluation(values, self.precision)
 
-    def values(self, points: Sequence[Point]) -> np.ndarray:
-        return np.broadcast_to(self.value, (len(points), *self.value.shape)).copy()
+
+class _Call(NamedTuple):
+    """What one call of a function answer showed: its result's dtype, the inputs it changed."""
+
+    dtype: str
+    mutated: frozenset[str]
 
 
 @dataclass
@@ -138,16 +140,22 @@ class FunctionSide:
     call_with: CallWith = "numpy"
     precision: str = "float64"
     kinks: list[sp.Expr] = field(default_factory=list)
-    #: Set after a call: the argument names whose values the function changed in place.
-    mutated: set[str] = field(default_factory=set)
     trusted: bool = False
 
-    def values(self, points: Sequence[Point]) -> np.ndarray:
+    def evaluate(self, points: Sequence[Point]) -> Evaluation:
+        calls: list[_Call] = []
+        values = self._values(points, calls)
+        precision = self.precision
+        for call in calls:
+            precision = looser(precision, call.dtype)
+        return Evaluation(values, precision, frozenset().union(*(c.mutated for c in calls)))
+
+    def _values(self, points: Sequence[Point], calls: list[_Call]) -> np.ndarray:
         if self.vectorized is not False and self._all_scalar(points):
             stacked = {name: np.array([p[name] for p in points], dtype=float)
                        for name in self.arguments}
             try:
-                result = self._call(stacked)
+                result = self._call(stacked, calls)
                 if result.shape[:1] == (len(points),):
                     return result
                 if result.ndim == 0:
@@ -164,7 +172,7 @@ class FunctionSide:
                                                    failure=refusal.message)) from None
                 if self.vectorized:
                     raise
-        rows = [self._call(point, index=i) for i, point in enumerate(points)]
+        rows = [self._call(point, calls, index=i) for i, point in enumerate(points)]
         shapes = {r.shape for r in rows}
         if len(shapes) > 1:
             raise Refused(codes.WRONG_SHAPE,
@@ -175,7 +183,8 @@ class FunctionSide:
         return bool(points) and all(np.ndim(points[0][n]) == 0 and
                                     isinstance(points[0][n], (int, float)) for n in self.arguments)
 
-    def _call(self, point: Point, index: int | None = None) -> np.ndarray:
+    def _call(self, point: Point, calls: list[_Call], index: int | None = None) -> np.ndarray:
+        """One call of the function at ``point``; what it showed is appended to ``calls``."""
         originals = [point[name] for name in self.arguments]
         # With torch: vectors become tensors, and numbers stay numbers beside them (a step
         # size is a float in practice); a call with numbers only gets 0-d tensors.
@@ -188,12 +197,11 @@ class FunctionSide:
         else:
             where = "" if index is None else f" at input {index + 1}"
             raw = call_student(self.function.value, arguments, where)
-        for name, before, after in zip(self.arguments, kept, arguments):
-            if not _same_data(before, after):
-                self.mutated.add(name)
+        changed = frozenset(name for name, before, after in zip(self.arguments, kept, arguments)
+                            if not _same_data(before, after))
         answer = adapt_output(raw)
         # A float32 result is compared with float32 tolerances, whatever we passed in.
-        self.precision = looser(self.precision, answer.source_dtype)
+        calls.append(_Call(answer.source_dtype, changed))
         if self.call_with == "torch" and answer.origin != "torch" and not self.trusted:
             raise Refused(codes.WRONG_TYPE,
                           messages.refusal("torch_returned_kind", kind=_kind_name(raw)))
