@@ -233,4 +233,9 @@ def bounded_power(base: sp.Expr, exponent: sp.Expr, column: int | None = None,
     elif exponent.is_Number and abs(exponent) > 10**6:
         raise UnsafeInput(f"the exponent{where} is larger than a million; simplify your answer",
                           original, column)
+    if base.is_Number and base.is_negative and exponent.is_Rational and exponent.q % 2 == 1:
+        # The real odd root, as a calculus student means it: (-8)^(1/3) is -2 (sympy's
+        # principal root would be the complex 1 + 1.73i). Symbolic bases follow the same
+        # convention when evaluated (expressions/evaluate.py).
+        return sp.Integer(-1) ** exponent.p * sp.Pow(-base, exponent)
     return sp.Pow(base, exponent)
