@@ -11,6 +11,7 @@ raises, the time budget) travels as an exception and becomes a verdict in :func:
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from collections.abc import Iterable, Mapping, Set
 
@@ -32,7 +33,7 @@ from calcrl_checks.pipeline.stage3_sample import per_point, sample_points
 from calcrl_checks.pipeline.stage4_evaluate import (Evaluation, ExpressionSide, Side,
                                                     describe_point, format_value)
 from calcrl_checks.pipeline.stage5_compare import (Tolerance, choose, for_rounded, looser,
-    typed_digits)
+    typed_digits, whole_number_differs)
 from calcrl_checks.outcome.verdict import CheckFailed, Verdict
 
 
@@ -117,6 +118,12 @@ def _compare(answer: Any, reading: Reading, expected_side: Side, setup: Setup) -
     tolerance = _tolerance(setup, evaluated, expected, digits)
     context = _context(setup, len(points), reading.shown, tolerance)
     entry_ok = tolerance.close(answer_values, expected_values)
+    pair = _provable(answer_side, expected_side)
+    if pair is not None and pair[1].is_Integer and pair[0].is_Rational:
+        tolerance = replace(tolerance, exact=True)
+        context = _context(setup, len(points), reading.shown, tolerance)
+        if whole_number_differs(*pair):
+            entry_ok = np.zeros_like(entry_ok)
     point_ok = per_point(entry_ok)
     mutated = evaluated.mutated
     if point_ok.all() and not (setup.forbid_mutation and mutated):
@@ -127,7 +134,6 @@ def _compare(answer: Any, reading: Reading, expected_side: Side, setup: Setup) -
                                              f"{', '.join(setup.domain)}, but the question asks "
                                              "for it in those terms. Substitute and try again.",
                                              context))
-        pair = _provable(answer_side, expected_side)
         proved = setup.prove and pair is not None and proved_equal(*pair)
         return Verdict(True, 1.0, codes.CORRECT, messages.correct(context, proved), proved,
                        _details(setup, len(points), tolerance, 0))

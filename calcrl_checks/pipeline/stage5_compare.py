@@ -57,6 +57,8 @@ class Tolerance:
     scaled: bool = False
     #: Significant digits of the shortest decimal the student typed, when they widened rtol.
     digits: int | None = None
+    #: True when both sides are exact and the expected one a whole number: compared exactly.
+    exact: bool = False
 
     def close(self, answer: np.ndarray, expected: np.ndarray) -> np.ndarray:
         """Element-wise closeness; NaN or inf in the answer is never close."""
@@ -66,6 +68,8 @@ class Tolerance:
         return close
 
     def describe(self) -> str:
+        if self.exact:
+            return "whole numbers compared exactly"
         absolute = "atol scaled to the expected size" if self.scaled else f"atol={self.atol:.2g}"
         typed = f" (your {self.digits}-digit decimals)" if self.digits else ""
         return f"rtol={self.rtol:.2g}{typed}, {absolute}"
@@ -101,6 +105,24 @@ def choose(precision: str, expected: np.ndarray, rtol: float | None = None,
     if digits is not None and digits >= MIN_TYPED_DIGITS and 10.0 ** (1 - digits) > chosen.rtol:
         chosen = replace(chosen, rtol=10.0 ** (1 - digits), digits=digits)
     return chosen
+
+
+def whole_number_differs(answer: Any, expected: Any) -> bool:
+    """Whether an exact answer differs from a whole-number expected answer. Whole numbers are
+    compared exactly, not within a tolerance: ``10^20 + 1`` is not ``10^20``, and a typed
+    ``3.0000000001`` is not 3. Floats (a computed answer) keep their tolerance.
+
+    >>> import sympy as sp
+    >>> whole_number_differs(sp.Integer(10**20 + 1), sp.Integer(10**20))
+    True
+    >>> whole_number_differs(sp.Rational(6, 2), sp.Integer(3)), whole_number_differs(
+    ...     sp.Float(2.9999999999999996), sp.Integer(3))
+    (False, False)
+    """
+    import sympy as sp
+
+    return isinstance(expected, sp.Integer) and isinstance(answer, sp.Rational) \
+        and answer != expected
 
 
 def for_rounded(tolerance: Tolerance, digits: int | None) -> Tolerance:
