@@ -161,7 +161,7 @@ MALFORMED = [
     {"kind": "expression", "tree": ["Eval", "x"]},
     {"kind": "expression", "tree": ["Function", ["Symbol", "x"]]},
     {"kind": "expression", "tree": ["Symbol", "__import__('os')"]},
-    {"kind": "expression", "tree": ["Integer", "1" * 100]},
+    {"kind": "expression", "tree": ["Integer", "1" * 1001]},   # past MAX_INTEGER_DIGITS
     {"kind": "expression", "tree": ["Integer", "1e5"]},
     {"kind": "expression", "tree": ["Float", "nan and more text"]},
     {"kind": "expression", "tree": ["Piecewise", ["Symbol", "x"]]},

@@ -30,6 +30,10 @@ from calcrl_checks.expressions.parsing.grammar import bounded_power
 #: Largest expression tree accepted, in nodes, and its deepest nesting.
 MAX_NODES = 5000
 MAX_DEPTH = 200
+#: Longest exact integer (or numerator, denominator) accepted, in decimal digits: far above
+#: any exact number the parser builds from an answer (its powers stop at 400 digits), cheap
+#: to read, and below Python's own limit on converting integers to text.
+MAX_INTEGER_DIGITS = 1000
 
 _LEAVES: dict[type, Callable[[Any], list[Any]]] = {
     sp.Symbol: lambda n: ["Symbol", n.name],
@@ -79,8 +83,15 @@ def encode_expr(expr: sp.Basic) -> list[Any]:
         if depth > MAX_DEPTH:
             raise UnsafeInput(f"your expression is nested more than {MAX_DEPTH} levels deep")
         kind = type(node)
+        if isinstance(node, sp.Rational) and _too_long(node):
+            raise UnsafeInput(f"a number in your expression has more than {MAX_INTEGER_DIGITS} "
+                              "digits")
         if kind in _LEAVES:
             return _LEAVES[kind](node)
+        if kind in _REAL_PARTS and type(node.args[0]) is sp.Symbol:
+            # Every symbol of a question stands for a real number, so re(x) is x and im(x)
+            # is 0: sympy's real_root(x, 3) is written with them.
+            return ["Symbol", node.args[0].name] if kind is sp.re else ["Integer", "0"]
         if kind is sp.Piecewise:
             return ["Piecewise", *[[walk(e, depth + 1), walk(c, depth + 1)] for e, c in node.args]]
         name = kind.__name__
@@ -134,8 +145,23 @@ def decode_expr(tree: Any) -> sp.Expr:
     return build(tree, 0)
 
 
+_REAL_PARTS = (sp.re, sp.im)
+
+
+def _too_long(number: sp.Rational) -> bool:
+    """More than :data:`MAX_INTEGER_DIGITS` digits in the numerator or denominator (by bit
+    length, so a huge number is never converted to text to find out)."""
+    bits = max(int(number.p).bit_length(), int(number.q).bit_length())
+    return bits * math.log10(2) > MAX_INTEGER_DIGITS
+
+
 def _digits(text: Any) -> int:
-    if not isinstance(text, str) or len(text) > 80 or not text.lstrip("-").isdigit():
+    if not isinstance(text, str):
+        raise ValueError(f"malformed integer {text!r:.40}")
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise UnsafeInput(f"a number in your expression has more than {MAX_INTEGER_DIGITS} "
+                          "digits")
+    if not text.lstrip("-").isdigit():
         raise ValueError(f"malformed integer {text!r:.40}")
     return int(text)
 

@@ -137,6 +137,9 @@ REFUSALS: dict[str, str] = {
     "tensor_dtype": "your tensor has dtype {name}; a numeric tensor is expected",
     "true_or_false": "your answer is True/False; a number or expression is expected here",
     "a_class": "your answer is the class {name}, not a value",
+    "number_out_of_range":
+        ("your answer is a number of about 10^{exponent}; the checker compares numbers up to "
+         "10^{limit}: check its size"),
     "none": "your answer is None: did you forget to assign it, or to `return` a value?",
     "array_of_objects": "your array holds {dtype} values, not numbers",
     "array_too_large": "your array has {size} entries, far more than expected",
@@ -314,8 +317,21 @@ def show_expression(expr: Any, decimals: bool = False) -> str:
                 text = f"{abs(number.p) / number.q:.{places}f}".rstrip("0")
                 shown[number] = sp.Symbol(text) if number > 0 else -sp.Symbol(text)
         expr = expr.xreplace(shown)
+    expr = expr.xreplace({n: _scientific(n) for n in expr.atoms(sp.Integer)
+                          if abs(n) >= 10 ** 21 and int(n) % 10 ** 6 == 0})
     written: str = sp.sstr(expr)  # sympy is untyped: sstr is a str
     return written
+
+
+def _scientific(number: Any) -> Any:
+    """A huge round integer as the student would write it: 1.12*10^200, not 201 digits."""
+    import sympy as sp
+
+    digits = str(abs(int(number)))
+    kept = digits.rstrip("0")
+    mantissa = kept[0] + (f".{kept[1:]}" if len(kept) > 1 else "")
+    written = sp.Symbol(f"{mantissa}*10^{len(digits) - 1}")
+    return written if number > 0 else -written
 
 
 def _compared(context: Context) -> str:

@@ -15,6 +15,7 @@ answer the same way; a problem there is the author's and raises :class:`AuthorEr
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -28,6 +29,7 @@ from calcrl_checks.pipeline.stage1_adapt import Answer, adapt
 from calcrl_checks.outcome.errors import AuthorError, ParseError, Refused
 from calcrl_checks.pipeline.stage0_options import Setup
 from calcrl_checks.expressions.parsing import parse
+from calcrl_checks.expressions.parsing.tokens import MAX_EXPONENT
 from calcrl_checks.pipeline.stage4_evaluate import ConstantSide, ExpressionSide, FunctionSide, Side
 from calcrl_checks.pipeline.stage5_compare import typed_digits
 
@@ -76,10 +78,11 @@ def _side(value: Any, setup: Setup, trusted: bool, shown: list[str | None],
     if answer.kind == "text":
         expr = _parse(answer.value, setup)
         shown[0] = messages.show_expression(expr, typed_digits(answer.value) is not None)
-        return ExpressionSide([_resolve(expr, setup, leftover)], vector=False, trusted=trusted)
+        return ExpressionSide([_in_range(_resolve(expr, setup, leftover))], vector=False,
+                              trusted=trusted)
     if answer.kind == "expression":
-        return ExpressionSide([_resolve(_own_symbols(answer.value, setup), setup, leftover)],
-                              vector=False, trusted=trusted)
+        return ExpressionSide([_in_range(_resolve(_own_symbols(answer.value, setup), setup,
+                                                  leftover))], vector=False, trusted=trusted)
     if answer.kind == "expressions":
         exprs = [_entry(part, setup) for part in answer.value]
         if any(p.kind == "text" for p in answer.value):
@@ -107,6 +110,26 @@ def _entry(part: Answer, setup: Setup) -> sp.Expr:
         return sp.Rational(part.value.numerator, part.value.denominator) \
             if isinstance(part.value, (int, Fraction)) else sp.Float(complex(part.value).real)
     return _own_symbols(part.value, setup)
+
+
+def _in_range(expr: sp.Expr) -> sp.Expr:
+    """An exact number the checker can compare: one beyond the largest power of ten a typed
+    number may have (``MAX_EXPONENT``) would only be compared as float overflow.
+
+    >>> _in_range(sp.Integer(10) ** 300) == 10 ** 300
+    True
+    >>> try:
+    ...     _in_range(sp.Integer(10) ** 400)
+    ... except Refused as refused:
+    ...     print(refused.message.split(";")[0])
+    your answer is a number of about 10^400
+    """
+    if expr.is_Rational and expr != 0:
+        exponent = math.floor(math.log10(abs(expr.p)) - math.log10(expr.q))
+        if exponent > MAX_EXPONENT:
+            raise Refused(codes.UNSAFE_INPUT, messages.refusal(
+                "number_out_of_range", exponent=exponent, limit=MAX_EXPONENT))
+    return expr
 
 
 def _parse(text: str, setup: Setup) -> sp.Expr:
