@@ -11,7 +11,8 @@
     calcrl specs [--write | --check]
     calcrl student-package [--out DIR]
 
-Run it in the course folder (the one with nbgrader_config.py), or pass --course PATH.
+Run it in the course folder (the one with nbgrader_config.py), or pass --course PATH (before
+or after the subcommand). `calcrl COMMAND --help` ends with an example.
 Plain `nbgrader ...` commands keep working on the same folder. Exit status: 0 done, 1 some
 submission failed or had an unreadable notebook, 2 refused before any work (the message says
 why), 75 another calcrl command is writing to this course, 130 interrupted.
@@ -87,12 +88,37 @@ def _writes(options: argparse.Namespace) -> bool:
     return options.command in WRITING or (options.command == "specs" and options.write)
 
 
+#: One worked example per subcommand, shown at the end of its --help.
+EXAMPLES = {
+    "autograde": "calcrl autograde calculus --jobs 2\n"
+                 "  calcrl autograde calculus --student 'ana*' --force",
+    "feedback": "calcrl feedback calculus      (after calcrl autograde calculus)",
+    "report": "calcrl report calculus        (writes reports/calculus/)",
+    "backup": "calcrl backup",
+    "restore": "calcrl restore .calcrl-backups/auto-gradebook-20261207T080000Z.db",
+    "demo": "calcrl demo                  (in the calcrl repository, as make demo does)",
+    "sandbox-check": "calcrl sandbox-check --course ~/course",
+    "specs": "calcrl specs --check\n  calcrl specs --write",
+    "student-package": "calcrl student-package --out dist",
+}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="calcrl", description=__doc__.split("\n\n")[0])
     parser.add_argument("--course", default=".", help="course folder (default: current folder)")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    grade = commands.add_parser("autograde", help="autograde every submission, in parallel")
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        """A subcommand with its summary, its example, and --course accepted after it too."""
+        sub = commands.add_parser(name, help=summary, description=summary,
+                                  epilog=f"example:\n  {EXAMPLES[name]}",
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        # SUPPRESS: given before the subcommand, --course is not reset by the subcommand's.
+        sub.add_argument("--course", default=argparse.SUPPRESS,
+                         help="course folder (default: current folder)")
+        return sub
+
+    grade = command("autograde", "autograde every submission, in parallel")
     grade.add_argument("assignment")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                        help="students graded at once (default: number of cores)")
@@ -112,32 +138,34 @@ def _parser() -> argparse.ArgumentParser:
                             "then read the course and change grades)")
     grade.set_defaults(run=_autograde)
 
-    feedback = commands.add_parser("feedback", help="feedback HTML for every graded student")
+    feedback = command("feedback", "write feedback HTML for every graded student, into "
+                       "feedback/")
     feedback.add_argument("assignment")
     feedback.set_defaults(run=_feedback)
 
-    report = commands.add_parser("report", help="grades CSV and a class report (HTML + text)")
+    report = command("report", "write the grades CSV and a class report (HTML and text): "
+                     "scores, and which mistakes the class made on each part")
     report.add_argument("assignment")
     report.set_defaults(run=_report)
 
-    backup = commands.add_parser("backup", help="copy the gradebook into .calcrl-backups/ "
-                                 "(autograde also does, before it writes)")
+    backup = command("backup", "copy the gradebook into .calcrl-backups/ (autograde also "
+                     "does, before it writes)")
     backup.set_defaults(run=_backup)
 
-    restore = commands.add_parser("restore", help="put a gradebook copy back, then the TA "
-                                  "grades given since (the current gradebook is moved aside)")
+    restore = command("restore", "put a gradebook copy back, then the TA grades given since "
+                      "(the current gradebook is moved aside)")
     restore.add_argument("backup", help="a copy in .calcrl-backups/ (or any nbgrader gradebook)")
     restore.set_defaults(run=_restore)
 
-    demo = commands.add_parser("demo", help="run the whole pipeline on the bundled demo class")
+    demo = command("demo", "run the whole instructor pipeline (generate, autograde, feedback, "
+                   "report) on the bundled demo class; its earlier outputs are replaced")
     demo.set_defaults(run=_demo)
 
-    sandbox = commands.add_parser("sandbox-check",
-                                  help="check that student code is sandboxed on this machine")
+    sandbox = command("sandbox-check", "check that student code is sandboxed on this machine")
     sandbox.set_defaults(run=_sandbox_check)
 
-    specs = commands.add_parser("specs", help="write what the question specs give (hidden "
-                                "tests, points, README table, release), or check it")
+    specs = command("specs", "write what the question specs give (hidden tests, points, "
+                    "README table, release), or check it")
     mode = specs.add_mutually_exclusive_group(required=True)
     mode.add_argument("--write", action="store_true",
                       help="write source/ and README.md from the specs, then regenerate release/")
@@ -145,8 +173,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="say what differs from the specs (exit status 1 if anything does)")
     specs.set_defaults(run=_specs)
 
-    student = commands.add_parser("student-package", help="build the wheel students install: "
-                                  "calcrl_checks without the instructor's specs and commands")
+    student = command("student-package", "build the wheel students install: calcrl_checks "
+                      "without the instructor's specs and commands")
     student.add_argument("--out", default="dist", help="folder to write the wheel to (dist)")
     student.set_defaults(run=_student_package)
     return parser
