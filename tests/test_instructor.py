@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import html
 import re
+import shutil
 from collections import Counter
 
 import pytest
@@ -119,6 +120,26 @@ def test_feedback_exists_for_every_graded_notebook_with_math_rendered_offline(gr
         assert page.exists(), f"no feedback for {student}/{notebook.name}"
     page = (root / "feedback" / "perfect" / "calculus" / "q10_chain_rule_power.html").read_text()
     assert "<math" in page and "$f(x)" not in page
+
+
+def test_feedback_before_autograde_says_what_to_run(tmp_path):
+    root = course_copy(tmp_path / "ungraded")
+    course.submit(root, "ana", "q08_power_rule.ipynb")
+    result = calcrl(root, "feedback", course.ASSIGNMENT)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("calcrl feedback: none of the 1 submissions of calculus is "
+                                     "graded yet; run `calcrl autograde calculus` first")
+
+
+def test_feedback_names_a_submitted_student_not_graded_yet(graded_class, tmp_path):
+    root = tmp_path / "late"
+    shutil.copytree(graded_class.root, root)
+    course.submit(root, "latecomer", "q08_power_rule.ipynb")
+    result = calcrl(root, "feedback", course.ASSIGNMENT)
+    assert result.returncode == 0, result.stderr
+    assert "not graded yet: latecomer; run `calcrl autograde calculus`" in result.stderr
+    assert not (root / "feedback" / "latecomer").exists()
+    assert (root / "feedback" / "perfect" / "calculus" / "index.html").exists()
 
 
 def test_autograde_without_submissions_says_so(tmp_path):

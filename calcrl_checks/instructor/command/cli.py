@@ -227,12 +227,18 @@ def _feedback(course: Course, options: argparse.Namespace) -> int:
     from calcrl_checks.instructor.results.feedback import FeedbackError, generate_feedback
 
     try:
-        pages = generate_feedback(course, options.assignment)
+        feedback = generate_feedback(course, options.assignment)
     except FeedbackError as error:
         print(terminal_text(str(error)), file=sys.stderr)
         return 1
+    pages = feedback.pages
     print(f"Feedback: {len(pages)} pages for {len({p.parent.parent.name for p in pages})} "
           f"students in {course.root / 'feedback'}")
+    if feedback.not_graded:
+        print(terminal_text(f"calcrl: warning: no feedback for {len(feedback.not_graded)} "
+                            f"submitted student(s) not graded yet: "
+                            f"{', '.join(feedback.not_graded)}; run `calcrl autograde "
+                            f"{options.assignment}` to grade them"), file=sys.stderr)
     return 0
 
 
