@@ -263,3 +263,23 @@ def test_unevaluated_calculus_in_a_sympy_answer_is_unsafe():
 def test_unsupported_sympy_functions_are_the_wrong_kind():
     assert compare(sp.gamma(x), 2 * x).code == "wrong_type"
     assert compare(sp.Function("f")(x), 2 * x).code == "wrong_type"
+
+
+@pytest.mark.parametrize("student", [lambda x: x if x > 0 else 0 * x,
+                                     lambda x: min(x, 1.0),
+                                     lambda x: x if (x > 0) and (x < 1) else 0 * x])
+def test_a_branch_on_a_whole_array_is_explained_not_numpys_words(student):
+    verdict = compare(student, sp.Piecewise((x, x > 0), (0, True)), domain={"x": (-2, 2)},
+                      vectorized=True)
+    assert verdict.code == "raised"
+    assert "np.where" in verdict.message and "a.any()" not in verdict.message
+
+
+def test_a_branch_on_a_whole_tensor_is_explained_not_torchs_words():
+    def student(x):
+        return x if x > 0 else 0 * x
+
+    verdict = compare(student, sp.Piecewise((x, x > 0), (0, True)), domain={"x": (-2, 2)},
+                      call_with="torch", vectorized=True)
+    assert verdict.code == "raised", verdict.message
+    assert "torch.where" in verdict.message and "ambiguous" not in verdict.message

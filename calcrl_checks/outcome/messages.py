@@ -218,6 +218,11 @@ _STOPPED_BY: tuple[tuple[type[BaseException], str], ...] = (
 )
 
 
+#: How numpy and torch say that an array was used where one truth value is needed.
+_AMBIGUOUS_TRUTH = ("truth value of an array with more than one element is ambiguous",
+                    "Boolean value of Tensor with more than one value is ambiguous")
+
+
 def function_stopped(subject: str, error: BaseException, where: str = "") -> str:
     """The sentence for a student's function that raised instead of returning; ``subject``
     names it as the student knows it ("your function", "your td_update", "df").
@@ -230,6 +235,11 @@ def function_stopped(subject: str, error: BaseException, where: str = "") -> str
     for kind, what in _STOPPED_BY:
         if isinstance(error, kind):
             return f"{subject} {what}"
+    if any(words in str(error) for words in _AMBIGUOUS_TRUTH):
+        return (f"{subject} asked for one True or False of a whole array{where} "
+                f"({type(error).__name__}): `if`, `and`, `or`, `min` and `max` need single "
+                "numbers. Use np.where, np.minimum, np.maximum or np.clip (torch.where, "
+                "torch.clamp for tensors), which work entry by entry")
     lines = str(error).strip().splitlines()
     detail = lines[0][:160] if lines else "(no message)"
     return f"{subject} raised {type(error).__name__}{where}: {detail}"
