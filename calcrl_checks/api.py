@@ -33,7 +33,7 @@ from calcrl_checks.pipeline.stage3_sample import per_point, sample_points
 from calcrl_checks.pipeline.stage4_evaluate import (Evaluation, ExpressionSide, Side,
                                                     describe_point, format_value)
 from calcrl_checks.pipeline.stage5_compare import (Tolerance, choose, for_rounded, looser,
-    typed_digits, whole_number_differs)
+    typed_digits, compared_exactly)
 from calcrl_checks.outcome.verdict import CheckFailed, Verdict
 
 
@@ -116,14 +116,15 @@ def _compare(answer: Any, reading: Reading, expected_side: Side, setup: Setup) -
         return _wrong_shape(setup, answer_values, expected_values, context)
     digits = _typed(answer)
     tolerance = _tolerance(setup, evaluated, expected, digits)
+    pair = _provable(answer_side, expected_side)
+    exact = pair is not None and compared_exactly(*pair)
+    if exact:
+        tolerance = replace(tolerance, exact=True)
     context = _context(setup, len(points), reading.shown, tolerance)
     entry_ok = tolerance.close(answer_values, expected_values)
-    pair = _provable(answer_side, expected_side)
-    if pair is not None and pair[1].is_Integer and pair[0].is_Rational:
-        tolerance = replace(tolerance, exact=True)
-        context = _context(setup, len(points), reading.shown, tolerance)
-        if whole_number_differs(*pair):
-            entry_ok = np.zeros_like(entry_ok)
+    if exact and pair is not None and pair[0] != pair[1]:
+        # No float tells 10^20 + 1 from 10^20: the exact values decide.
+        entry_ok = np.zeros_like(entry_ok)
     point_ok = per_point(entry_ok)
     mutated = evaluated.mutated
     if point_ok.all() and not (setup.forbid_mutation and mutated):

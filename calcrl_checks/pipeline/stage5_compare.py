@@ -107,22 +107,21 @@ def choose(precision: str, expected: np.ndarray, rtol: float | None = None,
     return chosen
 
 
-def whole_number_differs(answer: Any, expected: Any) -> bool:
-    """Whether an exact answer differs from a whole-number expected answer. Whole numbers are
-    compared exactly, not within a tolerance: ``10^20 + 1`` is not ``10^20``, and a typed
-    ``3.0000000001`` is not 3. Floats (a computed answer) keep their tolerance.
+def compared_exactly(answer: Any, expected: Any) -> bool:
+    """Whether two sides are decided by exact equality rather than a tolerance: an exact
+    answer against a whole-number expected answer (``10^20 + 1`` is not ``10^20``, and a
+    typed ``3.0000000001`` is not 3). Floats (a computed answer) keep their tolerance.
 
     >>> import sympy as sp
-    >>> whole_number_differs(sp.Integer(10**20 + 1), sp.Integer(10**20))
+    >>> compared_exactly(sp.Integer(10**20 + 1), sp.Integer(10**20))
     True
-    >>> whole_number_differs(sp.Rational(6, 2), sp.Integer(3)), whole_number_differs(
-    ...     sp.Float(2.9999999999999996), sp.Integer(3))
+    >>> compared_exactly(sp.Float(2.9999999999999996), sp.Integer(3)), compared_exactly(
+    ...     sp.Rational(1, 3), sp.Rational(1, 3))
     (False, False)
     """
     import sympy as sp
 
-    return isinstance(expected, sp.Integer) and isinstance(answer, sp.Rational) \
-        and answer != expected
+    return isinstance(expected, sp.Integer) and isinstance(answer, sp.Rational)
 
 
 def for_rounded(tolerance: Tolerance, digits: int | None) -> Tolerance:
