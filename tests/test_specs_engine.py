@@ -91,6 +91,33 @@ def test_a_new_question_grades_its_solution_its_stub_and_a_catalogued_mistake(q9
     assert _grade(q99, mistake.source) == (0, [mistake.code])
 
 
+def _message(notebook: dict, answer: str) -> tuple[list[str], str]:
+    """The codes and the first verdict's message when ``answer`` is graded."""
+    graded = nbformat.reads(json.dumps(notebook), as_version=4)
+    graded.cells[2].source = answer
+    GradeInSandbox().preprocess(graded, {})
+    records = [o.data[VERDICT_MIME] for o in graded.cells[3].outputs
+               if VERDICT_MIME in o.get("data", {})]
+    return [r["code"] for r in records], records[0]["message"]
+
+
+@pytest.mark.parametrize(("answer", "said"), [
+    ("df = 3 * sp.cos(3x)", "stopped with a SyntaxError on line 1 (invalid decimal literal)"),
+    ("scale = 1 / 0\ndf = 3 * sp.cos(3 * x) * scale", "stopped with a ZeroDivisionError"),
+    ("class Sneaky(Exception): pass\nraise Sneaky('<b>x</b>')", "stopped with an error"),
+])
+def test_an_answer_cell_that_stopped_did_not_run_and_says_how(q99, answer, said):
+    codes, message = _message(q99, answer)
+    assert codes == ["did_not_run"]
+    assert message.startswith(f"Did not run: your answer cell {said}, so df was never defined")
+    assert "<b>" not in message and "Sneaky" not in message
+
+
+def test_an_answer_never_written_is_not_answered_not_did_not_run(q99):
+    codes, message = _message(q99, "# I will do this later\nanswer = 3")
+    assert codes == ["not_answered"] and message.startswith("Not answered: df is not defined")
+
+
 def test_a_new_question_without_its_notebook_cells_is_reported(tmp_path):
     (tmp_path / "source" / "calculus").mkdir(parents=True)
     nb = _source_notebook()

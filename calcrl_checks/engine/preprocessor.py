@@ -21,7 +21,7 @@ from traitlets import Float, Integer
 from calcrl_checks.outcome import messages
 from calcrl_checks.cells.notebook import Graded
 from calcrl_checks.display.names import PRIVATE_COURSE_STUDENT, is_safe_student_id, unsafe_id_reason
-from calcrl_checks.outcome.codes import NOT_ANSWERED
+from calcrl_checks.outcome.codes import DID_NOT_RUN, NOT_ANSWERED
 from calcrl_checks.outcome.verdict import Verdict
 from calcrl_checks.engine import outputs
 from calcrl_checks.engine.bubblewrap import (UNSANDBOXED_VARIABLE, check_course_hidden,
@@ -30,6 +30,7 @@ from calcrl_checks.engine.files import submission_files
 from calcrl_checks.engine.hidden import answer_names, bound_names, run_hidden, segments
 from calcrl_checks.engine.host import Limits, shared_sandbox
 from calcrl_checks.engine.runner import NotebookRunner
+from calcrl_checks.engine.stopped_cells import StoppedCells
 
 
 class GradeInSandbox(NbGraderPreprocessor):
@@ -69,7 +70,7 @@ class GradeInSandbox(NbGraderPreprocessor):
         label = f"{info.get('student', '?')}/{info.get('notebook', '?')}"
         files = self._files(info, resources.get("metadata", {}).get("path"))
         with NotebookRunner(sandbox, self.limits(), files, label, self.log) as runner:
-            stubs = Stubs()
+            stubs, stopped = Stubs(), StoppedCells()
             for cell in nb.cells:
                 if cell.cell_type != "code":
                     continue
@@ -77,10 +78,13 @@ class GradeInSandbox(NbGraderPreprocessor):
                 if not cell.source.strip():
                     cell.outputs, cell.execution_count = [], None
                 elif test:
-                    self._test_cell(cell, runner, label, stubs.unanswered(cell))
+                    self._test_cell(cell, runner, label, stubs.unanswered(cell), stopped)
+                    stopped.test_cell_ran()
                 else:
-                    stubs.see(cell)
-                    cell.outputs, cell.execution_count, _ = runner.run(cell.source)
+                    stub = stubs.see(cell)
+                    cell.outputs, cell.execution_count, run = runner.run(cell.source)
+                    if not stub:  # a stub stops by design: that is "not answered"
+                        stopped.ran(cell.source, cell.outputs, run.status if run else "skipped")
         return nb, resources
 
     def _files(self, info: dict[str, Any], graded_folder: str | None) -> dict[str, bytes]:
@@ -99,13 +103,14 @@ class GradeInSandbox(NbGraderPreprocessor):
         return submission_files(submitted, release, self.files_mib * (1 << 20))
 
     def _test_cell(self, cell: NotebookNode, runner: NotebookRunner, label: str,
-                   unanswered: bool) -> None:
+                   unanswered: bool, stopped: StoppedCells) -> None:
         """Run a test cell: its visible parts in the sandbox, its hidden regions here.
 
         The cell's outputs end with what nbgrader reads as its score: an error (a visible
         check or a hidden region that failed), or the trusted verdicts' score. A formative
         check's failure (``calcrl_checks.cells.formative``) is not a score: the hidden tests decide.
-        An answer still holding its stub is ``not_answered``, its hidden tests not run.
+        An answer still holding its stub is ``not_answered``, its hidden tests not run; an
+        answer left undefined because its cell stopped with an error is ``did_not_run``.
         """
         points = float(cell.metadata.nbgrader.get("points", 0))
         parts = segments(cell.source)
@@ -120,7 +125,7 @@ class GradeInSandbox(NbGraderPreprocessor):
             if part.hidden and unanswered:
                 break
             if part.hidden:
-                self._hidden(part.code, runner, points, shown, graded)
+                self._hidden(part.code, runner, points, shown, graded, stopped)
             else:
                 visible, ran, _ = runner.run(part.code, test_cell=True)
                 count = ran if ran is not None else count
@@ -134,7 +139,7 @@ class GradeInSandbox(NbGraderPreprocessor):
         elif not graded and any(o.output_type == "error" for o in shown):
             missing = next((name for name in names if not runner.defines(name)), None)
             if missing:  # the visible check failed on it first (a NameError)
-                graded = [_not_answered(missing, points, missing)]
+                graded = [_undefined(missing, points, stopped)]
                 shown += outputs.verdicts(graded)
         if not any(o.output_type == "error" for o in shown):
             shown += outputs.score(graded, points, count)
@@ -143,14 +148,13 @@ class GradeInSandbox(NbGraderPreprocessor):
 
     @staticmethod
     def _hidden(code: str, runner: NotebookRunner, points: float, shown: list[NotebookNode],
-                graded: list[Graded]) -> None:
+                graded: list[Graded], stopped: StoppedCells) -> None:
         """Run one hidden region here; add its outputs and verdicts."""
         started = time.monotonic()
         hidden = run_hidden(code, runner.fetch)
         runner.busy_seconds += time.monotonic() - started
         if hidden.missing and not hidden.graded:
-            hidden.graded, hidden.error = [_not_answered(hidden.missing, points,
-                                                         hidden.missing)], None
+            hidden.graded, hidden.error = [_undefined(hidden.missing, points, stopped)], None
         graded += hidden.graded
         if hidden.printed:
             shown.append(outputs.stream(hidden.printed))
@@ -179,12 +183,14 @@ class Stubs:
         self.since_last_test: list[bool] = []
         self.bound_by_stub: dict[str, bool] = {}
 
-    def see(self, cell: NotebookNode) -> None:
-        stub = is_solution(cell) and \
-            cell.metadata.nbgrader.get("checksum") == compute_checksum(cell)
+    def see(self, cell: NotebookNode) -> bool:
+        """Note a code cell about to run; whether it is an answer cell's stub."""
+        stub = bool(is_solution(cell) and
+                    cell.metadata.nbgrader.get("checksum") == compute_checksum(cell))
         if is_solution(cell):
             self.since_last_test.append(stub)
         self.bound_by_stub.update(dict.fromkeys(bound_names(cell.source), stub))
+        return stub
 
     def unanswered(self, test_cell: NotebookNode) -> bool:
         names = {name for part in segments(test_cell.source) if part.hidden
@@ -197,6 +203,16 @@ class Stubs:
 def _not_answered(part: str, points: float, name: str | None) -> Graded:
     """The verdict for an answer not given: ``name`` is undefined, or (None) the stub stays."""
     return Graded(Verdict(False, 0.0, NOT_ANSWERED, messages.not_answered(name)), part, points)
+
+
+def _undefined(name: str, points: float, stopped: StoppedCells) -> Graded:
+    """The verdict for an answer name not defined: its cell stopped first, or it was never
+    written."""
+    how = stopped.why_undefined(name)
+    if how is None:
+        return _not_answered(name, points, name)
+    return Graded(Verdict(False, 0.0, DID_NOT_RUN, messages.did_not_run(name, how)), name,
+                  points)
 
 
 def _course_root(course: Any, student: str, assignment: str, graded_folder: str | None) -> Path:

@@ -53,6 +53,10 @@ INTERNAL_ERROR = "internal_error"
 #: The answer cell still holds the release stub (decided by the grading engine, where the stub
 #: is seen), or the answer name is not defined. Counted apart in the report.
 NOT_ANSWERED = "not_answered"
+#: The answer is not defined because its answer cell stopped with an error (a syntax error or
+#: an exception) before defining it: not a mistake in the mathematics, and not a blank answer.
+#: Counted apart in the report.
+DID_NOT_RUN = "did_not_run"
 #: A value the notebook defines from another answer disagrees with that answer.
 INCONSISTENT = "inconsistent"
 
@@ -127,6 +131,7 @@ _ENTRIES = (
     # Not about the answer: counted apart in the class report.
     Code(INTERNAL_ERROR, "the checker itself failed: regrade by hand"),
     Code(NOT_ANSWERED, "the answer cell still holds its stub, or the answer is not defined"),
+    Code(DID_NOT_RUN, "the answer cell stopped with an error before it defined the answer"),
     # Calculus slips the checks diagnose themselves.
     Code(SWAPPED_COMPONENTS, "the entries of a vector answer are in the wrong order",
          headline="your components are swapped",

@@ -262,6 +262,20 @@ def not_answered(name: str | None) -> str:
             "cell above, and check that the cell runs without an error.")
 
 
+def did_not_run(name: str, stopped: str) -> str:
+    """For an answer never defined because its answer cell stopped first; ``stopped`` says
+    how, as :func:`calcrl_checks.engine.stopped_cells.how_it_stopped` words it.
+
+    >>> did_not_run("df", "stopped with a SyntaxError on line 2 (invalid syntax)")[:75]
+    'Did not run: your answer cell stopped with a SyntaxError on line 2 (invalid'
+    """
+    fix = "Fix that line" if " on line " in stopped else \
+        "Make that cell finish sooner" if "time limit" in stopped else \
+        "Run the cell to see where it stops, fix that step"
+    return (f"Did not run: your answer cell {stopped}, so {name} was never defined. {fix}, "
+            "run the cell again, then run this check.")
+
+
 def refused(code: str, text: str, context: Context | None = None) -> str:
     """An answer that could not be compared (unreadable, wrong kind, out of time), with how
     its text was read."""

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from calcrl_checks.outcome.codes import CORRECT, INTERNAL_ERROR, NOT_ANSWERED
+from calcrl_checks.outcome.codes import CORRECT, DID_NOT_RUN, INTERNAL_ERROR, NOT_ANSWERED
 from calcrl_checks.instructor.grading import accounts
 from calcrl_checks.instructor.grading.course import Course, nbgrader_command
 from calcrl_checks.instructor.results.descriptions import describe
@@ -27,6 +27,7 @@ from calcrl_checks.outcome.errors import CalcrlError
 #: Outcomes that are not the student's mistakes, each shown apart with what it means.
 NOTEBOOK_UNREADABLE = "notebook_unreadable"
 APART = {CORRECT: "correct", NOT_ANSWERED: "not answered",
+         DID_NOT_RUN: "did not run (the answer cell stopped with an error)",
          NOTEBOOK_UNREADABLE: "notebook missing or unreadable",
          INTERNAL_ERROR: "the checker itself failed: regrade by hand"}
 
