@@ -11,7 +11,7 @@ from calcrl_checks.engine import GradeInSandbox, require_sandbox
 from calcrl_checks.instructor.manual_grades import journal_manual_grades
 from calcrl_checks.preprocessors import (QuietClearHiddenTests, QuietClearMarkScheme,
                                          RenderMathOffline, RubricInPlace, RubricsNeedNoGrade,
-                                         ShowOnlyCheckMessages, TidyFeedback)
+                                         ShowOnlyCheckMessages, TidyFeedback, VerdictsAsText)
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
@@ -68,6 +68,8 @@ c.HTMLExporter.extra_template_basedirs = [
 # markdown filter become calcrl's bleach allow-list (calcrl_checks/safe_html.py), because
 # nbgrader's own templates render markdown cells and TA comments without nbconvert's cleaning.
 c.HTMLExporter.sanitize_html = True
+# A TA reads each check's verdict in its own words, once, not as a "[df: wrong]" tag box.
+c.HTMLExporter.preprocessors = [VerdictsAsText]
 c.HTMLExporter.filters = {
     "clean_html": "calcrl_checks.safe_html.clean_html",
     "markdown2html": "calcrl_checks.safe_html.markdown2html",

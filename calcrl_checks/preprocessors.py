@@ -16,6 +16,7 @@ from traitlets import List
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution, is_task
+from nbconvert.preprocessors import Preprocessor
 
 from calcrl_checks.display.mathtext import markdown_math
 from calcrl_checks.cells.notebook import VerdictRecord
@@ -154,10 +155,12 @@ class TidyFeedback(FeedbackPreprocessor):
             cells.append(cell)
             if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") in pending:
                 points = float(cell.metadata.nbgrader.get("points", 0))
+                cell.metadata.setdefault("calcrl", {})["pending"] = True  # no "Score: 0"
                 cells.append(nbformat.v4.new_markdown_cell(
                     f"*A TA has not graded this answer yet: its {points:g} points are not in "
                     "your score until they have.*"))
         nb.cells = cells
+        resources["calcrl"] = {"pending_points": sum(pending.values())}
         inlining = resources.setdefault("inlining", {})
         inlining["css"] = [*inlining.get("css", []), _FEEDBACK_CSS]
         return super().preprocess(nb, resources)
@@ -177,14 +180,14 @@ div.output_subarea { max-width: 100%; }
 """
 
 
-def _pending_grades(info: dict) -> set[str]:
-    """grade_ids of this notebook's parts still waiting for a TA's score."""
+def _pending_grades(info: dict) -> dict[str, float]:
+    """This notebook's parts still waiting for a TA's score: grade_id -> points."""
     if not info.get("db_url"):
-        return set()
+        return {}
     with Gradebook(info["db_url"]) as gradebook:
         notebook = gradebook.find_submission_notebook(info["notebook"], info["assignment"],
                                                       info["student"])
-        return {grade.name for grade in notebook.grades
+        return {grade.name: float(grade.max_score) for grade in notebook.grades
                 if grade.needs_manual_grade and grade.manual_score is None and grade.max_score}
 
 
@@ -193,6 +196,39 @@ def _is_rubric(cell: Any) -> bool:
     if cell.get("metadata", {}).get("calcrl", {}).get("rubric"):
         return True
     return is_task(cell) and float(cell.metadata.nbgrader.get("points", 0) or 0) == 0
+
+
+class VerdictsAsText(Preprocessor):
+    """In every HTML view of a graded notebook (the formgrader's included), each verdict
+    record shows as its words: "df: correct." or the check's message, once.
+
+    A verdict record's own text is a tag for tools (``[df: wrong]``), which the formgrader
+    showed as an extra output box under each diagnosis, and a failed check's message also
+    stood in the error nbgrader scores from. The stored notebook keeps both; only the page
+    changes. nbgrader's own conversions (``generate_feedback``, whose resources carry an
+    ``nbgrader`` entry) are left to :class:`TidyFeedback`, which words a student's page and
+    runs after the exporter's preprocessors, so it must still find the records there.
+    """
+
+    def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
+        if "nbgrader" in resources:
+            return cell, resources
+        outputs = cell.get("outputs", [])
+        verdicts = [v for v in map(VerdictRecord.from_output, outputs) if v is not None]
+        if cell.cell_type != "code" or not verdicts:
+            return cell, resources
+        said = {v.message.strip() for v in verdicts if not v.passed}
+        shown = []
+        for output in outputs:
+            record = VerdictRecord.from_output(output)
+            if record is not None:
+                shown.append(nbformat.v4.new_output("stream", name="stdout",
+                                                    text=_verdict_text(record) + "\n"))
+            elif not (output.get("output_type") == "error"
+                      and str(output.get("evalue", "")).strip() in said):
+                shown.append(output)
+        cell.outputs = shown
+        return cell, resources
 
 
 def _tidy_outputs(outputs: list) -> list:

@@ -8,6 +8,7 @@ go to tests/artifacts/ (not committed): look at them.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 
@@ -159,6 +160,7 @@ def test_a_ta_grades_a_written_answer_with_the_rubric_in_view(browser, graded_cl
         assert rubric.count() == 1 and page.locator("input#q07-explain-rubric").count() == 0
         assert rubric.bounding_box()["y"] < score.bounding_box()["y"]
         assert "BEGIN MARK SCHEME" not in page.inner_text("body")
+        assert not re.search(r"\[[\w.]+: [a-z_]+\]", page.inner_text("body"))  # no tags
         # Once MathJax has run, formgrade.js scrolls to the first score box in a 500 ms
         # animation, which overrode our scroll (and gave a blank screenshot): let it end first.
         page.wait_for_function("!window.jQuery('body, html').is(':animated')")

@@ -171,13 +171,18 @@ def test_unanswered_parts_are_not_answered_and_kept_apart_from_mistakes(graded_c
     records = class_records(Course(graded_class.root), course.ASSIGNMENT)
     blank = [r for r in records if r.student == "blank"]
     assert len(blank) >= 40 and {r.code for r in blank} == {"not_answered"}
-    syntax = {r.cell: r.code for r in records if r.student == "syntax"}
-    assert syntax["q10-df-test"] == "not_answered"  # df never got defined
+    syntax = {r.cell: r for r in records if r.student == "syntax"}
+    assert syntax["q10-df-test"].code == "did_not_run"  # its cell stopped before defining df
+    shown = (graded_class.root / "feedback" / "syntax" / "calculus" /
+             "q10_chain_rule_power.html").read_text()
+    assert "Did not run: your answer cell stopped with a SyntaxError on line 1" in shown
     mistakes = graded_class.demo.stdout.split("Most common mistakes:")[1].split("\n\n")[0]
     assert "not_answered" not in mistakes
     page = (graded_class.root / "reports" / "calculus" / "report.html").read_text()
     section = page.split('<h3 id="q10-df-test">')[1].split("<h3")[0]
-    assert re.search(r"not answered: 2 of \d+", section), section
+    assert re.search(r"not answered: 1 of \d+", section), section
+    assert re.search(r"did not run \(the answer cell stopped with an error\): 1 of \d+",
+                     section), section
     assert "<code>not_answered</code>" not in page
     assert re.search(r"notebook missing or unreadable: 1 of \d+", section), section
 
@@ -221,6 +226,30 @@ def test_every_student_gets_an_index_with_the_total_and_each_lost_point(graded_c
     assert re.search(r"<b>q10_chain_rule_power</b> could not be graded: the file is not valid "
                      r"JSON \(line \d+, column \d+\)", corrupt)
     assert "q10 · q10-df-test" not in corrupt  # the reason stands for that notebook's parts
+    assert "Well done" not in corrupt and "No points lost" not in corrupt
+
+
+def test_a_ta_view_shows_each_verdict_in_words_once_without_tags(graded_class):
+    """What the formgrader renders (nbgrader's HTMLExporter, read from the course's
+    nbgrader_config.py): a verdict's words, once; no "[part: code]" box."""
+    from nbconvert import HTMLExporter
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from calcrl_checks.cells.notebook import VerdictRecord
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(graded_class.root)).load_config()
+    config.HTMLExporter.template_name = "classic"
+    graded = graded_class.root / "autograded" / "mistakes02" / "calculus"
+    stored = graded / "q09_td_semi_gradient.ipynb"
+    page, _ = HTMLExporter(config=config).from_filename(str(stored))
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert not re.search(r"\[[\w.]+: [a-z_]+\]", text)
+    assert "CheckFailed" not in text
+    failed = [r for cell in course.load(stored)["cells"] for r in
+              map(VerdictRecord.from_output, cell.get("outputs", [])) if r and not r.passed]
+    assert failed and all(text.count(r.message.strip()) == 1 for r in failed)
+    page, _ = HTMLExporter(config=config).from_filename(str(graded / "q10_chain_rule_power.ipynb"))
+    assert "df: correct." in page
 
 
 def test_feedback_pages_show_each_part_in_the_checks_own_words(graded_class):
@@ -237,4 +266,9 @@ def test_feedback_pages_show_each_part_in_the_checks_own_words(graded_class):
     assert heading.startswith("<math") and "<mfrac>" in heading
     assert "slope_at_half: correct." in q02
     q07 = (root / "feedback" / "mistakes02" / "calculus" / "q07_log_derivative_trick.html")
-    assert "A TA has not graded this answer yet: its 4 points" in q07.read_text()
+    page = q07.read_text()
+    assert "A TA has not graded this answer yet: its 4 points" in page
+    heading = page.split('<a name="q07-explain">')[1].split("</div>")[0]
+    assert "awaiting a TA (4.0 points)" in heading and "Score:" not in heading
+    assert re.search(r"\(Score: [\d.]+ / [\d.]+ so far\)", page)
+    assert "4.0 points for written answers are waiting for a TA" in page

@@ -138,3 +138,22 @@ def test_the_report_shows_hostile_ids_names_and_notes_as_text(tmp_path: Path):
         f"{mal}/index.html", f"{mal}/{link}"}
     assert _policy(page) == [PAGE_POLICY]
     assert 'id="q01-a-test"' in page and '<h2 id="students">' in page
+
+
+def _index(*notebooks: NotebookStanding) -> str:
+    return _text(index_page(Standing("s1", "Ada", "calculus", list(notebooks))))
+
+
+def test_the_index_praises_only_a_complete_assignment_with_nothing_lost():
+    full = NotebookStanding("q01_a", 2.0, 2.0, [Part("q01-a", "a", 2.0, 2.0)])
+    assert "Well done" in _index(full)
+    unreadable = NotebookStanding("q02_b", 0.0, 3.0, [], unreadable="not JSON")
+    assert "Well done" not in _index(full, unreadable)
+    assert "No points lost" not in _index(full, unreadable)
+    missing = NotebookStanding("q02_b", 0.0, 3.0, [], submitted=False)
+    assert "Well done" not in _index(full, missing)
+    pending = NotebookStanding("q03_c", 0.0, 4.0, [Part("q03-x", "written answer", 4.0, 0.0,
+                                                         pending=True, written=True)])
+    shown = _index(full, pending)
+    assert "No points lost in the parts graded so far." in shown and "Well done" not in shown
+

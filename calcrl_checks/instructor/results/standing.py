@@ -71,6 +71,11 @@ class Standing:
         return sum(n.pending_points for n in self.notebooks)
 
     @property
+    def all_graded(self) -> bool:
+        """Every notebook was handed in and read (none scores 0 for want of a file)."""
+        return all(n.submitted and not n.unreadable for n in self.notebooks)
+
+    @property
     def lost_parts(self) -> list[tuple[NotebookStanding, Part]]:
         return [(n, p) for n in self.notebooks if not n.unreadable
                 for p in n.parts if p.lost > 0]
