@@ -17,6 +17,13 @@ from calcrl_checks.outcome.budget import CALL_SECONDS, quiet
 from calcrl_checks.outcome.errors import BudgetExceeded, CalcrlError, ParseError, Refused
 from calcrl_checks.expressions.parsing import parse
 from calcrl_checks.pipeline.stage4_evaluate import call_student
+from calcrl_checks.cells import undefined_answers
+
+undefined_answers.install()
+
+#: What a form check adds when nothing before submission can judge the value: the student must
+#: not read a form check's success as the answer being right.
+_LATER = " Its value is graded after you submit."
 
 #: Kinds a visible check uses as they are (text is parsed first); typed, as in ``stage1_adapt``.
 _USED_AS_THEY_ARE: tuple[Kind, ...] = ("expression", "number")
@@ -61,27 +68,30 @@ def expression(answer: Any, symbols: Iterable[str], name: str = "your answer",
     if extra:
         raise VisibleCheckFailed(f"{name} uses {', '.join(extra)}; use only {', '.join(allowed)}")
     print(f"{name} reads as {sp.sstr(expr)}: an expression in {', '.join(allowed)}."
-          + (" Its value is graded after you submit." if later else ""))
+          + (_LATER if later else ""))
 
 
-def number(answer: Any, name: str = "your answer") -> None:
+def number(answer: Any, name: str = "your answer", later: bool = True) -> None:
     """The answer is one finite real number, of any kind the hidden tests accept: ``int``,
     ``float``, ``Fraction``, numpy scalars and 0-d arrays, sympy numbers (``sp.sqrt(5)/5``),
-    a 0-d tensor, or text such as ``"1/sqrt(5)"``.
+    a 0-d tensor, or text such as ``"1/sqrt(5)"``. With ``later`` (the default) it also says
+    the value is graded after submission.
 
     >>> from fractions import Fraction
     >>> number(Fraction(6, 5), "slope")
-    slope is a finite number.
+    slope is a finite number. Its value is graded after you submit.
     """
     value = _constant(_adapted(answer, name), answer, name)
     if not np.isfinite(value):
         raise VisibleCheckFailed(f"{name} is {value}; it should be finite")
-    print(f"{name} is a finite number.")
+    print(f"{name} is a finite number." + _LATER * later)
 
 
-def array(answer: Any, shape: Sequence[int], name: str = "your answer") -> None:
+def array(answer: Any, shape: Sequence[int], name: str = "your answer",
+          later: bool = True) -> None:
     """The answer holds finite numbers of the given shape: a list, tuple, numpy array, tensor
-    or sympy vector, whose entries may be any number the hidden tests accept."""
+    or sympy vector, whose entries may be any number the hidden tests accept. With ``later``
+    (the default) it also says the values are graded after submission."""
     kind = _adapted(answer, name)
     if kind.kind == "array":
         values = np.asarray(kind.value)
@@ -97,14 +107,15 @@ def array(answer: Any, shape: Sequence[int], name: str = "your answer") -> None:
                                  "expected")
     if not np.isfinite(values).all():
         raise VisibleCheckFailed(f"{name} contains NaN or inf")
-    print(f"{name} has shape {values.shape} and finite entries.")
+    print(f"{name} has shape {values.shape} and finite entries." + _LATER * later)
 
 
 def function(answer: Any, arguments: Sequence[Any], shape: Sequence[int] | None = None,
-             name: str = "your function") -> None:
+             name: str = "your function", later: bool = True) -> None:
     """The answer is a function (as the hidden tests accept one) that runs on the sample
     arguments and returns finite values of ``shape``. It is called on copies, so the sample
-    arguments are never changed; a function that changes them in place is told so. Returns
+    arguments are never changed; a function that changes them in place is told so. With
+    ``later`` (the default) it also says the values are graded after submission. Returns
     None: a test cell ending on it leaves no value nbgrader could read as a score.
 
     Warnings and output from the call are silenced, as in the hidden tests.
@@ -135,7 +146,8 @@ def function(answer: Any, arguments: Sequence[Any], shape: Sequence[int] | None 
         print(f"Careful: {name} changed its argument {', '.join(changed)} in place; the tests "
               "give no points for a function that changes its inputs. Return a new value "
               "instead.")
-    print(f"{name} runs and returns {'a number' if values.ndim == 0 else f'shape {values.shape}'}.")
+    returned = "a number" if values.ndim == 0 else f"shape {values.shape}"
+    print(f"{name} runs and returns {returned}." + _LATER * later)
 
 
 def _adapted(answer: Any, name: str) -> Answer:
