@@ -8,7 +8,8 @@ df reads as 3*x**2: an expression in x.
 df: correct, it is the derivative of x**3 (checked at 40 points).
 """
 from calcrl_checks.cells.formative import (SCENARIOS, FormativeCheckFailed, derivative,
-                                           graded_after_submission, scenario)
+                                           derivative_function, graded_after_submission,
+                                           scenario)
 
-__all__ = ["SCENARIOS", "FormativeCheckFailed", "derivative", "graded_after_submission",
-           "scenario"]
+__all__ = ["SCENARIOS", "FormativeCheckFailed", "derivative", "derivative_function",
+           "graded_after_submission", "scenario"]

@@ -5,13 +5,14 @@ import ast
 import json
 
 import pytest
+import sympy as sp
 
 import course
 import notebooks
 from calcrl_checks.pipeline.stage0_hints import as_hints
 from calcrl_checks.instructor.authoring.generate import problems
 from calcrl_checks.instructor.authoring.mistakes import MISTAKES
-from calcrl_checks.instructor.authoring.specs import question, questions
+from calcrl_checks.instructor.authoring.specs import ShownDerivative, question, questions
 
 pytestmark = pytest.mark.unit
 
@@ -73,3 +74,38 @@ def test_no_statement_but_an_import_is_repeated_between_the_test_cells_of_a_note
                     text[key] = ast.unparse(statement)
         repeated = {text[key]: cells for key, cells in where.items() if len(cells) > 1}
         assert not repeated, f"{path.name}: {repeated}"
+
+
+SHOWN = [(spec, part) for spec in questions() for part in spec.parts
+         if isinstance(part.formative, ShownDerivative)]
+
+
+@pytest.mark.parametrize(("spec", "part"), SHOWN, ids=[f"{s.id}-{p.key}" for s, p in SHOWN])
+def test_what_a_question_shows_determines_its_formative_parts_answer(spec, part):
+    """The chain rule on the shown facts is the part's expected value, so the visible check
+    and the hidden test judge against the same function."""
+    shown = part.formative
+    derived = sp.diff(shown.of, shown.wrt) + sum(
+        (sp.diff(shown.of, inner) * sp.diff(definition, shown.wrt)
+         for inner, definition in shown.through.items()), sp.Integer(0))
+    assert sp.simplify(derived - part.args[0]) == 0
+
+
+@pytest.mark.parametrize(("spec", "part"), SHOWN, ids=[f"{s.id}-{p.key}" for s, p in SHOWN])
+def test_a_formative_function_check_agrees_with_the_grade(spec, part):
+    """The released visible check passes the solution and stops each catalogued mistake with
+    the hidden test's own verdict code."""
+    from calcrl_checks.cells.formative import FormativeCheckFailed
+
+    cell = next(c for c in notebooks.test_cells() if c.grade_id == part.cell)
+    visible = part.visible_code(spec.id)
+    exec(compile(visible, "visible", "exec"), notebooks.solutions(cell.notebook))
+    assert part.mistakes, f"{spec.id} {part.key}: no catalogued mistake to check against"
+    for mistake in part.mistakes:
+        namespace = notebooks.solutions(cell.notebook)
+        exec(compile(mistake.source, "mistake", "exec"), namespace)  # instructor code only
+        hidden = notebooks.run(cell, **{part.answer: namespace[part.answer]})
+        with pytest.raises(FormativeCheckFailed) as stopped:
+            exec(compile(visible, "visible", "exec"), namespace)
+        assert hidden.graded[0].verdict.code == stopped.value.code == mistake.code, \
+            str(stopped.value)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from calcrl_checks.api import compare
 from calcrl_checks.cells import form
 from calcrl_checks.checks import scenarios
 from calcrl_checks.checks.calculus import check_derivative, check_partial
@@ -26,9 +27,13 @@ from calcrl_checks.expressions.parsing import parse
 class FormativeCheckFailed(VisibleCheckFailed):
     """A visible check found a mistake the question's own facts reveal.
 
-    Its text is the check's message. The grading engine does not score it: the hidden tests
-    that follow in the cell decide.
+    Its text is the check's message and ``code`` its verdict code. The grading engine does
+    not score it: the hidden tests that follow in the cell decide.
     """
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def derivative(answer: Any, of: Any, wrt: str, name: str = "your answer",
@@ -69,6 +74,51 @@ def derivative(answer: Any, of: Any, wrt: str, name: str = "your answer",
     what = f"partial derivative of {sp.sstr(function)} with respect to {wrt}" if partial \
         else f"derivative of {sp.sstr(function)}"
     print(f"{name}: correct, it is the {what} (checked at 40 points).")
+
+
+def derivative_function(answer: Any, of: str, wrt: str, name: str = "your function", *,
+                        symbols: Sequence[str], through: dict[str, str] | None = None,
+                        **options: Any) -> None:
+    """Check a function answer against the derivative of ``of`` (a function the question
+    shows) with respect to ``wrt``, on the same points and with the same options the hidden
+    test uses (``domain``, ``vectorized``, ``hints``...).
+
+    ``through`` names inner quantities the answer takes as its arguments, as the question
+    defines them: ``{"delta": "r + gamma*v_next - v"}`` for a loss written in the TD error
+    and differentiated with respect to ``v``. The expected derivative is then the chain rule,
+    d(of)/d(wrt) = sum over each u of d(of)/du * du/d(wrt), written in the answer's
+    arguments. ``symbols`` are every name ``of`` and ``through`` use.
+
+    >>> import numpy as np
+    >>> derivative_function(lambda delta: -np.asarray(delta), "delta^2/2", "v", "grad",
+    ...                     symbols=["delta", "r", "gamma", "v_next", "v"],
+    ...                     through={"delta": "r + gamma*v_next - v"},
+    ...                     domain={"delta": (-3.0, 3.0)}, vectorized=True)
+    grad: correct, it is the derivative of delta**2/2 with respect to v (checked at 40 points).
+    >>> derivative_function(lambda delta: np.asarray(delta), "delta^2/2", "v", "grad",
+    ...                     symbols=["delta", "r", "gamma", "v_next", "v"],
+    ...                     through={"delta": "r + gamma*v_next - v"},
+    ...                     domain={"delta": (-3.0, 3.0)}, vectorized=True)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    calcrl_checks.cells.formative.FormativeCheckFailed: Not yet: your answer has the wrong sign...
+    """
+    import sympy as sp
+
+    names = list(symbols)
+    outer = parse(of, symbols=names)
+    variable = sp.Symbol(wrt)
+    expected = sp.diff(outer, variable)
+    for inner, definition in (through or {}).items():
+        expected += sp.diff(outer, sp.Symbol(inner)) * \
+            sp.diff(parse(definition, symbols=names), variable)
+    options.setdefault("part", name)
+    verdict = compare(answer, sp.simplify(expected), **options)
+    if not verdict.passed:
+        raise FormativeCheckFailed(verdict.message, verdict.code)
+    samples = options.get("samples", 40)
+    print(f"{name}: correct, it is the derivative of {sp.sstr(outer)} with respect to {wrt} "
+          f"(checked at {samples} points).")
 
 
 #: The learning scenarios a visible check may run: the hidden test's own, from what the

@@ -64,6 +64,21 @@ class Mistake:
     answer_cell: str | None = None
 
 
+@dataclass(frozen=True)
+class ShownDerivative:
+    """What a question shows that determines a function answer: the answer is the derivative
+    of ``of`` with respect to ``wrt``, its arguments being the inner quantities ``through``
+    defines (``{delta: r + gamma*v_next - v}``). A part given one as ``formative`` gets a
+    visible check (:func:`calcrl_checks.cells.formative.derivative_function`) that grades
+    the answer before submission against the derivative of these shown facts, on the hidden
+    test's own points and options. Only what the question's text states goes into it.
+    """
+
+    of: Any
+    wrt: Any
+    through: Mapping[Any, Any] = field(default_factory=dict)
+
+
 class Part:
     """One graded test cell: the answer it grades, its points, and the check that grades it.
 
@@ -75,8 +90,8 @@ class Part:
     (default: from the question id and ``key``); ``solution`` (optional) is written into the
     answer cell's solution region; ``label`` names the part in the README table.
     ``formative`` parts (a derivative or partial derivative of a function the question shows,
-    a learning scenario it describes) get a visible check that runs the real check before
-    submission (:meth:`visible_code`).
+    a learning scenario it describes, or a :class:`ShownDerivative` for a function answer)
+    get a visible check that runs the real check before submission (:meth:`visible_code`).
 
     >>> import sympy as sp
     >>> from calcrl_checks import check
@@ -90,7 +105,7 @@ class Part:
                  key: str | None = None, cell: str | None = None,
                  answer_cell: str | None = None, solution: str | None = None,
                  label: str | None = None, mistakes: Sequence[Mistake] = (),
-                 formative: bool = False, **options: Any) -> None:
+                 formative: bool | ShownDerivative = False, **options: Any) -> None:
         self.name = name
         self.points = points
         self.check = check
@@ -133,6 +148,8 @@ class Part:
         """
         if not self.formative:
             return None
+        if isinstance(self.formative, ShownDerivative):
+            return _shown_derivative_code(self, self.formative, question)
         return _formative_code(self, question)
 
     def run(self, question: str, answers: Sequence[Any]) -> float | None:
@@ -204,6 +221,45 @@ def _formative_code(part: Part, question: str) -> str:
                             f"{sp.sstr(function)}?", 97, break_long_words=False)
     return (textwrap.indent(comment, "# ") + "\nfrom calcrl_checks import formative\n"
             + _wrapped("formative.derivative(", arguments) + "\n")
+
+
+def _shown_derivative_code(part: Part, shown: ShownDerivative, question: str) -> str:
+    """The visible check of a function answer the question's shown facts determine, with the
+    part's own options (domain, hints, samples...) and seed, so it agrees with the hidden
+    test wherever the facts are right (``tests/test_specs.py`` checks that they are)."""
+    import textwrap
+
+    import sympy as sp
+
+    text = sp.sstr
+    names = sorted({s.name for e in (shown.of, *shown.through.values()) for s in e.free_symbols}
+                   | {str(shown.wrt), *(str(u) for u in shown.through)})
+    arguments = [part.answer, *map(_literal, (text(shown.of), str(shown.wrt), part.answer)),
+                 f"symbols={_literal(names)}"]
+    if shown.through:
+        inner = ", ".join(f"{_literal(str(u))}: {_literal(text(e))}"
+                          for u, e in shown.through.items())
+        arguments.append(f"through={{{inner}}}")
+    for key, value in part.options.items():
+        if key == "hints":
+            continue  # hints are feedback, never in a release (the checks' own names remain)
+        if key == "domain":
+            if not all(isinstance(span, tuple) for span in value.values()):
+                raise ValueError(f"{part.key}: a formative check samples intervals only")
+            spans = ", ".join(f"{_literal(name)}: {span!r}" for name, span in value.items())
+            arguments.append(f"domain={{{spans}}}")
+        elif isinstance(value, (str, int, float, bool)):
+            arguments.append(f"{key}={_literal(value)}")
+        else:
+            raise ValueError(f"{part.key}: option {key} cannot be written into a visible check")
+    arguments += [f"question={_literal(question)}", f"part={_literal(part.name)}"]
+    inner_words = "".join(f", where {u} = {text(e)}" for u, e in shown.through.items())
+    comment = textwrap.fill(f"Visible check: is {part.answer} the derivative of "
+                            f"{text(shown.of)} with respect to {shown.wrt}{inner_words}? It "
+                            "runs the hidden test's own comparison on what the question "
+                            "states.", 97, break_long_words=False)
+    return (textwrap.indent(comment, "# ") + "\nfrom calcrl_checks import formative\n"
+            + _wrapped("formative.derivative_function(", arguments) + "\n")
 
 
 def _scenario_code(part: Part, question: str) -> str:

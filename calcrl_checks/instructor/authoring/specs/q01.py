@@ -6,7 +6,7 @@ import sympy as sp
 
 from calcrl_checks import Hint, check, check_derivative
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, ShownDerivative
 
 x = sp.Symbol("x")
 SOFTPLUS = sp.log(1 + sp.exp(x))
@@ -22,7 +22,7 @@ QUESTION = Question("q01", "q01_softplus_derivative.ipynb", (
          domain={"x": (-3, 3)},
          mistakes=[Mistake("dsoftplus = 1 / (1 + sp.exp(x))", "missing_inner_derivative")]),
     Part("sigmoid", 3, check, 1 / (1 + sp.exp(-x)), domain={"x": (-1000, 1000)},
-         vectorized=True, samples=200,
+         vectorized=True, samples=200, formative=ShownDerivative(SOFTPLUS, x),
          mistakes=[Mistake("def sigmoid(x):\n    return np.exp(x) / (1 + np.exp(x))",
                            "not_finite")]),
     Part("max_gradient_gap", 1, check, float(GAP.max()), rtol=1e-4, hints=[

@@ -5,9 +5,14 @@ import sympy as sp
 
 from calcrl_checks import Choice, Hint, check
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Written
+from calcrl_checks.instructor.authoring.specs import (Mistake, Part, Question, ShownDerivative,
+                                                       Written)
 
 delta, kappa = sp.symbols("delta kappa")
+r, gamma, v, v_next = sp.symbols("r gamma v v_next")
+#: What the question states: the loss 1/2 delta^2, differentiated with respect to V(s) = v,
+#: where delta = r + gamma V(s') - V(s). Its chain rule is Part 1's answer.
+SQUARED_LOSS = ShownDerivative(delta ** 2 / 2, v, {delta: r + gamma * v_next - v})
 DOMAIN = {"delta": (-4.0, 4.0), "kappa": Choice((0.5, 1.0, 2.0))}
 SMALL = sp.Abs(delta) <= kappa
 HUBER = sp.Piecewise((delta ** 2 / 2, SMALL), (kappa * (sp.Abs(delta) - kappa / 2), True))
@@ -16,6 +21,7 @@ HUBER_GRAD = sp.Piecewise((-delta, SMALL), (-kappa * sp.sign(delta), True))
 
 QUESTION = Question("q14", "q14_squared_td_error.ipynb", (
     Part("squared_loss_grad", 1, check, -delta, domain={"delta": (-3.0, 3.0)}, vectorized=True,
+         formative=SQUARED_LOSS,
          what="gradient", cell="q14-squared-grad-test", answer_cell="q14-squared-grad",
          hints=[Hint("That is the derivative with respect to delta itself. The question asks "
                      "for the derivative with respect to V(s): apply the chain rule through "
