@@ -126,6 +126,36 @@ def test_feedback_index_pages_and_report_render_with_typeset_math(browser, grade
     page.close()
 
 
+def test_feedback_pages_for_pending_did_not_run_and_unreadable_read_as_they_should(
+        browser, graded_class):
+    """What a student sees where a score is not final, an answer cell stopped, or a notebook
+    could not be read: words for each, no score standing for points a TA has not given, and
+    no praise."""
+    feedback = graded_class.root / "feedback"
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto((feedback / "mistakes02" / course.ASSIGNMENT /
+               "q07_log_derivative_trick.html").as_uri())
+    written = page.locator("a[name='q07-explain'] + div.panel-heading")
+    assert "awaiting a TA (4.0 points)" in written.inner_text()
+    assert "Score" not in written.inner_text()
+    assert "so far" in page.locator("h4").first.inner_text()
+    written.scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / "feedback_pending.png")
+    page.goto((feedback / "syntax" / course.ASSIGNMENT / "q10_chain_rule_power.html").as_uri())
+    stopped = page.get_by_text("Did not run: your answer cell stopped with a SyntaxError")
+    assert stopped.count() == 1 and "Traceback" not in page.inner_text("body")
+    stopped.scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / "feedback_did_not_run.png")
+    page.goto((feedback / "syntax" / course.ASSIGNMENT / "index.html").as_uri())
+    assert "Did not run" in page.inner_text("body") and "Well done" not in page.inner_text("body")
+    page.goto((feedback / "corrupt" / course.ASSIGNMENT / "index.html").as_uri())
+    text = page.inner_text("body")
+    assert "q10_chain_rule_power could not be graded: the file is not valid JSON" in text
+    assert "Well done" not in text and "No points lost" not in text
+    page.screenshot(path=ARTIFACTS / "feedback_unreadable.png", full_page=True)
+    page.close()
+
+
 def test_a_ta_grades_a_written_answer_with_the_rubric_in_view(browser, graded_class, tmp_path):
     from playwright.sync_api import expect
 
