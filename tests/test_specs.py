@@ -109,3 +109,24 @@ def test_a_formative_function_check_agrees_with_the_grade(spec, part):
             exec(compile(visible, "visible", "exec"), namespace)
         assert hidden.graded[0].verdict.code == stopped.value.code == mistake.code, \
             str(stopped.value)
+
+
+def test_q01s_gap_is_the_one_the_students_own_sigmoid_gives():
+    import numpy as np
+
+    part = question("q01").part("max_gradient_gap")
+
+    def verdict(gap, sigmoid):
+        return part.check(gap, *part.args, source=sigmoid, **part.options)
+
+    def right(x):
+        return 1 / (1 + np.exp(-x))
+
+    def shifted(x):
+        return right(x) + 0.01
+
+    true_gap = part.args[0]
+    assert verdict(true_gap, right).code == "correct"
+    copied = verdict(true_gap, shifted)  # the true gap typed next to another sigmoid
+    assert copied.code == "inconsistent" and "your sigmoid" in copied.message
+    assert verdict(true_gap, lambda x: np.ones(3)).code == "wrong_shape"

@@ -7,9 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import sympy as sp
 
 from calcrl_checks.api import compare
+from calcrl_checks.outcome import codes, messages
+from calcrl_checks.outcome.errors import Refused
+from calcrl_checks.pipeline.stage1_adapt import adapt_output
+from calcrl_checks.pipeline.stage4_evaluate import call_student
 from calcrl_checks.outcome.guard import guarded
 from calcrl_checks.outcome.verdict import Verdict
 
@@ -60,3 +65,24 @@ def check_gradient(answer: Any, of: sp.Expr, wrt: Sequence[Any], **options: Any)
     variables = [_symbol(w) for w in wrt]
     options.setdefault("what", "gradient")
     return compare(answer, [sp.diff(of, v) for v in variables], **options)
+
+
+def softplus_slope_gap(sigmoid: Any, xs: Sequence[float] | np.ndarray = np.linspace(-3, 3, 50)
+                       ) -> float:
+    """The largest gap between ``np.gradient`` of softplus on the grid ``xs`` and the
+    student's ``sigmoid`` there (q01): what the student's own function gives, for
+    :func:`calcrl_checks.checks.consistency.check_derived`. Raises ``Refused`` when the
+    function raises or returns no value per point.
+
+    >>> round(softplus_slope_gap(lambda x: 1 / (1 + np.exp(-x))), 6)
+    0.002871
+    """
+    grid = np.asarray(xs, dtype=float)
+    slope = np.gradient(np.log1p(np.exp(grid)), grid)
+    returned = call_student(sigmoid, (grid.copy(),), f" on {grid.size} points in "
+                                                     f"[{grid[0]:g}, {grid[-1]:g}]")
+    values = np.asarray(adapt_output(returned).value, dtype=float)
+    if values.shape != grid.shape:
+        raise Refused(codes.WRONG_SHAPE, messages.refusal("function_values_shape",
+                                                           size=grid.size, shape=values.shape))
+    return float(np.max(np.abs(slope - values)))

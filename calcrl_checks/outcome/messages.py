@@ -187,6 +187,8 @@ REFUSALS: dict[str, str] = {
     "update_returned_kind": "your function returned a {kind}, not an array of numbers.",
     # what a policy-gradient function returned (checks/rl)
     "softmax_gradient_shape": "for theta of size {size} it returned shape {shape}, not ({size},)",
+    "function_values_shape": "on an array of {size} points it returned shape {shape}, not "
+                             "({size},)",
 }
 
 def full_stop(text: str) -> str:

@@ -5,6 +5,8 @@ import numpy as np
 import sympy as sp
 
 from calcrl_checks import Hint, check, check_derivative
+from calcrl_checks.checks.calculus import softplus_slope_gap
+from calcrl_checks.checks.consistency import check_derived
 
 from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, ShownDerivative
 
@@ -25,7 +27,11 @@ QUESTION = Question("q01", "q01_softplus_derivative.ipynb", (
          vectorized=True, samples=200, formative=ShownDerivative(SOFTPLUS, x),
          mistakes=[Mistake("def sigmoid(x):\n    return np.exp(x) / (1 + np.exp(x))",
                            "not_finite")]),
-    Part("max_gradient_gap", 1, check, float(GAP.max()), rtol=1e-4, hints=[
+    # The gap must be the right one, and what the student's own sigmoid gives: the true gap
+    # typed next to a sigmoid that gives another is not a gap they measured.
+    Part("max_gradient_gap", 1, check_derived, float(GAP.max()), rtol=1e-4,
+         uses={"source": "sigmoid"}, recompute=lambda sigmoid: softplus_slope_gap(sigmoid, XS),
+         source_name="sigmoid", what="max_gradient_gap", hints=[
         Hint("The gap is small but not exactly zero: np.gradient only approximates the "
              "slope. Report the number your code computes.", match=0.0,
              code="rounded_to_zero"),
