@@ -67,8 +67,11 @@ def check_gradient(answer: Any, of: sp.Expr, wrt: Sequence[Any], **options: Any)
     return compare(answer, [sp.diff(of, v) for v in variables], **options)
 
 
-def softplus_slope_gap(sigmoid: Any, xs: Sequence[float] | np.ndarray = np.linspace(-3, 3, 50)
-                       ) -> float:
+#: q01's grid for the gap: np.linspace(-3, 3, 50), as the question writes it.
+Q01_GRID = np.linspace(-3, 3, 50)
+
+
+def softplus_slope_gap(sigmoid: Any, xs: Sequence[float] | np.ndarray = Q01_GRID) -> float:
     """The largest gap between ``np.gradient`` of softplus on the grid ``xs`` and the
     student's ``sigmoid`` there (q01): what the student's own function gives, for
     :func:`calcrl_checks.checks.consistency.check_derived`. Raises ``Refused`` when the
