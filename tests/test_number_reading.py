@@ -62,6 +62,9 @@ def test_whole_numbers_are_compared_exactly(answer, expected, passed):
     ("(-8)^(2/3)", "4", 4),
     ("(-8)^(-1/3)", "-1/2", sp.Rational(-1, 2)),
     ("(-5)^(1/3)", "-5**(1/3)", -sp.root(5, 3)),
+    ("cbrt(-8)", "-2", -2),
+    (r"\sqrt[3]{-8}", "-2", -2),
+    ("cbrt(-5)", "-5**(1/3)", -sp.root(5, 3)),
 ])
 def test_odd_roots_of_negative_numbers_are_real(answer, read_as, value):
     verdict = compare(answer, value)

@@ -55,6 +55,14 @@ def _relu(x: sp.Expr) -> sp.Expr:
     return sp.Max(0, x)
 
 
+def _cbrt(x: sp.Expr) -> sp.Expr:
+    """The real cube root, as ``(-8)^(1/3)`` reads (``parsing/grammar.bounded_power``): a
+    negative constant's root is negative, never sympy's principal complex root."""
+    if x.is_Number and x.is_negative:
+        return -sp.cbrt(-x)
+    return sp.cbrt(x)
+
+
 def _clip(x: sp.Expr, low: sp.Expr, high: sp.Expr) -> sp.Expr:
     return sp.Min(sp.Max(x, low), high)
 
@@ -76,7 +84,7 @@ ROWS: tuple[Function, ...] = (
     Function(("log2",), lambda x: sp.log(x) / sp.log(2), probe=1.7),
     Function(("log10",), lambda x: sp.log(x) / sp.log(10), probe=1.7),
     Function(("sqrt",), sp.sqrt, probe=1.7),
-    Function(("cbrt",), sp.cbrt, probe=1.7),
+    Function(("cbrt",), _cbrt, probe=1.7),
     _unary(sp.Abs, ("abs", "Abs"), abs, lambda t, a: t.abs(a), ("abs",)),
     _unary(sp.sign, ("sign", "sgn"), lambda v: mpmath.mpf(mpmath.sign(v)),
            lambda t, a: t.sign(a), ("sgn", "sign")),
