@@ -7,9 +7,9 @@ public names stay importable here. The formative checks live in
 df reads as 3*x**2: an expression in x.
 df: correct, it is the derivative of x**3 (checked at 40 points).
 """
-from calcrl_checks.cells.formative import (SCENARIOS, FormativeCheckFailed, derivative,
-                                           derivative_function, graded_after_submission,
-                                           scenario)
+from calcrl_checks.cells.formative import (SCENARIOS, STATED_CHECKS, FormativeCheckFailed,
+                                           derivative, derivative_function,
+                                           graded_after_submission, scenario, stated)
 
-__all__ = ["SCENARIOS", "FormativeCheckFailed", "derivative", "derivative_function",
-           "graded_after_submission", "scenario"]
+__all__ = ["SCENARIOS", "STATED_CHECKS", "FormativeCheckFailed", "derivative",
+           "derivative_function", "graded_after_submission", "scenario", "stated"]

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.unit
 
 #: Hidden tests that call a student's function only to see it learn, or to recompute a value
 #: defined from it (each function is graded on its own, mutation included, in its own cell).
-SCENARIOS = {"q04-bandit-test", "q09-learns-test", "q07-identity-gap-test"}
+SCENARIOS = {"q04-bandit-test", "q09-learns-test", "q07-identity-gap-test",
+             "q01-max-gradient-gap-test"}
 
 
 def _function_parts():

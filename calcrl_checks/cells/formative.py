@@ -20,6 +20,7 @@ from calcrl_checks.api import compare
 from calcrl_checks.cells import form
 from calcrl_checks.checks import scenarios
 from calcrl_checks.checks.calculus import check_derivative, check_partial
+from calcrl_checks.checks.rl import check_update_rule
 from calcrl_checks.cells.form import VisibleCheckFailed
 from calcrl_checks.expressions.parsing import parse
 
@@ -119,6 +120,41 @@ def derivative_function(answer: Any, of: str, wrt: str, name: str = "your functi
     samples = options.get("samples", 40)
     print(f"{name}: correct, it is the derivative of {sp.sstr(outer)} with respect to {wrt} "
           f"(checked at {samples} points).")
+
+
+#: The checks a stated formula may be graded with before submission: the hidden test's own.
+STATED_CHECKS = ("check", "check_update_rule")
+
+
+def stated(answer: Any, formula: str | Sequence[str], name: str = "your function", *,
+           symbols: Sequence[str], check: str = "check", **options: Any) -> None:
+    """Check a function answer against a formula the question's text states outright (the
+    descent step, the TD error), with the hidden test's check (one of
+    :data:`STATED_CHECKS`), points and options: a typo or a slipped sign is named before
+    submission. ``formula`` is text, or a list of texts for a vector; ``symbols`` are every
+    name it uses.
+
+    >>> from calcrl_checks import Vector
+    >>> domain = {"theta": Vector(2, names=("t0", "t1")), "g": Vector(2, names=("g0", "g1")),
+    ...           "alpha": (0.01, 0.5)}
+    >>> stated(lambda theta, g, alpha: theta - alpha * g, ["t0 - alpha*g0", "t1 - alpha*g1"],
+    ...        "step", symbols=["alpha", "g0", "g1", "t0", "t1"], check="check_update_rule",
+    ...        domain=domain, param="theta")
+    step: correct, it follows the formula the question states (checked at 40 points).
+    """
+    if check not in STATED_CHECKS:
+        raise ValueError(f"no check {check!r} for a stated formula; there are "
+                         f"{', '.join(STATED_CHECKS)}")
+    names = list(symbols)
+    expected = parse(formula, symbols=names) if isinstance(formula, str) else \
+        [parse(entry, symbols=names) for entry in formula]
+    options.setdefault("part", name)
+    verdict = check_update_rule(answer, expected, **options) if check == "check_update_rule" \
+        else compare(answer, expected, **options)
+    if not verdict.passed:
+        raise FormativeCheckFailed(verdict.message, verdict.code)
+    print(f"{name}: correct, it follows the formula the question states (checked at "
+          f"{options.get('samples', 40)} points).")
 
 
 #: The learning scenarios a visible check may run: the hidden test's own, from what the

@@ -34,6 +34,7 @@ from typing import Any
 
 from calcrl_checks.outcome.errors import AuthorError
 from calcrl_checks.cells.notebook import grade
+from calcrl_checks.pipeline.stage0_domains import Choice, Vector
 from calcrl_checks.pipeline.stage0_options import Options
 from calcrl_checks.outcome.verdict import Verdict
 
@@ -79,6 +80,17 @@ class ShownDerivative:
     through: Mapping[Any, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Stated:
+    """The question's text states the answer's formula outright (q04's descent step
+    theta - alpha grad, q09's TD error). A part given one as ``formative`` gets a visible
+    check (:func:`calcrl_checks.cells.formative.stated`) that grades the answer against the
+    part's own expected value, written out as the formula, with the part's check, domain,
+    options and seed. Only for formulas the notebook's text shows: the visible check prints
+    nothing the question does not already say.
+    """
+
+
 class Part:
     """One graded test cell: the answer it grades, its points, and the check that grades it.
 
@@ -105,7 +117,7 @@ class Part:
                  key: str | None = None, cell: str | None = None,
                  answer_cell: str | None = None, solution: str | None = None,
                  label: str | None = None, mistakes: Sequence[Mistake] = (),
-                 formative: bool | ShownDerivative = False, **options: Any) -> None:
+                 formative: bool | ShownDerivative | Stated = False, **options: Any) -> None:
         self.name = name
         self.points = points
         self.check = check
@@ -150,6 +162,8 @@ class Part:
             return None
         if isinstance(self.formative, ShownDerivative):
             return _shown_derivative_code(self, self.formative, question)
+        if isinstance(self.formative, Stated):
+            return _stated_code(self, question)
         return _formative_code(self, question)
 
     def run(self, question: str, answers: Sequence[Any]) -> float | None:
@@ -234,32 +248,84 @@ def _shown_derivative_code(part: Part, shown: ShownDerivative, question: str) ->
     text = sp.sstr
     names = sorted({s.name for e in (shown.of, *shown.through.values()) for s in e.free_symbols}
                    | {str(shown.wrt), *(str(u) for u in shown.through)})
-    arguments = [part.answer, *map(_literal, (text(shown.of), str(shown.wrt), part.answer)),
-                 f"symbols={_literal(names)}"]
+    arguments: list[str | Listed] = [
+        part.answer, *map(_literal, (text(shown.of), str(shown.wrt), part.answer)),
+        f"symbols={_literal(names)}"]
     if shown.through:
         inner = ", ".join(f"{_literal(str(u))}: {_literal(text(e))}"
                           for u, e in shown.through.items())
         arguments.append(f"through={{{inner}}}")
-    for key, value in part.options.items():
-        if key == "hints":
-            continue  # hints are feedback, never in a release (the checks' own names remain)
-        if key == "domain":
-            if not all(isinstance(span, tuple) for span in value.values()):
-                raise ValueError(f"{part.key}: a formative check samples intervals only")
-            spans = ", ".join(f"{_literal(name)}: {span!r}" for name, span in value.items())
-            arguments.append(f"domain={{{spans}}}")
-        elif isinstance(value, (str, int, float, bool)):
-            arguments.append(f"{key}={_literal(value)}")
-        else:
-            raise ValueError(f"{part.key}: option {key} cannot be written into a visible check")
-    arguments += [f"question={_literal(question)}", f"part={_literal(part.name)}"]
+    options, imports = _written_options(part, question)
+    arguments += options
     inner_words = "".join(f", where {u} = {text(e)}" for u, e in shown.through.items())
     comment = textwrap.fill(f"Visible check: is {part.answer} the derivative of "
                             f"{text(shown.of)} with respect to {shown.wrt}{inner_words}? It "
                             "runs the hidden test's own comparison on what the question "
                             "states.", 97, break_long_words=False)
-    return (textwrap.indent(comment, "# ") + "\nfrom calcrl_checks import formative\n"
+    return (textwrap.indent(comment, "# ") + f"\nfrom calcrl_checks import {imports}\n"
             + _wrapped("formative.derivative_function(", arguments) + "\n")
+
+
+def _stated_code(part: Part, question: str) -> str:
+    """The visible check of a part whose formula the question states: the part's expected
+    value written out, graded by the part's own check."""
+    import textwrap
+
+    import sympy as sp
+
+    expected = part.args[0]
+    entries = list(expected) if isinstance(expected, (list, tuple)) else [expected]
+    names = sorted({s.name for entry in entries for s in sp.sympify(entry).free_symbols})
+    formula = _literal([sp.sstr(e) for e in entries]) if isinstance(expected, (list, tuple)) \
+        else _literal(sp.sstr(expected))
+    arguments: list[str | Listed] = [part.answer, formula, _literal(part.answer),
+                                     f"symbols={_literal(names)}",
+                                     f"check={_literal(part.check.__name__)}"]
+    options, imports = _written_options(part, question)
+    arguments += options
+    comment = textwrap.fill(f"Visible check: does {part.answer} follow the formula the "
+                            "question states? It runs the hidden test's own comparison before "
+                            "you submit.", 97, break_long_words=False)
+    return (textwrap.indent(comment, "# ") + f"\nfrom calcrl_checks import {imports}\n"
+            + _wrapped("formative.stated(", arguments) + "\n")
+
+
+def _written_options(part: Part, question: str) -> tuple[list[str | Listed], str]:
+    """The part's options as keyword arguments of a visible check (hints left out: they are
+    feedback, never in a release), with the hidden test's question and part so it samples
+    the same points; and the names to import from ``calcrl_checks`` for them."""
+    arguments: list[str | Listed] = []
+    imports = {"formative"}
+    for key, value in part.options.items():
+        if key == "hints":
+            continue
+        if key == "domain":
+            spans = []
+            for name, span in value.items():
+                if isinstance(span, Vector):
+                    imports.add("Vector")
+                    names = ", ".join(map(_literal, span.names)) + \
+                        ("," if len(span.names) == 1 else "")
+                    span_text = f"Vector({span.size}, {span.low!r}, {span.high!r}, names=({names}))"
+                elif isinstance(span, Choice):
+                    imports.add("Choice")
+                    span_text = f"Choice({span.values!r})"
+                elif isinstance(span, tuple):
+                    span_text = repr(span)
+                else:
+                    raise ValueError(f"{part.key}: a visible check cannot sample {name}")
+                spans.append(f"{_literal(name)}: {span_text}")
+            arguments.append(("domain={", spans, "}"))
+        elif isinstance(value, str):
+            arguments.append(f"{key}={_literal(value)}")
+        elif isinstance(value, (int, float, bool)):
+            arguments.append(f"{key}={value!r}")
+        elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            arguments.append(f"{key}=({', '.join(map(_literal, value))})")
+        else:
+            raise ValueError(f"{part.key}: option {key} cannot be written into a visible check")
+    arguments += [f"question={_literal(question)}", f"part={_literal(part.name)}"]
+    return arguments, ", ".join(sorted(imports, key=lambda n: (n != n.capitalize(), n)))
 
 
 def _scenario_code(part: Part, question: str) -> str:
@@ -283,19 +349,44 @@ def _literal(value: Any) -> str:
     return json.dumps(value) if isinstance(value, (str, list)) else repr(value)
 
 
-def _wrapped(opening: str, arguments: list[str], width: int = 99) -> str:
-    """``opening`` and the arguments of a call, wrapped under the first one."""
+#: An argument laid out one entry per line: (opening, entries, closing), as a domain's dict.
+Listed = tuple[str, list[str], str]
+
+
+def _wrapped(opening: str, arguments: Sequence[str | Listed], width: int = 99) -> str:
+    """``opening`` and the arguments of a call, wrapped under the first one; a
+    :data:`Listed` argument starts its own line and puts each entry on one."""
     lines, line = [], opening
     for index, argument in enumerate(arguments):
-        text = argument + (")" if index == len(arguments) - 1 else ",")
-        if line == opening:
+        end = ")" if index == len(arguments) - 1 else ","
+        if isinstance(argument, tuple):
+            start, entries, closing = argument
+            if line != opening:
+                lines.append(line)
+                line = " " * len(opening)
+            align = " " * (len(line) + len(start))
+            for number, entry in enumerate(entries):
+                last = number == len(entries) - 1
+                line += (start if number == 0 else align) + entry + \
+                    (closing + end if last else ",")
+                if not last:
+                    lines.append(line)
+                    line = ""
+            lines.append(line)
+            line = " " * len(opening)
+            continue
+        text = argument + end
+        if line.strip() == "" and line != opening:
+            line += text
+        elif line == opening:
             line += text
         elif len(line) + 1 + len(text) > width:
             lines.append(line)
             line = " " * len(opening) + text
         else:
             line += " " + text
-    lines.append(line)
+    if line.strip():
+        lines.append(line)
     return "\n".join(lines)
 
 

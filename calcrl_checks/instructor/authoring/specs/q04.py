@@ -7,7 +7,7 @@ import torch  # noqa: F401  (loaded with the spec, outside the check's time budg
 from calcrl_checks import Hint, Vector, check_update_rule
 from calcrl_checks.checks.scenarios import check_bandit_learns
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Stated
 
 THETA = sp.symbols("theta0 theta1 theta2")
 G = sp.symbols("g0 g1 g2")
@@ -24,7 +24,7 @@ def _domain(gradient: str) -> dict[str, object]:
 QUESTION = Question("q04", "q04_gradient_ascent.ipynb", (
     Part("descent_step", 2, check_update_rule, DESCENT, domain=_domain("grad_L"),
          param="theta", types=("numpy", "torch"), cell="q04-descent-test",
-         answer_cell="q04-descent",
+         answer_cell="q04-descent", formative=Stated(),  # the intro shows the descent rule
          mistakes=[Mistake("def descent_step(theta, grad_L, alpha):\n"
                            "    theta -= alpha * grad_L\n    return theta", "inputs_mutated")]),
     Part("ascent_step", 2, check_update_rule, ASCENT, domain=_domain("grad_J"),

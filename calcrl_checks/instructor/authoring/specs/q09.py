@@ -6,7 +6,7 @@ import sympy as sp
 from calcrl_checks import Hint, Vector, check, check_update_rule
 from calcrl_checks.checks.scenarios import ChainMRP, check_td_learns
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Stated
 
 W = sp.symbols("w0 w1 w2")
 P = sp.symbols("p0 p1 p2")       # phi(s)
@@ -45,6 +45,7 @@ FULL = [p - gamma * q for p, q in zip(P, Q)]
 
 QUESTION = Question("q09", "q09_td_semi_gradient.ipynb", (
     Part("td_error", 2, check, DELTA, domain=DOMAIN, what="TD error",
+         formative=Stated(),  # the set-up shows delta = r + gamma V(s') - V(s), V = w . phi
          hints=[Hint(GAMMA_DROPPED, match=DELTA_NO_GAMMA, code="gamma_dropped")],
          mistakes=[Mistake("def td_error(w, phi_s, r, phi_next, gamma):\n"
                            "    return r + np.dot(w, phi_next) - np.dot(w, phi_s)",
