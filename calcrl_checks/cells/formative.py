@@ -20,7 +20,7 @@ from calcrl_checks.api import compare
 from calcrl_checks.cells import form
 from calcrl_checks.checks import scenarios
 from calcrl_checks.checks.calculus import check_derivative, check_partial
-from calcrl_checks.checks.rl import check_update_rule
+from calcrl_checks.checks.rl import check_against_autograd, check_update_rule
 from calcrl_checks.cells.form import VisibleCheckFailed
 from calcrl_checks.expressions.parsing import parse
 
@@ -123,16 +123,17 @@ def derivative_function(answer: Any, of: str, wrt: str, name: str = "your functi
 
 
 #: The checks a stated formula may be graded with before submission: the hidden test's own.
-STATED_CHECKS = ("check", "check_update_rule")
+STATED_CHECKS = ("check", "check_update_rule", "check_against_autograd")
 
 
 def stated(answer: Any, formula: str | Sequence[str], name: str = "your function", *,
            symbols: Sequence[str], check: str = "check", **options: Any) -> None:
-    """Check a function answer against a formula the question's text states outright (the
-    descent step, the TD error), with the hidden test's check (one of
-    :data:`STATED_CHECKS`), points and options: a typo or a slipped sign is named before
-    submission. ``formula`` is text, or a list of texts for a vector; ``symbols`` are every
-    name it uses.
+    """Check a function answer against a formula the question's text states outright, with
+    the hidden test's check (one of :data:`STATED_CHECKS`), points and options: a typo or a
+    slipped sign is named before submission. The formula is the answer's own (the descent
+    step, the TD error) or, for ``check_against_autograd``, the function the question shows
+    and asks the gradient of (torch differentiates it; ``wrt`` names the argument).
+    ``formula`` is text, or a list of texts for a vector; ``symbols`` are every name it uses.
 
     >>> from calcrl_checks import Vector
     >>> domain = {"theta": Vector(2, names=("t0", "t1")), "g": Vector(2, names=("g0", "g1")),
@@ -149,12 +150,17 @@ def stated(answer: Any, formula: str | Sequence[str], name: str = "your function
     expected = parse(formula, symbols=names) if isinstance(formula, str) else \
         [parse(entry, symbols=names) for entry in formula]
     options.setdefault("part", name)
-    verdict = check_update_rule(answer, expected, **options) if check == "check_update_rule" \
-        else compare(answer, expected, **options)
+    if check == "check_update_rule":
+        verdict = check_update_rule(answer, expected, **options)
+    elif check == "check_against_autograd":
+        verdict = check_against_autograd(answer, expected, **options)
+    else:
+        verdict = compare(answer, expected, **options)
     if not verdict.passed:
         raise FormativeCheckFailed(verdict.message, verdict.code)
-    print(f"{name}: correct, it follows the formula the question states (checked at "
-          f"{options.get('samples', 40)} points).")
+    what = f"is the gradient of {formula}" if check == "check_against_autograd" else \
+        "follows the formula the question states"
+    print(f"{name}: correct, it {what} (checked at {options.get('samples', 40)} points).")
 
 
 #: The learning scenarios a visible check may run: the hidden test's own, from what the

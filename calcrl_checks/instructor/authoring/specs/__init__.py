@@ -34,7 +34,7 @@ from typing import Any
 
 from calcrl_checks.outcome.errors import AuthorError
 from calcrl_checks.cells.notebook import grade
-from calcrl_checks.pipeline.stage0_domains import Choice, Vector
+from calcrl_checks.pipeline.stage0_domains import Choice, Simplex, Vector
 from calcrl_checks.pipeline.stage0_options import Options
 from calcrl_checks.outcome.verdict import Verdict
 
@@ -82,12 +82,13 @@ class ShownDerivative:
 
 @dataclass(frozen=True)
 class Stated:
-    """The question's text states the answer's formula outright (q04's descent step
-    theta - alpha grad, q09's TD error). A part given one as ``formative`` gets a visible
-    check (:func:`calcrl_checks.cells.formative.stated`) that grades the answer against the
-    part's own expected value, written out as the formula, with the part's check, domain,
-    options and seed. Only for formulas the notebook's text shows: the visible check prints
-    nothing the question does not already say.
+    """The question's text states what the part's check is given: the answer's own formula
+    (q04's descent step theta - alpha grad, q09's TD error) or, for a gradient checked against
+    torch autograd, the function whose gradient is asked (q03's f, q07's log pi, q15's
+    entropy). A part given one as ``formative`` gets a visible check
+    (:func:`calcrl_checks.cells.formative.stated`) that runs the part's own check, domain,
+    options and seed on that formula, written out. Only for formulas the notebook's text
+    shows: the visible check prints nothing the question does not already say.
     """
 
 
@@ -283,9 +284,12 @@ def _stated_code(part: Part, question: str) -> str:
                                      f"check={_literal(part.check.__name__)}"]
     options, imports = _written_options(part, question)
     arguments += options
-    comment = textwrap.fill(f"Visible check: does {part.answer} follow the formula the "
-                            "question states? It runs the hidden test's own comparison before "
-                            "you submit.", 97, break_long_words=False)
+    asked = (f"is {part.answer} the gradient of {sp.sstr(expected)} in "
+             f"{part.options.get('wrt')}, the function the question shows?"
+             if part.check.__name__ == "check_against_autograd" else
+             f"does {part.answer} follow the formula the question states?")
+    comment = textwrap.fill(f"Visible check: {asked} It runs the hidden test's own comparison "
+                            "before you submit.", 97, break_long_words=False)
     return (textwrap.indent(comment, "# ") + f"\nfrom calcrl_checks import {imports}\n"
             + _wrapped("formative.stated(", arguments) + "\n")
 
@@ -307,6 +311,11 @@ def _written_options(part: Part, question: str) -> tuple[list[str | Listed], str
                     names = ", ".join(map(_literal, span.names)) + \
                         ("," if len(span.names) == 1 else "")
                     span_text = f"Vector({span.size}, {span.low!r}, {span.high!r}, names=({names}))"
+                elif isinstance(span, Simplex):
+                    imports.add("Simplex")
+                    names = ", ".join(map(_literal, span.names)) + \
+                        ("," if len(span.names) == 1 else "")
+                    span_text = f"Simplex({span.size}, {span.floor!r}, names=({names}))"
                 elif isinstance(span, Choice):
                     imports.add("Choice")
                     span_text = f"Choice({span.values!r})"

@@ -6,7 +6,7 @@ import sympy as sp
 
 from calcrl_checks import Hint, Vector, check, check_against_autograd, check_partial
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Stated
 
 w1, w2 = sp.symbols("w1 w2")
 F = w1 ** 2 + w1 * w2 + w2 ** 2
@@ -19,7 +19,7 @@ QUESTION = Question("q03", "q03_partial_derivatives.ipynb", (
     Part("df_dw1", 1, check_partial, formative=True, of=F, wrt=w1, domain=DOMAIN,
          mistakes=[Mistake("df_dw1 = 3 * w1 + 3 * w2", "other_variable_differentiated")]),
     Part("df_dw2", 1, check_partial, formative=True, of=F, wrt=w2, domain=DOMAIN),
-    Part("grad_f", 3, check_against_autograd, F, wrt="w",
+    Part("grad_f", 3, check_against_autograd, F, wrt="w", formative=Stated(),  # f is shown
          domain={"w": Vector(2, -3, 3, names=("w1", "w2"))},
          hints=[Hint("Both of your components differentiate every variable at once. In a "
                      "partial derivative the other variable is held fixed.",

@@ -8,7 +8,7 @@ from calcrl_checks import Choice, Hint, Vector, check_against_autograd
 from calcrl_checks.checks.consistency import check_derived
 from calcrl_checks.checks.rl import log_derivative_gap
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Written
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Stated, Written
 
 # A demo student's wrong grad_log_softmax makes every later part fail as well.
 _LATER = ("q07-grad-4-actions-test", "q07-identity-gap-test")
@@ -24,6 +24,7 @@ def _grad_log_softmax(actions: int, a: int, mistakes: tuple[Mistake, ...] = ()) 
     return Part(
         "grad_log_softmax", 2, check_against_autograd, theta[a] - sp.log(normaliser),
         wrt="theta", domain={"theta": Vector(actions, -3, 3, names=names), "a": Choice((a,))},
+        formative=Stated(),  # the question shows log pi(a) = theta_a - log sum_j exp(theta_j)
         key=f"grad_log_softmax_{actions}_actions", cell=f"q07-grad-{actions}-actions-test",
         answer_cell="q07-grad-log-softmax", label=f"grad_log_softmax ({actions} actions)",
         mistakes=mistakes, hints=[

@@ -8,7 +8,7 @@ import torch  # noqa: F401  (loaded with the spec, outside the check's time budg
 
 from calcrl_checks import Hint, Simplex, check, check_against_autograd
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Stated
 
 P = sp.symbols("p0 p1 p2")
 ENTROPY = -sum(p * sp.log(p) for p in P)
@@ -21,7 +21,7 @@ LOG_BASE = ("Your values match a logarithm of another base. Entropy here uses th
 _VALUE_AFTER = ("q15-value-at-0-2-test",)
 
 QUESTION = Question("q15", "q15_entropy_gradient.ipynb", (
-    Part("dH_dpi", 3, check_against_autograd, ENTROPY, wrt="pi",
+    Part("dH_dpi", 3, check_against_autograd, ENTROPY, wrt="pi", formative=Stated(),  # H shown
          domain={"pi": Simplex(3, names=("p0", "p1", "p2"))}, cell="q15-dh-dpi-test",
          answer_cell="q15-dh-dpi", hints=[
              Hint(MISSING_PLUS_ONE, match=[-sp.log(p) for p in P], code="missing_plus_one"),
