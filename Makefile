@@ -72,6 +72,7 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_checks.py
 	$(BIN)/python benchmarks/bench_notebooks.py
 	$(BIN)/python benchmarks/bench_autograde.py
+	$(BIN)/python benchmarks/bench_external_cases.py
 
 # Write what the question specs derive (hidden tests, points, README table) into source/ and
 # README.md, then regenerate the committed student version (nbgrader generate_assignment).
