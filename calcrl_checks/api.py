@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import sympy as sp
@@ -117,7 +117,7 @@ def _compare(answer: Any, reading: Reading, expected_side: Side, setup: Setup) -
     digits = _typed(answer)
     tolerance = _tolerance(setup, evaluated, expected, digits)
     pair = _provable(answer_side, expected_side)
-    exact = pair is not None and compared_exactly(*pair)
+    exact = pair is not None and compared_exactly(*pair, typed_decimal=digits is not None)
     if exact:
         tolerance = replace(tolerance, exact=True)
     context = _context(setup, len(points), reading.shown, tolerance)
@@ -144,14 +144,15 @@ def _compare(answer: Any, reading: Reading, expected_side: Side, setup: Setup) -
             context, codes.INPUTS_MUTATED, f"your function changed its input {names} in place",
             0, "", ""))
     return _explain(setup, points, expected_values, answer_values, tolerance, entry_ok, context,
-                    for_rounded(tolerance, digits), mutated)
+                    for_rounded(tolerance, digits), evaluated)
 
 
 def _explain(setup: Setup, points: list[dict[str, Any]], expected_values: np.ndarray,
              answer_values: np.ndarray, tolerance: Tolerance, entry_ok: np.ndarray,
-             context: messages.Context, rounded: Tolerance, mutated: Set[str]) -> Verdict:
+             context: messages.Context, rounded: Tolerance, evaluated: Evaluation) -> Verdict:
     """The verdict for an answer that differs somewhere: ``entry_ok`` says, per point and
-    entry, where it is within ``tolerance``."""
+    entry, where it is within ``tolerance``; ``evaluated`` is what the answer showed."""
+    mutated = evaluated.mutated
     point_ok = per_point(entry_ok)
     bad = int((~point_ok).sum())
     first = int(np.argmin(point_ok))
@@ -161,7 +162,7 @@ def _explain(setup: Setup, points: list[dict[str, Any]], expected_values: np.nda
         else (f"your step (new {setup.increment_of} - old)", "the expected step")
     diagnosis = _hinted(setup, answer_values, expected_values, points) or diagnose(
         answer_values - base, expected_values - base, tolerance, candidates, subject, reference,
-        rounded)
+        rounded, evaluated.not_real)
     evidence = diagnosis.evidence
     regime_note = _regime_note(setup, points, point_ok)
     if regime_note:
@@ -172,7 +173,7 @@ def _explain(setup: Setup, points: list[dict[str, Any]], expected_values: np.nda
     hint = next((h.message for h in setup.hints if h.code == diagnosis.code), None)
     text = messages.mismatch(context, diagnosis.code, evidence, bad,
                              describe_point(points[first], list(setup.domain) or []),
-                             format_value(answer_values[first]), hint,
+                             _value_shown(answer_values, evaluated.not_real, first), hint,
                              entries=messages.differing_entries(~entry_ok, len(points)))
     return _verdict(setup, diagnosis.code, text, diagnosis.score,
                     _details(setup, len(points), tolerance, bad))
@@ -240,6 +241,13 @@ def _regime_note(setup: Setup, points: list[dict[str, Any]], point_ok: np.ndarra
 
 
 # -- helpers -------------------------------------------------------------------------------------
+def _value_shown(values: np.ndarray, not_real: np.ndarray | None, point: int) -> str:
+    """The answer's value at one test point as a message shows it."""
+    if not_real is not None and not_real[point].all():
+        return "no real value"
+    return format_value(values[point])
+
+
 def _tolerance(setup: Setup, answer: Evaluation, expected: Evaluation,
                digits: int | None) -> Tolerance:
     precision = looser(answer.precision, expected.precision)

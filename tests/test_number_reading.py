@@ -48,13 +48,16 @@ def test_a_number_beyond_the_compared_range_is_refused_not_clamped(answer):
     ("6/2", 3, True),
     (3, 3, True),
     (2.9999999999999996, 3, True),          # a computed float keeps its tolerance
-    ("0.333333333333", sp.Rational(1, 3), True),   # only whole numbers are exact
+    ("0.333333333333", sp.Rational(1, 3), True),   # a decimal keeps its tolerance
+    ("2/6", sp.Rational(1, 3), True),
+    ("99999999/10^8", sp.Rational(99999998, 99999999), False),
+    ("1/3 + 10^(-30)", sp.Rational(1, 3), False),
 ])
-def test_whole_numbers_are_compared_exactly(answer, expected, passed):
+def test_exact_numbers_are_compared_exactly(answer, expected, passed):
     verdict = compare(answer, expected)
     assert verdict.passed is passed, verdict.message
     if isinstance(answer, str) and not passed:
-        assert "whole numbers compared exactly" in verdict.message
+        assert "exact numbers compared exactly" in verdict.message
 
 
 @pytest.mark.parametrize("answer, read_as, value", [

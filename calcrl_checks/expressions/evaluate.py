@@ -38,14 +38,21 @@ def evaluate(expr: sp.Basic, values: Mapping[str, float]) -> mpmath.mpf:
     Raises :class:`Undefined` where the value is not a finite real number.
     """
     with mpmath.workdps(DIGITS):
-        result = _eval(expr, values)
-        if isinstance(result, mpmath.mpc):
-            if abs(result.imag) > mpmath.mpf(10) ** (-DIGITS // 2) * (1 + abs(result.real)):
-                raise Undefined("complex value")
-            result = result.real
+        result = _real(_eval(expr, values))
         if not mpmath.isfinite(result):
             raise Undefined("not finite")
         return +result
+
+
+def _real(value: mpmath.mpf | mpmath.mpc) -> mpmath.mpf:
+    """A value that must be real to go on (a result, or a side of a comparison): a complex
+    value whose imaginary part is only rounding is its real part; any other has no order and
+    no real value."""
+    if isinstance(value, mpmath.mpc):
+        if abs(value.imag) > mpmath.mpf(10) ** (-DIGITS // 2) * (1 + abs(value.real)):
+            raise Undefined("complex value")
+        return value.real
+    return value
 
 
 def _eval(node: sp.Basic, values: Mapping[str, float]) -> mpmath.mpf:
@@ -74,9 +81,10 @@ def _eval(node: sp.Basic, values: Mapping[str, float]) -> mpmath.mpf:
     if node.is_Pow:
         base = _eval(node.base, values)
         exponent = _eval(node.exp, values)
-        if base == 0 and exponent < 0:
+        if base == 0 and _real(exponent) < 0:
             raise Undefined("division by zero")
-        if base < 0 and node.exp.is_Rational and node.exp.q % 2 == 1:
+        if node.exp.is_Rational and node.exp.q % 2 == 1 and isinstance(base, mpmath.mpf) \
+                and base < 0:
             # Real odd roots of negative numbers: (-8)^(1/3) = -2, as students mean it.
             return -((-base) ** exponent) if node.exp.p % 2 else (-base) ** exponent
         return mpmath.power(base, exponent)
@@ -89,13 +97,13 @@ def _eval(node: sp.Basic, values: Mapping[str, float]) -> mpmath.mpf:
             raise Undefined("log of zero")
         return mpmath.log(argument)
     if func is sp.Heaviside:
-        argument = _eval(node.args[0], values)
+        argument = _real(_eval(node.args[0], values))
         return mpmath.mpf(1) if argument > 0 else mpmath.mpf(0) if argument < 0 else \
             mpmath.mpf(1) / 2
     if func is sp.Min:
-        return min(_eval(a, values) for a in node.args)
+        return min(_real(_eval(a, values)) for a in node.args)
     if func is sp.Max:
-        return max(_eval(a, values) for a in node.args)
+        return max(_real(_eval(a, values)) for a in node.args)
     if func is sp.Piecewise:
         for piece, condition in node.args:
             if _truth(condition, values):
@@ -124,7 +132,7 @@ def _truth(condition: sp.Basic, values: Mapping[str, float]) -> bool:
     if isinstance(condition, sp.Not):
         return not _truth(condition.args[0], values)
     if isinstance(condition, sp.core.relational.Relational):
-        left, right = _eval(condition.lhs, values), _eval(condition.rhs, values)
+        left, right = _real(_eval(condition.lhs, values)), _real(_eval(condition.rhs, values))
         # mpmath is untyped: its comparisons are bools.
         holds: bool = {"<": left < right, "<=": left <= right, ">": left > right,
                        ">=": left >= right, "==": left == right,

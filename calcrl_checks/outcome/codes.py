@@ -102,10 +102,11 @@ _ENTRIES = (
     Code(WRONG_TYPE, "the answer is not a kind of value the question accepts"),
     Code(WRONG_SHAPE, "the answer has the wrong shape or number of entries"),
     Code(NOT_FINITE, "the answer gives NaN or inf where it should be finite",
-         headline="your answer is not finite everywhere it should be",
-         advice="Some test inputs give NaN or inf: look for a step that overflows (exp of a "
-                "large number), divides by zero or takes log or sqrt of a negative number, and "
-                "rewrite that step so it stays finite."),
+         headline="your answer is not a finite real number everywhere it should be",
+         advice="Some test inputs give NaN, inf or a complex number: look for a step that "
+                "overflows (exp of a large number), divides by zero or takes log, sqrt or a "
+                "fractional power of a negative number, and rewrite that step so it stays "
+                "finite and real."),
     Code(PARSE_ERROR, "the text of the answer could not be read as mathematics"),
     Code(UNSAFE_INPUT, "the answer used something the safe reader refuses (calculus verbs, "
                          "attribute access, code)"),

@@ -52,11 +52,14 @@ class Evaluation:
     """A side evaluated at the test points: ``values`` of shape ``(points, *value_shape)``
     (NaN where the side has no real value), the ``precision`` whose tolerance applies to them
     (``stage5_compare``; a float32 result loosens a function's) and the arguments a function
-    ``mutated`` in place when called."""
+    ``mutated`` in place when called. ``not_real`` marks the NaN entries of an expression that
+    has no real value there (``sqrt(x)`` or ``log(x)`` at x < 0), so a message can say that
+    rather than "NaN"."""
 
     values: np.ndarray
     precision: str
     mutated: frozenset[str] = frozenset()
+    not_real: np.ndarray | None = None
 
 
 class Side(Protocol):
@@ -69,7 +72,7 @@ class Side(Protocol):
 
     >>> side: Side = ConstantSide(np.array(2.0))
     >>> side.evaluate([{}, {}])
-    Evaluation(values=array([2., 2.]), precision='float64', mutated=frozenset())
+    Evaluation(values=array([2., 2.]), precision='float64', mutated=frozenset(), not_real=None)
     """
 
     @property
@@ -98,16 +101,22 @@ class ExpressionSide:
 
     def evaluate(self, points: Sequence[Point]) -> Evaluation:
         out = np.empty((len(points), len(self.exprs)))
+        not_real = np.zeros(out.shape, dtype=bool)
         for row, point in enumerate(points):
             for column, expr in enumerate(self.exprs):
                 try:
                     value = float(evaluate(expr, point))
-                except (Undefined, OverflowError, ZeroDivisionError, ValueError, TypeError):
+                except Undefined:
+                    value = np.nan
+                    not_real[row, column] = True
+                except (OverflowError, ZeroDivisionError, ValueError, TypeError):
                     value = np.nan
                 if abs(value) > _BIGGEST:
                     value = np.nan if self.trusted else np.copysign(_BIGGEST, value)
                 out[row, column] = value
-        return Evaluation(out if self.vector else out[:, 0], self.precision)
+        if not self.vector:
+            out, not_real = out[:, 0], not_real[:, 0]
+        return Evaluation(out, self.precision, not_real=not_real if not_real.any() else None)
 
 
 @dataclass

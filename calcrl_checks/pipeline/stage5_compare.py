@@ -57,7 +57,7 @@ class Tolerance:
     scaled: bool = False
     #: Significant digits of the shortest decimal the student typed, when they widened rtol.
     digits: int | None = None
-    #: True when both sides are exact and the expected one a whole number: compared exactly.
+    #: True when both sides are exact rational numbers: compared exactly, no tolerance.
     exact: bool = False
 
     def close(self, answer: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -69,7 +69,7 @@ class Tolerance:
 
     def describe(self) -> str:
         if self.exact:
-            return "whole numbers compared exactly"
+            return "exact numbers compared exactly"
         absolute = "atol scaled to the expected size" if self.scaled else f"atol={self.atol:.2g}"
         typed = f" (your {self.digits}-digit decimals)" if self.digits else ""
         return f"rtol={self.rtol:.2g}{typed}, {absolute}"
@@ -107,21 +107,29 @@ def choose(precision: str, expected: np.ndarray, rtol: float | None = None,
     return chosen
 
 
-def compared_exactly(answer: Any, expected: Any) -> bool:
+def compared_exactly(answer: Any, expected: Any, typed_decimal: bool = False) -> bool:
     """Whether two sides are decided by exact equality rather than a tolerance: an exact
     answer against a whole-number expected answer (``10^20 + 1`` is not ``10^20``, and a
-    typed ``3.0000000001`` is not 3). Floats (a computed answer) keep their tolerance.
+    typed ``3.0000000001`` is not 3), and a fraction written exactly against an exact
+    expected fraction (``99999999/10^8`` is not ``99999998/99999999``, though no float tells
+    them apart). A decimal typed for a fraction (``0.333333333333`` for 1/3) and a float (a
+    computed answer) keep their tolerance.
 
     >>> import sympy as sp
-    >>> compared_exactly(sp.Integer(10**20 + 1), sp.Integer(10**20))
-    True
-    >>> compared_exactly(sp.Float(2.9999999999999996), sp.Integer(3)), compared_exactly(
+    >>> compared_exactly(sp.Integer(10**20 + 1), sp.Integer(10**20)), compared_exactly(
     ...     sp.Rational(1, 3), sp.Rational(1, 3))
-    (False, False)
+    (True, True)
+    >>> compared_exactly(sp.Rational(333, 1000), sp.Rational(1, 3), typed_decimal=True)
+    False
+    >>> compared_exactly(sp.Float(2.9999999999999996), sp.Integer(3))
+    False
     """
     import sympy as sp
 
-    return isinstance(expected, sp.Integer) and isinstance(answer, sp.Rational)
+    if not isinstance(answer, sp.Rational):
+        return False
+    return isinstance(expected, sp.Integer) or (isinstance(expected, sp.Rational)
+                                                and not typed_decimal)
 
 
 def for_rounded(tolerance: Tolerance, digits: int | None) -> Tolerance:

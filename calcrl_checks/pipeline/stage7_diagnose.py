@@ -43,19 +43,23 @@ _NAMED_FACTORS = [(2.0, "2"), (0.5, "1/2"), (-1.0, "-1"), (3.0, "3"), (1 / 3, "1
 def diagnose(answer: np.ndarray, expected: np.ndarray, tolerance: Tolerance,
              candidates: list[Candidate], subject: str = "your answer",
              reference: str = "the expected value",
-             rounded: Tolerance | None = None) -> Diagnosis:
+             rounded: Tolerance | None = None,
+             not_real: np.ndarray | None = None) -> Diagnosis:
     """The most specific explanation of how ``answer`` differs from ``expected``.
 
     Both arrays have one row per test point; ``subject`` and ``reference`` name what they
     hold in the evidence ("your step", "the expected step"). ``rounded`` is the tolerance for
     recognising a known mistake typed rounded (1.609 for 1.6094...); default ``tolerance``.
+    ``not_real`` marks the NaN entries of ``answer`` where an expression has no real value.
     """
     points = len(answer)
     finite = np.isfinite(answer)
     if not finite.all():
         bad = int((~finite).reshape(points, -1).any(axis=1).sum())
-        kind = "NaN" if np.isnan(answer).any() else "infinite"
         where = f" at {bad} of {points} test points" if points > 1 else ""
+        if not_real is not None and not_real[~finite].all():
+            return Diagnosis(codes.NOT_FINITE, f"{subject} has no real value{where}")
+        kind = "NaN" if np.isnan(answer).any() else "infinite"
         return Diagnosis(codes.NOT_FINITE, f"{subject} is {kind}{where}")
     for candidate in candidates:
         if (rounded or tolerance).close(answer, candidate.values).all():
