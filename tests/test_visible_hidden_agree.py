@@ -207,7 +207,8 @@ def test_a_formative_check_passes_exactly_what_the_hidden_tests_give_full_points
     if callable(right):
         candidates["does nothing"] = lambda first, *rest: first
     elif not isinstance(right, str):
-        candidates |= {"doubled": 2 * right, "plus one": right + 1, "negated": -right}
+        numbers = np.asarray(right) if isinstance(right, (tuple, list)) else right
+        candidates |= {"doubled": 2 * numbers, "plus one": numbers + 1, "negated": -numbers}
     results = {}
     for label, answer in candidates.items():
         try:

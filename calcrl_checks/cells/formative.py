@@ -39,12 +39,15 @@ class FormativeCheckFailed(VisibleCheckFailed):
 
 def derivative(answer: Any, of: Any, wrt: str, name: str = "your answer",
                domain: dict[str, tuple[float, float]] | None = None,
-               symbols: Sequence[str] | None = None, partial: bool = False) -> None:
+               symbols: Sequence[str] | None = None, partial: bool = False,
+               derived: dict[str, str] | None = None) -> None:
     """Check that ``answer`` is the derivative of ``of`` (a function the question shows).
 
     ``of`` may be text (``"ln(1+e^x)"``) or a sympy expression. ``symbols`` are the names the
     answer may use (only ``wrt`` unless given); with ``partial`` the others are variables held
-    fixed, as the hidden check of a partial derivative says. The form is checked first
+    fixed, as the hidden check of a partial derivative says. ``derived`` names quantities the
+    question defines from them, which the answer may also use (``{"pi0": "exp(theta0)/..."}``:
+    a softmax probability). The form is checked first
     (:func:`calcrl_checks.cells.form.expression`). Prints one line when the answer is right; raises
     :class:`FormativeCheckFailed` with the diagnosis when it is not.
 
@@ -64,11 +67,14 @@ def derivative(answer: Any, of: Any, wrt: str, name: str = "your answer",
     import sympy as sp
 
     names = list(symbols) if symbols else [wrt]
-    form.expression(answer, names, name, later=False)
+    form.expression(answer, [*names, *(derived or {})], name, later=False)
     variable = sp.Symbol(wrt)
     function = parse(of, symbols=names) if isinstance(of, str) else of
     check = check_partial if partial else check_derivative
-    options = {"domain": domain} if domain else {}
+    options: dict[str, Any] = {"domain": domain} if domain else {}
+    if derived:
+        options["derived"] = {quantity: parse(definition, symbols=names)
+                              for quantity, definition in derived.items()}
     verdict = check(answer, of=function, wrt=variable, part=name, **options)
     if not verdict.passed:
         raise FormativeCheckFailed(verdict.message)
@@ -107,19 +113,61 @@ def derivative_function(answer: Any, of: str, wrt: str, name: str = "your functi
     import sympy as sp
 
     names = list(symbols)
-    outer = parse(of, symbols=names)
-    variable = sp.Symbol(wrt)
+    # Differentiated over the reals, so |delta| has the slope sign(delta).
+    real = {sp.Symbol(n): sp.Symbol(n, real=True) for n in names}
+    outer = parse(of, symbols=names).xreplace(real)
+    variable = real.get(sp.Symbol(wrt), sp.Symbol(wrt, real=True))
     expected = sp.diff(outer, variable)
     for inner, definition in (through or {}).items():
-        expected += sp.diff(outer, sp.Symbol(inner)) * \
-            sp.diff(parse(definition, symbols=names), variable)
+        expected += sp.diff(outer, real[sp.Symbol(inner)]) * \
+            sp.diff(parse(definition, symbols=names).xreplace(real), variable)
     options.setdefault("part", name)
-    verdict = compare(answer, sp.simplify(expected), **options)
+    verdict = compare(answer, expected.xreplace({r: s for s, r in real.items()}), **options)
     if not verdict.passed:
         raise FormativeCheckFailed(verdict.message, verdict.code)
     samples = options.get("samples", 40)
     print(f"{name}: correct, it is the derivative of {sp.sstr(outer)} with respect to {wrt} "
           f"(checked at {samples} points).")
+
+
+def value(answer: Any, of: str, at: dict[str, Any], name: str = "your answer", *,
+          symbols: Sequence[str], wrt: Sequence[str] = (), **options: Any) -> None:
+    """Check a number (or a vector of numbers) the question's shown function determines: ``of``
+    itself at the point ``at`` or, with ``wrt``, its derivative in one variable or its
+    gradient in several, there. The hidden test's own options apply (``estimate``, ``rtol``).
+
+    >>> value("14", "x^3 + 2x - 5", {"x": 2}, "df_at_2", symbols=["x"], wrt=["x"])
+    df_at_2 is a finite number.
+    df_at_2: correct, it is the slope of x**3 + 2*x - 5 at x = 2.
+    >>> value([4, 5], "w1^2 + w1 w2 + w2^2", {"w1": 1, "w2": 2}, "grad", symbols=["w1", "w2"],
+    ...       wrt=["w1", "w2"])  # doctest: +ELLIPSIS
+    grad has shape (2,) and finite entries.
+    grad: correct, it is the gradient of w1**2 + w1*w2 + w2**2 at w1 = 1, w2 = 2.
+    >>> value(12, "x^3 + 2x - 5", {"x": 2}, "df_at_2", symbols=["x"], wrt=["x"])
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    calcrl_checks.cells.formative.FormativeCheckFailed: Not yet: ...
+    """
+    import sympy as sp
+
+    names = list(symbols)
+    real = {sp.Symbol(n): sp.Symbol(n, real=True) for n in names}
+    function = parse(of, symbols=names).xreplace(real)
+    point = {real[sp.Symbol(n)]: sp.nsimplify(v) for n, v in at.items()}
+    entries = [sp.diff(function, real[sp.Symbol(w)]) for w in wrt] or [function]
+    expected = [sp.simplify(e.subs(point)) for e in entries]
+    if len(expected) > 1:
+        form.array(answer, (len(expected),), name, later=False)
+    else:
+        form.number(answer, name, later=False)
+    options.setdefault("part", name)
+    verdict = compare(answer, expected if len(expected) > 1 else expected[0], **options)
+    if not verdict.passed:
+        raise FormativeCheckFailed(verdict.message, verdict.code)
+    what = "value" if not wrt else "slope" if len(wrt) == 1 else "gradient"
+    where = ", ".join(f"{n} = {v}" for n, v in at.items())
+    print(f"{name}: correct, it is the {what} of {sp.sstr(function)} at {where}.")
 
 
 #: The checks a stated formula may be graded with before submission: the hidden test's own.

@@ -89,7 +89,26 @@ class Stated:
     (:func:`calcrl_checks.cells.formative.stated`) that runs the part's own check, domain,
     options and seed on that formula, written out. Only for formulas the notebook's text
     shows: the visible check prints nothing the question does not already say.
+
+    ``formula`` is the same function written without comparisons, where the part's expected
+    value is written case by case (q13's objective): the answer reader takes no comparisons.
     """
+
+    formula: Any = None
+
+
+@dataclass(frozen=True)
+class ValueAt:
+    """What a question shows that determines a number answer: its function ``of`` at the point
+    ``at`` it names or, with ``wrt``, the slope (one variable) or gradient (several) of ``of``
+    there (q08's f'(2) for f = x^3 + 2x - 5). A part given one as ``formative`` gets a visible
+    check (:func:`calcrl_checks.cells.formative.value`) that computes that number from the
+    shown function in the student's kernel, so the cell holds no more than the question says.
+    """
+
+    of: Any
+    at: Mapping[Any, Any]
+    wrt: tuple[Any, ...] = ()
 
 
 class Part:
@@ -118,7 +137,8 @@ class Part:
                  key: str | None = None, cell: str | None = None,
                  answer_cell: str | None = None, solution: str | None = None,
                  label: str | None = None, mistakes: Sequence[Mistake] = (),
-                 formative: bool | ShownDerivative | Stated = False, **options: Any) -> None:
+                 formative: bool | ShownDerivative | Stated | ValueAt = False,
+                 **options: Any) -> None:
         self.name = name
         self.points = points
         self.check = check
@@ -163,8 +183,10 @@ class Part:
             return None
         if isinstance(self.formative, ShownDerivative):
             return _shown_derivative_code(self, self.formative, question)
+        if isinstance(self.formative, ValueAt):
+            return _value_at_code(self, self.formative, question)
         if isinstance(self.formative, Stated):
-            return _stated_code(self, question)
+            return _stated_code(self, self.formative, question)
         return _formative_code(self, question)
 
     def run(self, question: str, answers: Sequence[Any]) -> float | None:
@@ -220,11 +242,17 @@ def _formative_code(part: Part, question: str) -> str:
     function, wrt = part.options["of"], str(part.options["wrt"])
     names = sorted({wrt, *(s.name for s in function.free_symbols)})
     partial = part.check is check_partial
-    arguments = [part.answer, *map(_literal, (sp.sstr(function), wrt, part.answer))]
+    arguments: list[str | Listed] = [part.answer,
+                                     *map(_literal, (sp.sstr(function), wrt, part.answer))]
     if names != [wrt]:
         arguments.append(f"symbols={_literal(names)}")
     if partial:
         arguments.append("partial=True")
+    derived = part.options.get("derived")
+    if derived:
+        quantities = [f"{_literal(name)}: {_literal(sp.sstr(definition))}"
+                      for name, definition in derived.items()]
+        arguments.append(("derived={", quantities, "}"))
     domain = part.options.get("domain")
     if domain:
         if not all(isinstance(span, tuple) for span in domain.values()):
@@ -267,14 +295,14 @@ def _shown_derivative_code(part: Part, shown: ShownDerivative, question: str) ->
             + _wrapped("formative.derivative_function(", arguments) + "\n")
 
 
-def _stated_code(part: Part, question: str) -> str:
+def _stated_code(part: Part, stated: Stated, question: str) -> str:
     """The visible check of a part whose formula the question states: the part's expected
-    value written out, graded by the part's own check."""
+    value (or the stated formula) written out, graded by the part's own check."""
     import textwrap
 
     import sympy as sp
 
-    expected = part.args[0]
+    expected = part.args[0] if stated.formula is None else stated.formula
     entries = list(expected) if isinstance(expected, (list, tuple)) else [expected]
     names = sorted({s.name for entry in entries for s in sp.sympify(entry).free_symbols})
     formula = _literal([sp.sstr(e) for e in entries]) if isinstance(expected, (list, tuple)) \
@@ -294,14 +322,48 @@ def _stated_code(part: Part, question: str) -> str:
             + _wrapped("formative.stated(", arguments) + "\n")
 
 
+def _value_at_code(part: Part, shown: ValueAt, question: str) -> str:
+    """The visible check of a number the question's shown function determines: the function,
+    the point and the variables, with the part's own options."""
+    import textwrap
+
+    import sympy as sp
+
+    names = sorted({s.name for s in shown.of.free_symbols})
+    at = ", ".join(f"{_literal(str(name))}: {_number(value)}" for name, value in shown.at.items())
+    arguments: list[str | Listed] = [part.answer, _literal(sp.sstr(shown.of)), f"{{{at}}}",
+                                     _literal(part.answer), f"symbols={_literal(names)}"]
+    if shown.wrt:
+        arguments.append(f"wrt={_literal([str(w) for w in shown.wrt])}")
+    options, imports = _written_options(part, question)
+    arguments += options
+    what = "value" if not shown.wrt else "slope" if len(shown.wrt) == 1 else "gradient"
+    where = ", ".join(f"{name} = {_number(value)}" for name, value in shown.at.items())
+    comment = textwrap.fill(f"Visible check: is {part.answer} the {what} of "
+                            f"{sp.sstr(shown.of)} at {where}? It runs the hidden test's own "
+                            "comparison before you submit.", 97, break_long_words=False)
+    return (textwrap.indent(comment, "# ") + f"\nfrom calcrl_checks import {imports}\n"
+            + _wrapped("formative.value(", arguments) + "\n")
+
+
+def _number(value: Any) -> str:
+    """A point's coordinate as Python source: a whole number as itself, any other as a float."""
+    import sympy as sp
+
+    number = sp.sympify(value)
+    return str(int(number)) if number.is_Integer else repr(float(number))
+
+
 def _written_options(part: Part, question: str) -> tuple[list[str | Listed], str]:
-    """The part's options as keyword arguments of a visible check (hints left out: they are
-    feedback, never in a release), with the hidden test's question and part so it samples
+    """The part's options as keyword arguments of a visible check (hints and regimes left
+    out), with the hidden test's question and part so it samples
     the same points; and the names to import from ``calcrl_checks`` for them."""
     arguments: list[str | Listed] = []
     imports = {"formative"}
     for key, value in part.options.items():
-        if key == "hints":
+        # Hints are feedback, never in a release; regimes only name where an answer differs,
+        # and their conditions are comparisons, which the answer reader does not take.
+        if key in ("hints", "regimes"):
             continue
         if key == "domain":
             spans = []
@@ -331,6 +393,10 @@ def _written_options(part: Part, question: str) -> tuple[list[str | Listed], str
             arguments.append(f"{key}={value!r}")
         elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
             arguments.append(f"{key}=({', '.join(map(_literal, value))})")
+        elif isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, (int, float))
+                                             for k, v in value.items()):
+            entries = ", ".join(f"{_literal(k)}: {v!r}" for k, v in value.items())
+            arguments.append(f"{key}={{{entries}}}")
         else:
             raise ValueError(f"{part.key}: option {key} cannot be written into a visible check")
     arguments += [f"question={_literal(question)}", f"part={_literal(part.name)}"]

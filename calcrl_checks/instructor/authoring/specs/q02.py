@@ -6,7 +6,7 @@ import sympy as sp
 
 from calcrl_checks import Hint, check, check_derivative
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, ValueAt
 
 x = sp.Symbol("x")
 INNER = 1 + x ** 2
@@ -38,7 +38,8 @@ QUESTION = Question("q02", "q02_chain_rule.ipynb", (
          unsubstituted={"u": INNER}, scores={"unsubstituted": 0.5},
          mistakes=[Mistake("dy_dx = 1 / (2 * sp.sqrt(1 + x**2))",
                            "missing_inner_derivative")]),
-    Part("slope_at_half", 1, check, 1 / sp.sqrt(5), rtol=1e-4, estimate=True, hints=[
+    Part("slope_at_half", 1, check, 1 / sp.sqrt(5), rtol=1e-4, estimate=True,
+         formative=ValueAt(Y, {x: X0}, (x,)), hints=[
         Hint("That is the height y at x = 0.5, not its slope.",
              match=sp.sqrt(1 + X0 ** 2), code="value_not_slope"),
         Hint("Check the constant factor that the derivative of u^(1/2) brings with it.",

@@ -6,7 +6,7 @@ import sympy as sp
 
 from calcrl_checks import Hint, Vector, check, check_against_autograd, check_partial
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Stated
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Stated, ValueAt
 
 w1, w2 = sp.symbols("w1 w2")
 F = w1 ** 2 + w1 * w2 + w2 ** 2
@@ -30,6 +30,7 @@ QUESTION = Question("q03", "q03_partial_derivatives.ipynb", (
                            also_fails=("q03-grad-at-1-2-test",))]),
     Part("grad_at_1_2", 1, check,
          np.array([float(sp.diff(F, w).subs(AT_1_2)) for w in (w1, w2)]),
+         formative=ValueAt(F, AT_1_2, (w1, w2)),
          hints=[Hint("Each component should hold the other variable fixed; yours look like "
                      "both variables were differentiated at once.",
                      match=np.full(2, float(BOTH.subs(AT_1_2))),

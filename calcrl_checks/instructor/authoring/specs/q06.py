@@ -5,7 +5,7 @@ import sympy as sp
 
 from calcrl_checks import check, check_derivative
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, ValueAt
 
 x = sp.Symbol("x")
 F = x ** 2 * sp.exp(x)
@@ -15,5 +15,6 @@ QUESTION = Question("q06", "q06_product_rule.ipynb", (
     Part("df", 3, check_derivative, formative=True, of=F, wrt=x,
          mistakes=[Mistake("df = 2 * x * sp.exp(x)", "product_rule"),
                    Mistake("df = x**2 * sp.exp(x)", "product_rule")]),
-    Part("df_at_0", 1, check, int(sp.diff(F, x).subs(x, 0)), estimate=True),
+    Part("df_at_0", 1, check, int(sp.diff(F, x).subs(x, 0)), estimate=True,
+         formative=ValueAt(F, {x: 0}, (x,))),
 ))

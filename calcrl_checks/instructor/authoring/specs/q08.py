@@ -5,7 +5,7 @@ import sympy as sp
 
 from calcrl_checks import Hint, check, check_derivative
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, ValueAt
 
 x = sp.Symbol("x")
 F = x ** 3 + 2 * x - 5
@@ -22,6 +22,7 @@ QUESTION = Question("q08", "q08_power_rule.ipynb", (
                    Mistake("df = 3 * x**3 + 2 * x", "exponent_not_lowered",
                            also_fails=("q08-df-at-2-test",))]),
     Part("df_at_2", 1, check, int(sp.diff(F, x).subs(x, X0)), estimate=True,
+         formative=ValueAt(F, {x: X0}, (x,)),
          hints=[Hint("This is the slope you get when the exponents are kept instead of "
                      "lowered: d/dx x^n = n x^(n-1).", match=KEPT, code="exponent_not_lowered"),
                 Hint("This is the slope you get when the constant -5 survives "

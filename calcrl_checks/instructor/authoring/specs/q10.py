@@ -10,7 +10,7 @@ import sympy as sp
 
 from calcrl_checks import Hint, check, check_derivative
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, ValueAt
 
 x = sp.Symbol("x")
 INNER = 2 * x + 1
@@ -26,7 +26,8 @@ OUTER_ONLY_AT_0 = int(OUTER_ONLY.subs(x, 0))
 QUESTION = Question("q10", "q10_chain_rule_power.ipynb", (
     Part("df", 3, check_derivative, formative=True, of=F, wrt=x, solution=f"df = {sp.sstr(DF)}",
          mistakes=[Mistake(f'df = "{sp.sstr(OUTER_ONLY)}"', "missing_inner_derivative")]),
-    Part("df_at_0", 1, check, SLOPE_AT_0, estimate=True, solution=f"df_at_0 = {SLOPE_AT_0}",
+    Part("df_at_0", 1, check, SLOPE_AT_0, estimate=True, formative=ValueAt(F, {x: 0}, (x,)),
+         solution=f"df_at_0 = {SLOPE_AT_0}",
          hints=[Hint(f"{OUTER_ONLY_AT_0} is the slope without the inner factor {INNER_FACTOR}: "
                      f"the chain rule multiplies by du/dx = {INNER_FACTOR}.",
                      match=OUTER_ONLY_AT_0, score=0.0, code="missing_inner_derivative")],

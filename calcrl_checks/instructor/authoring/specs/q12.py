@@ -5,7 +5,7 @@ import sympy as sp
 
 from calcrl_checks import Hint, check, check_partial
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, ValueAt
 
 x, y = sp.symbols("x y")
 F = 3 * x ** 2 * y + x * y ** 3
@@ -26,6 +26,7 @@ QUESTION = Question("q12", "q12_partials_two_vars.ipynb", (
          mistakes=[Mistake("df_dy = 6 * x * y + y**3 + 3 * x**2 + 3 * x * y**2",
                            "other_variable_differentiated", also_fails=_VALUES_AFTER)]),
     Part("values_at_1_2", 1, check, VALUES, scores={"swapped_components": 0.5},
+         formative=ValueAt(F, AT, (x, y)),
          hints=[Hint("Your second value matches a partial in y where the power of y in x y^3 "
                      "went down by two. The power rule lowers the exponent by exactly one.",
                      match=(VALUES[0], int(LOWERED_TWICE.subs(AT))),

@@ -7,7 +7,7 @@ import torch  # noqa: F401  (loaded with the spec, outside the check's time budg
 from calcrl_checks import Choice, Hint, check, check_against_autograd
 from calcrl_checks.checks.rl import gradient_where_flat
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Stated, ValueAt
 
 r, A, eps = sp.symbols("r A eps")
 CLIP = sp.Min(sp.Max(r, 1 - eps), 1 + eps)
@@ -32,6 +32,7 @@ AT = {r: sp.Rational(13, 10), eps: sp.Rational(1, 5), A: 1}
 
 QUESTION = Question("q13", "q13_ppo_clip.ipynb", (
     Part("ppo_objective", 3, check, J_CASES, domain=DOMAIN, regimes=REGIMES, vectorized=True,
+         formative=Stated(J),  # the question states PPO's objective
          what="objective", cell="q13-objective-test", answer_cell="q13-objective",
          hints=[Hint("It looks like you took the larger of the two terms. PPO is pessimistic: "
                      "it keeps the smaller one, so the policy never gets credit for moving too "
@@ -42,7 +43,7 @@ QUESTION = Question("q13", "q13_ppo_clip.ipynb", (
                            "max_instead_of_min"),
                    Mistake("def ppo_objective(r, A, eps):\n"
                            "    return np.clip(r, 1 - eps, 1 + eps) * A", "clip_without_min")]),
-    Part("clipped_value", 1, check, float(J.subs(AT)),
+    Part("clipped_value", 1, check, float(J.subs(AT)), formative=ValueAt(J, AT),
          hints=[Hint("1.3 is the unclipped term r A. The objective keeps the smaller of the "
                      "two terms, and here the clip is active.", match=float((r * A).subs(AT)),
                      code="max_instead_of_min"),
@@ -52,6 +53,7 @@ QUESTION = Question("q13", "q13_ppo_clip.ipynb", (
                      code="gradient_not_value")],
          mistakes=[Mistake("clipped_value = 1.3", "max_instead_of_min")]),
     Part("dJ_dr", 4, check_against_autograd, J, wrt="r", domain=DOMAIN, regimes=REGIMES,
+         formative=Stated(),
          vectorized=True, cell="q13-gradient-test", answer_cell="q13-gradient",
          hints=[gradient_where_flat(FLAT),
                 Hint(CLIP_WITHOUT_MIN,

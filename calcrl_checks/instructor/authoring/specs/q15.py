@@ -8,7 +8,7 @@ import torch  # noqa: F401  (loaded with the spec, outside the check's time budg
 
 from calcrl_checks import Hint, Simplex, check, check_against_autograd
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Stated
+from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Stated, ValueAt
 
 P = sp.symbols("p0 p1 p2")
 ENTROPY = -sum(p * sp.log(p) for p in P)
@@ -43,7 +43,8 @@ QUESTION = Question("q15", "q15_entropy_gradient.ipynb", (
                    Mistake("def dH_dpi(pi):\n"
                            "    return -(np.log2(np.asarray(pi, dtype=float)) + 1)", "log_base",
                            credit=1 / 3, also_fails=_VALUE_AFTER)]),
-    Part("value_at_0_2", 1, check, -(math.log(PI) + 1), rtol=2e-4, hints=[
+    Part("value_at_0_2", 1, check, -(math.log(PI) + 1), rtol=2e-4,
+         formative=ValueAt(ENTROPY, {P[0]: PI}, (P[0],)), hints=[
         Hint("This value is missing the piece of the product rule that comes from "
              "differentiating log p.", match=-math.log(PI), code="missing_plus_one"),
         Hint("In this value the piece from differentiating log p has the wrong sign: "
