@@ -214,13 +214,12 @@ class VerdictsAsText(Preprocessor):
         if "nbgrader" in resources:
             return cell, resources
         outputs = cell.get("outputs", [])
-        verdicts = [v for v in map(VerdictRecord.from_output, outputs) if v is not None]
-        if cell.cell_type != "code" or not verdicts:
+        records = [VerdictRecord.from_output(output) for output in outputs]
+        if cell.cell_type != "code" or not any(records):
             return cell, resources
-        said = {v.message.strip() for v in verdicts if not v.passed}
+        said = {r.message.strip() for r in records if r is not None and not r.passed}
         shown = []
-        for output in outputs:
-            record = VerdictRecord.from_output(output)
+        for output, record in zip(outputs, records):
             if record is not None:
                 shown.append(nbformat.v4.new_output("stream", name="stdout",
                                                     text=_verdict_text(record) + "\n"))
