@@ -109,6 +109,31 @@ def test_the_grades_csv_has_every_graded_student(graded_class):
         assert students[student] == pytest.approx(score)
 
 
+def test_the_item_table_agrees_with_the_verdicts_in_the_graded_notebooks(graded_class):
+    """items.csv reads the gradebook; each autograded part's facility is also the mean score
+    the verdict records in the autograded notebooks give (the demo's report, before the
+    fixture's extra student)."""
+    from calcrl_checks.instructor.grading.course import Course
+    from calcrl_checks.instructor.results.verdict_records import class_records
+
+    rows = list(csv.DictReader((graded_class.root / "reports" / "calculus" / "items.csv")
+                               .open()))
+    demo = {s.name for s in demo_students()}
+    records = [r for r in class_records(Course(graded_class.root), "calculus")
+               if r.student in demo]
+    cells = {(r.notebook, r.cell) for r in records}
+    assert {(row["notebook"], row["cell"]) for row in rows} >= cells
+    compared = 0
+    for row in rows:
+        scores = [r.score for r in records if (r.notebook, r.cell) == (row["notebook"],
+                                                                       row["cell"])]
+        if len(scores) == int(row["students_graded"]) == len(demo):
+            assert float(row["facility"]) == pytest.approx(sum(scores) / len(scores),
+                                                           abs=1e-4), row
+            compared += 1
+    assert compared >= 40
+
+
 def test_feedback_exists_for_every_graded_notebook_with_math_rendered_offline(graded_class):
     root = graded_class.root
     graded_by_fixture = {s.name for s in demo_students()} | {"deleter"}

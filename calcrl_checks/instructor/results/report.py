@@ -19,6 +19,8 @@ from calcrl_checks.instructor.grading import accounts
 from calcrl_checks.instructor.grading.course import Course, nbgrader_command
 from calcrl_checks.instructor.results.descriptions import describe
 from calcrl_checks.instructor.results.grades import StudentGrades, class_grades, pending_warning
+from calcrl_checks.instructor.results.items import (FEWEST_FOR_FLAGS, Item, class_items,
+                                                    write_items_csv)
 from calcrl_checks.instructor.results.pages import render
 from calcrl_checks.instructor.results.standing import class_standings
 from calcrl_checks.instructor.results.verdict_records import Record, class_records
@@ -64,6 +66,8 @@ class ClassSummary:
     #: the earlier grades of students whose latest grading failed: kept and shown as such,
     #: never counted as current (``grades`` holds only current ones)
     earlier: dict[str, StudentGrades] = field(default_factory=dict)
+    #: item statistics per graded part, over the students with a current grade
+    items: list[Item] = field(default_factory=list)
 
     def notebook_fractions(self) -> dict[str, list[float]]:
         """Per notebook, each student's share of its *graded* points (TA-pending left out)."""
@@ -89,7 +93,8 @@ class ReportError(CalcrlError, RuntimeError):
 
 
 def build_report(course: Course, assignment: str) -> tuple[ClassSummary, Path, Path]:
-    """Export the grades CSV (nbgrader's export) and write the HTML report next to it."""
+    """Export the grades CSV (nbgrader's export) and write the HTML report and the item
+    table (``items.csv``) next to it."""
 
     folder = course.root / "reports" / assignment
     folder.mkdir(parents=True, exist_ok=True)
@@ -99,6 +104,7 @@ def build_report(course: Course, assignment: str) -> tuple[ClassSummary, Path, P
         raise ReportError(exported.output[-4000:])
     summary = summarize(course, assignment)
     accounts.complete_csv(course, assignment, csv, {*summary.grades, *summary.earlier})
+    write_items_csv(summary.items, folder / "items.csv")
     return summary, csv, write_html(summary, folder / "report.html")
 
 
@@ -110,7 +116,7 @@ def summarize(course: Course, assignment: str) -> ClassSummary:
     records = [r for r in class_records(course, assignment) if r.student in current]
     names = {s.student: s.name for s in class_standings(course, assignment).values()}
     return ClassSummary(assignment, current, _parts(records, sorted(current)), names, without,
-                        earlier)
+                        earlier, class_items(course, assignment, set(current), records))
 
 
 def _parts(records: list[Record], students: list[str]) -> list[PartSummary]:
@@ -152,6 +158,10 @@ def text_summary(summary: ClassSummary, top: int = 8) -> str:
         lines.append("Most common mistakes:")
         lines.extend(f"  {notebook} · {part}: {describe(code)} ({code}) {share:.0%}"
                      for share, notebook, part, code in common)
+    flagged = [item for item in summary.items if item.flag]
+    if flagged:
+        lines.append("Parts worth a look (items.csv has every part's statistics):")
+        lines.extend(f"  {item.notebook} · {item.part}: {item.flag}" for item in flagged)
     if summary.without_grade:
         lines.append(f"{len(summary.without_grade)} submission(s) without a current grade "
                      "(not counted above):")
@@ -187,6 +197,7 @@ def _page(summary: ClassSummary) -> str:
     charts = {"totals": _totals_chart(summary), "scores": _score_chart(summary),
               "diagnoses": _diagnosis_chart(summary)}
     return render("report.html.j2", summary=summary, text=text_summary(summary),
+                  fewest=FEWEST_FOR_FLAGS,
                   waiting=summary.pending(), charts=charts, describe=describe,
                   notebooks=sorted({n for g in summary.grades.values() for n in g.notebooks}),
                   rows=rows)
