@@ -4,23 +4,16 @@ gradebook (SQLite, written through nbgrader's own API)."""
 from __future__ import annotations
 
 import csv
-import os
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from calcrl_checks.instructor.grading.course import Course
+from gradebooks import ASSIGNMENT, NBGRADER_WARNS, ability_class
 from calcrl_checks.instructor.results.items import (FEWEST_FOR_FLAGS, class_items,
                                                     part_statistics, write_items_csv)
-from calcrl_checks.instructor.results.verdict_records import Record
 
 pytestmark = pytest.mark.course
 
-ASSIGNMENT = "calculus"
-#: nbgrader's own add_submission warns about its session while it builds the gradebook.
-_NBGRADER_WARNS = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
@@ -50,42 +43,9 @@ def test_a_part_no_one_varies_on_has_no_discrimination():
     assert np.isnan(discrimination[0]) and not np.isnan(discrimination[1:]).any()
 
 
-def _class(root: Path, students: int) -> tuple[Course, list[Record]]:
-    """A gradebook of ``students`` of rising ability on five parts, where ``q01-broken``'s
-    expected answer is wrong: the students who know the lesson lose its points and the weakest
-    (whose mistake it happens to equal) earn them."""
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    from nbgrader.api import Gradebook
-
-    parts = {"q01-a": 1.0, "q01-b": 2.0, "q01-c": 2.0, "q01-d": 3.0, "q01-broken": 2.0}
-    records = []
-    gradebook = Gradebook(f"sqlite:///{root / 'gradebook.db'}")
-    try:
-        gradebook.add_assignment(ASSIGNMENT)
-        gradebook.add_notebook("q01", ASSIGNMENT)
-        for cell, top in parts.items():
-            gradebook.add_grade_cell(cell, "q01", ASSIGNMENT, max_score=top, cell_type="code")
-        for number in range(students):
-            student, ability = f"s{number:02d}", number / (students - 1)
-            gradebook.add_student(student)
-            gradebook.add_submission(ASSIGNMENT, student)
-            for index, (cell, top) in enumerate(parts.items()):
-                knows = ability > (index + 1) / (len(parts) + 1) or number == students - 1
-                earned = top * (not knows if cell == "q01-broken" else knows)
-                grade = gradebook.find_grade(cell, "q01", ASSIGNMENT, student)
-                grade.auto_score, grade.needs_manual_grade = earned, False
-                code = "correct" if earned else ("not_answered" if number == 0 else "wrong")
-                records.append(Record(student, "q01", cell, cell.removeprefix("q01-"), code,
-                                      earned / top))
-        gradebook.db.commit()
-    finally:
-        gradebook.close()
-    return Course(root), records
-
-
-@_NBGRADER_WARNS
+@NBGRADER_WARNS
 def test_a_part_with_a_wrong_expected_answer_is_flagged(tmp_path):
-    course, records = _class(tmp_path, 12)
+    course, records = ability_class(tmp_path, 12)
     items = {item.cell: item for item in class_items(course, ASSIGNMENT,
                                                      {r.student for r in records}, records)}
     assert set(items) == {"q01-a", "q01-b", "q01-c", "q01-d", "q01-broken"}
@@ -98,16 +58,16 @@ def test_a_part_with_a_wrong_expected_answer_is_flagged(tmp_path):
     assert all(not items[c].flag for c in ("q01-b", "q01-c")), items
 
 
-@_NBGRADER_WARNS
+@NBGRADER_WARNS
 def test_too_few_students_flag_nothing(tmp_path):
-    course, records = _class(tmp_path, FEWEST_FOR_FLAGS - 1)
+    course, records = ability_class(tmp_path, FEWEST_FOR_FLAGS - 1)
     items = class_items(course, ASSIGNMENT, {r.student for r in records}, records)
     assert items and not any(item.flag for item in items)
 
 
-@_NBGRADER_WARNS
+@NBGRADER_WARNS
 def test_items_csv_holds_every_part_and_no_partial_file(tmp_path):
-    course, records = _class(tmp_path, 8)
+    course, records = ability_class(tmp_path, 8)
     items = class_items(course, ASSIGNMENT, {r.student for r in records}, records)
     path = write_items_csv(items, tmp_path / "items.csv")
     rows = list(csv.DictReader(path.open()))

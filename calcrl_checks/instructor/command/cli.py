@@ -4,6 +4,8 @@
                                 [--force] [--timeout SECONDS] [--unsandboxed]
     calcrl feedback ASSIGNMENT
     calcrl report ASSIGNMENT
+    calcrl export canvas ASSIGNMENT [--canvas-export FILE] [--per-notebook] [--out FILE]
+    calcrl export csv ASSIGNMENT --id-column NAME --score-column NAME [--out FILE]
     calcrl backup
     calcrl restore BACKUP
     calcrl demo
@@ -41,7 +43,7 @@ from calcrl_checks.instructor.command.tables import summary_table
 _CANNOT_WRITE = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES)
 #: Commands that write to the course folder: one at a time per course (``lock.py``), with
 #: ``specs --write``.
-WRITING = ("autograde", "feedback", "report", "demo", "backup", "restore")
+WRITING = ("autograde", "feedback", "report", "export", "demo", "backup", "restore")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -94,6 +96,8 @@ EXAMPLES = {
                  "  calcrl autograde calculus --student 'ana*' --force",
     "feedback": "calcrl feedback calculus      (after calcrl autograde calculus)",
     "report": "calcrl report calculus        (writes reports/calculus/)",
+    "export": "calcrl export canvas calculus --canvas-export ~/Downloads/grades.csv\n"
+              "  calcrl export csv calculus --id-column username --score-column calculus",
     "backup": "calcrl backup",
     "restore": "calcrl restore .calcrl-backups/auto-gradebook-20261207T080000Z.db",
     "demo": "calcrl demo                  (in the calcrl repository, as make demo does)",
@@ -147,6 +151,24 @@ def _parser() -> argparse.ArgumentParser:
                      "scores, and which mistakes the class made on each part")
     report.add_argument("assignment")
     report.set_defaults(run=_report)
+
+    export = command("export", "write the current grades as an LMS imports them: Canvas's "
+                     "gradebook CSV (matched to the course's Canvas export), or a CSV with the "
+                     "column names you choose; a score that is not final stays blank")
+    export.add_argument("format", choices=("canvas", "csv"))
+    export.add_argument("assignment")
+    export.add_argument("--canvas-export", metavar="FILE", type=Path,
+                        help="the course's gradebook as Canvas exports it (Grades, Export): "
+                             "students are matched to its rows and its assignment column "
+                             "is reused")
+    export.add_argument("--per-notebook", action="store_true",
+                        help="one column per notebook instead of the assignment's total")
+    export.add_argument("--id-column", help="csv: the header of the student id column")
+    export.add_argument("--score-column", help="csv: the header of the score column")
+    export.add_argument("--out", metavar="FILE", type=Path,
+                        help="where to write (default: reports/ASSIGNMENT/canvas.csv or "
+                             "grades-lms.csv)")
+    export.set_defaults(run=_export)
 
     backup = command("backup", "copy the gradebook into .calcrl-backups/ (autograde also "
                      "does, before it writes)")
@@ -257,6 +279,46 @@ def _report(course: Course, options: argparse.Namespace) -> int:
     print(terminal_text(text_summary(summary)))
     print(f"Grades CSV: {csv}\nClass report: {page}")
     return 0
+
+
+def _export(course: Course, options: argparse.Namespace) -> int:
+    from calcrl_checks.instructor.results.lms import ExportError, export_canvas, export_plain
+
+    folder = course.root / "reports" / options.assignment
+    try:
+        if options.format == "canvas":
+            if options.id_column or options.score_column:
+                raise ExportError("--id-column and --score-column are for `calcrl export csv`")
+            done = export_canvas(course, options.assignment,
+                                 options.out or folder / "canvas.csv", options.canvas_export,
+                                 options.per_notebook)
+        else:
+            if options.canvas_export or options.per_notebook:
+                raise ExportError("--canvas-export and --per-notebook are for `calcrl export "
+                                  "canvas`")
+            if not (options.id_column and options.score_column):
+                raise ExportError("`calcrl export csv` needs --id-column and --score-column "
+                                  "(say, --id-column username --score-column calculus)")
+            done = export_plain(course, options.assignment,
+                                options.out or folder / "grades-lms.csv", options.id_column,
+                                options.score_column)
+    except ExportError as error:
+        print(f"calcrl export: {terminal_text(str(error))}", file=sys.stderr)
+        return 2
+    print(f"Wrote {done.path}: {done.written} students, column(s) "
+          f"{terminal_text(', '.join(done.columns))}.")
+    if options.format == "canvas" and not options.canvas_export:
+        print("No --canvas-export given: each row carries the nbgrader id as SIS Login ID, "
+              "which Canvas matches only if your logins are those ids.")
+    for student, why in done.blank.items():
+        print(f"  left blank: {terminal_text(student)} ({terminal_text(why)})")
+    for student, rows in done.ambiguous.items():
+        print(f"  ambiguous, left out: {terminal_text(student)} matches "
+              f"{len(rows)} Canvas rows or shares one ("
+              f"{terminal_text(', '.join(r.student for r in rows))})")
+    for student in done.unmatched:
+        print(f"  not in the Canvas export, left out: {terminal_text(student)}")
+    return 1 if done.ambiguous or done.unmatched else 0
 
 
 def _backup(course: Course, options: argparse.Namespace) -> int:
