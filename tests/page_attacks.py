@@ -94,9 +94,10 @@ _ERROR_TEXT = f'$\\text{{<img src=x onerror="{payload("error-text")}">}}$ error-
 ERROR = Carrier(
     "error-text", "error",
     "import calcrl_checks.form as _form\n"
+    "import calcrl_checks.formative as _formative\n"
     "def _refuse(*args, **kwargs):\n"
     f"    raise ValueError({_ERROR_TEXT!r})\n"
-    "_form.function = _refuse\n")
+    "_form.function = _formative.stated = _formative.derivative_function = _refuse\n")
 
 _ANSWER_TEXT = f'<img src=x onerror="{payload("answer-string")}"> answer-string'
 ANSWER = Carrier("answer-string", "answer", f"df = {_ANSWER_TEXT!r}\n")

@@ -156,7 +156,7 @@ def value(answer: Any, of: str, at: dict[str, Any], name: str = "your answer", *
     function = parse(of, symbols=names).xreplace(real)
     point = {real[sp.Symbol(n)]: sp.nsimplify(v) for n, v in at.items()}
     entries = [sp.diff(function, real[sp.Symbol(w)]) for w in wrt] or [function]
-    expected = [sp.simplify(e.subs(point)) for e in entries]
+    expected = [sp.simplify(sp.sympify(e).subs(point)) for e in entries]
     if len(expected) > 1:
         form.array(answer, (len(expected),), name, later=False)
     else:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from calcrl_checks.instructor.grading.course import Course
+from calcrl_checks.instructor.results.report import summarize
 from calcrl_checks.outcome.errors import CalcrlError
 
 #: The columns that identify a student in Canvas's gradebook CSV, in its order.
@@ -158,8 +159,6 @@ def _score(value: float) -> str:
 def export_canvas(course: Course, assignment: str, out: Path,
                   canvas_export: Path | None = None, per_notebook: bool = False) -> Export:
     """Write ``out``, a Canvas gradebook import of ``assignment``'s current grades."""
-    from calcrl_checks.instructor.results.report import summarize
-
     header, rows = read_canvas_export(canvas_export) if canvas_export else ([], [])
     summary = summarize(course, assignment)
     everyone = sorted({*summary.grades, *summary.without_grade})
@@ -208,8 +207,6 @@ def export_plain(course: Course, assignment: str, out: Path, id_column: str,
                  score_column: str) -> Export:
     """Write ``out``: one row per graded student, their nbgrader id and total under the
     given column names (Moodle's grade import maps them), blank where not final."""
-    from calcrl_checks.instructor.results.report import summarize
-
     if not id_column.strip() or not score_column.strip() or id_column == score_column:
         raise ExportError("--id-column and --score-column need two different, non-empty names")
     summary = summarize(course, assignment)
