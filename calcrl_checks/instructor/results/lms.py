@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from calcrl_checks.instructor.grading.course import Course
-from calcrl_checks.instructor.results.report import summarize
+from calcrl_checks.instructor.results.grades import StudentGrades
+from calcrl_checks.instructor.results.report import ClassSummary, summarize
 from calcrl_checks.outcome.errors import CalcrlError
 
 #: The columns that identify a student in Canvas's gradebook CSV, in its order.
@@ -184,12 +185,8 @@ def export_canvas(course: Course, assignment: str, out: Path,
     writer.writerow([POINTS_POSSIBLE, "", "", "", "",
                      *(map(_score, tops) if per_notebook else [_score(top)])])
     for student, row in sorted(placed.items(), key=lambda item: (item[1].student, item[0])):
-        grades = summary.grades.get(student)
-        if student in summary.without_grade or grades is None:
-            result.blank[student] = summary.without_grade.get(student, "not graded")
-            scores = [""] * len(columns)
-        elif grades.pending_points:
-            result.blank[student] = f"{grades.pending_points:g} points still wait for a TA"
+        grades = _final(summary, student, result)
+        if grades is None:
             scores = [""] * len(columns)
         elif per_notebook:
             scores = [_score(grades.notebooks[n][0]) if n in grades.notebooks else ""
@@ -219,18 +216,23 @@ def export_plain(course: Course, assignment: str, out: Path, id_column: str,
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([id_column, score_column])
     for student in everyone:
-        grades = summary.grades.get(student)
-        score = ""
-        if student in summary.without_grade or grades is None:
-            result.blank[student] = summary.without_grade.get(student, "not graded")
-        elif grades.pending_points:
-            result.blank[student] = f"{grades.pending_points:g} points still wait for a TA"
-        else:
-            score = _score(grades.score)
-        writer.writerow([student, score])
+        grades = _final(summary, student, result)
+        writer.writerow([student, "" if grades is None else _score(grades.score)])
         result.written += 1
     write_whole(out, buffer.getvalue())
     return result
+
+
+def _final(summary: ClassSummary, student: str, result: Export) -> StudentGrades | None:
+    """The student's grades when they are final; else None, with why noted in ``result``."""
+    grades = summary.grades.get(student)
+    if student in summary.without_grade or grades is None:
+        result.blank[student] = summary.without_grade.get(student, "not graded")
+        return None
+    if grades.pending_points:
+        result.blank[student] = f"{grades.pending_points:g} points still wait for a TA"
+        return None
+    return grades
 
 
 def _emails(course: Course) -> dict[str, str]:
