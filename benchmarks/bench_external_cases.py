@@ -9,7 +9,8 @@ counts as a disagreement. This is a benchmark, not a test: it always exits 0.
 Domains: a variable gets the case's own ``domain`` entry when the source states an assumption
 (STACK's ``assume(a>0)``, SymPy's positive symbol); otherwise ``(-3, 3)``, unless the expected
 expression takes non-real values somewhere in that box (a log, square root or fractional power
-of a variable), in which case the variables without an entry get ``(0.2, 3)``.
+of a variable) and only real ones on ``(0.2, 3)``, in which case the variables without an entry
+get ``(0.2, 3)``.
 
 Run from the repository root: ``.venv/bin/python benchmarks/bench_external_cases.py``.
 """
@@ -27,14 +28,15 @@ CASES = Path(__file__).resolve().parent / "external_cases" / "cases.json"
 WIDE, POSITIVE = (-3.0, 3.0), (0.2, 3.0)
 
 
-def real_on_wide_box(expected: Any, names: list[str], points: int = 64) -> bool:
-    """Does ``expected`` take only real values (where finite) on (-3, 3) for every variable?"""
+def real_on_box(expected: Any, names: list[str], box: tuple[float, float],
+                points: int = 64) -> bool:
+    """Does ``expected`` take only real values (where finite) on ``box`` for every variable?"""
     import numpy as np
     import sympy as sp
 
     symbols = [sp.Symbol(n) for n in names]
     rng = np.random.default_rng(12345)
-    grid = [rng.uniform(*WIDE, points).astype(complex) for _ in names]
+    grid = [rng.uniform(*box, points).astype(complex) for _ in names]
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
@@ -52,7 +54,10 @@ def domain_for(case: dict[str, Any], expected: Any) -> dict[str, tuple[float, fl
     if not names:
         return None
     given = {k: tuple(v) for k, v in case.get("domain", {}).items()}
-    fallback = WIDE if real_on_wide_box(expected, names) else POSITIVE
+    # The positive box only where it helps: an expected answer with no real value there
+    # either (log(-V/(3C)) for positive V and C) keeps the wide box, where it has some.
+    fallback = POSITIVE if not real_on_box(expected, names, WIDE) \
+        and real_on_box(expected, names, POSITIVE) else WIDE
     return {n: given.get(n, fallback) for n in names}
 
 
