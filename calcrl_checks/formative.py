@@ -9,8 +9,9 @@ df: correct, it is the derivative of x**3 (checked at 40 points).
 """
 from calcrl_checks.cells.formative import (SCENARIOS, STATED_CHECKS, FormativeCheckFailed,
                                            derivative, derivative_function,
-                                           graded_after_submission, scenario, stated,
-                                           value)
+                                           gradient_function, graded_after_submission,
+                                           scenario, stated, value)
 
 __all__ = ["SCENARIOS", "STATED_CHECKS", "FormativeCheckFailed", "derivative",
-           "derivative_function", "graded_after_submission", "scenario", "stated", "value"]
+           "derivative_function", "gradient_function", "graded_after_submission", "scenario",
+           "stated", "value"]

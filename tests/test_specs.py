@@ -13,7 +13,8 @@ import notebooks
 from calcrl_checks.pipeline.stage0_hints import as_hints
 from calcrl_checks.instructor.authoring.generate import problems
 from calcrl_checks.instructor.authoring.mistakes import MISTAKES
-from calcrl_checks.instructor.authoring.specs import ShownDerivative, question, questions
+from calcrl_checks.instructor.authoring.specs import (ShownDerivative, ShownGradient, question,
+                                                       questions)
 
 pytestmark = pytest.mark.unit
 
@@ -107,7 +108,35 @@ def test_what_a_question_shows_determines_its_formative_parts_answer(spec, part)
         assert abs(complex(difference.subs(point))) < 1e-12, point
 
 
-@pytest.mark.parametrize(("spec", "part"), SHOWN, ids=[f"{s.id}-{p.key}" for s, p in SHOWN])
+GRADIENTS = [(spec, part) for spec in questions() for part in spec.parts
+             if isinstance(part.formative, ShownGradient)]
+
+
+@pytest.mark.parametrize(("spec", "part"), GRADIENTS,
+                         ids=[f"{s.id}-{p.key}" for s, p in GRADIENTS])
+def test_what_a_question_shows_determines_its_gradient_answer(spec, part):
+    """The gradient (or the step) derived from the shown facts is the part's expected value,
+    entry by entry, so the visible check and the hidden test judge against the same one."""
+    shown = part.formative
+    if shown.given is not None:
+        gradient = list(shown.given)
+    else:
+        gradient = [sp.diff(shown.of, w).xreplace(dict(shown.held)) for w in shown.wrt]
+    if shown.step is not None:
+        sign = 1 if shown.ascent else -1
+        gradient = [w + sign * shown.step * g for w, g in zip(shown.wrt, gradient)]
+    expected = part.args[0] if part.args else \
+        [sp.diff(part.options["of"], w) for w in part.options["wrt"]]
+    assert len(gradient) == len(expected) == len(shown.wrt)
+    for derived, graded in zip(gradient, expected):
+        assert sp.expand(derived - graded) == 0, (derived, graded)
+
+
+FUNCTION_CHECKS = SHOWN + GRADIENTS
+
+
+@pytest.mark.parametrize(("spec", "part"), FUNCTION_CHECKS,
+                         ids=[f"{s.id}-{p.key}" for s, p in FUNCTION_CHECKS])
 def test_a_formative_function_check_agrees_with_the_grade(spec, part):
     """The released visible check passes the solution and stops each catalogued mistake with
     the hidden test's own verdict code."""

@@ -23,6 +23,8 @@ from calcrl_checks.checks.calculus import check_derivative, check_partial
 from calcrl_checks.checks.rl import check_against_autograd, check_update_rule
 from calcrl_checks.cells.form import VisibleCheckFailed
 from calcrl_checks.expressions.parsing import parse
+from calcrl_checks.outcome import codes, messages
+from calcrl_checks.pipeline.stage0_hints import Hint
 
 
 class FormativeCheckFailed(VisibleCheckFailed):
@@ -128,6 +130,85 @@ def derivative_function(answer: Any, of: str, wrt: str, name: str = "your functi
     samples = options.get("samples", 40)
     print(f"{name}: correct, it is the derivative of {sp.sstr(outer)} with respect to {wrt} "
           f"(checked at {samples} points).")
+
+
+def gradient_function(answer: Any, of: str | None, wrt: Sequence[str],
+                      name: str = "your function", *, symbols: Sequence[str],
+                      held: dict[str, str] | None = None, given: Sequence[str] | None = None,
+                      step: str | None = None, ascent: bool = False, check: str = "check",
+                      **options: Any) -> None:
+    """Check a function answer that returns a gradient the question determines, or one
+    gradient step, against what the question shows, with the hidden test's check (``check``
+    or ``check_update_rule``), points and options.
+
+    The gradient is that of ``of`` in the variables ``wrt`` (a vector's entries), with the
+    quantities ``held`` treated as constants while differentiating and then replaced by what
+    they stand for (semi-gradient TD holds its target ``r + gamma V(s')`` fixed); or, with
+    ``given``, the gradient the question hands the function (an argument's entries). With
+    ``step`` (the name of the step size) the answer is one step from ``wrt`` against the
+    gradient, or along it with ``ascent``. ``symbols`` are every name the texts use.
+
+    >>> from calcrl_checks import Vector
+    >>> domain = {"w": Vector(2, names=("w0", "w1")), "x": Vector(2, names=("x0", "x1")),
+    ...           "y": (-1.0, 1.0)}
+    >>> gradient_function(lambda w, x, y: -(y - w @ x) * x, "(target - w0*x0 - w1*x1)**2/2",
+    ...                   ["w0", "w1"], "grad", symbols=["w0", "w1", "x0", "x1", "y"],
+    ...                   held={"target": "y"}, domain=domain)  # doctest: +NORMALIZE_WHITESPACE
+    grad: correct, it is the gradient of (target - w0*x0 - w1*x1)**2/2 in w0, w1, holding
+    target = y fixed (checked at 40 points).
+    >>> gradient_function(lambda w, x, y: (y - w @ x) * x, "(target - w0*x0 - w1*x1)**2/2",
+    ...                   ["w0", "w1"], "grad", symbols=["w0", "w1", "x0", "x1", "y"],
+    ...                   held={"target": "y"}, domain=domain)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    calcrl_checks.cells.formative.FormativeCheckFailed: Not yet: ...
+    """
+    import sympy as sp
+
+    if check not in ("check", "check_update_rule"):
+        raise ValueError(f"no check {check!r} for a gradient; there are check, "
+                         "check_update_rule")
+    names = list(symbols)
+    held = held or {}
+    variables = [sp.Symbol(w) for w in wrt]
+    mistakes: list[tuple[str, list[Any]]] = []
+    if (of is None) == (given is None):
+        raise ValueError("give the function to differentiate (of) or the gradient (given)")
+    if of is None:
+        gradient = [parse(entry, symbols=names) for entry in given or ()]
+        what = "the gradient it is given"
+    else:
+        function = parse(of, symbols=[*names, *held])
+        stand_for = {sp.Symbol(quantity): parse(definition, symbols=names)
+                     for quantity, definition in held.items()}
+        gradient = [sp.diff(function, v).xreplace(stand_for) for v in variables]
+        # Differentiating after putting in what a held quantity stands for is the mistake the
+        # question warns about: named in the check's words, from the same facts.
+        for quantity, meaning in stand_for.items():
+            through = function.xreplace({quantity: meaning})
+            mistakes.append((str(quantity), [sp.diff(through, v).xreplace(stand_for)
+                                             for v in variables]))
+        holding = "".join(f", holding {quantity} = {definition} fixed"
+                          for quantity, definition in held.items())
+        what = f"the gradient of {of} in {', '.join(wrt)}{holding}"
+    def stepped(direction: list[Any]) -> list[Any]:
+        if step is None:
+            return direction
+        size = sp.Symbol(step)
+        return [v + size * g if ascent else v - size * g for v, g in zip(variables, direction)]
+
+    expected = stepped(gradient)
+    if step is not None:
+        what = f"one gradient {'ascent' if ascent else 'descent'} step of size {step} with {what}"
+    options["hints"] = [*options.get("hints", ()), *(
+        Hint(messages.differentiated_held(quantity), match=stepped(wrong),
+             code=codes.FULL_GRADIENT) for quantity, wrong in mistakes)]
+    options.setdefault("part", name)
+    verdict = check_update_rule(answer, expected, **options) if check == "check_update_rule" \
+        else compare(answer, expected, **options)
+    if not verdict.passed:
+        raise FormativeCheckFailed(verdict.message, verdict.code)
+    print(f"{name}: correct, it is {what} (checked at {options.get('samples', 40)} points).")
 
 
 def value(answer: Any, of: str, at: dict[str, Any], name: str = "your answer", *,

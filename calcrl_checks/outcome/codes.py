@@ -11,7 +11,7 @@ plain-language **description** for the instructor's class report.
 True
 >>> describe("gamma_dropped")
 'the discount gamma was left out of the TD target'
->>> "full_gradient" in CODES, "full_gradient" in REGISTRY
+>>> "gamma_dropped" in CODES, "gamma_dropped" in REGISTRY
 (False, True)
 """
 from __future__ import annotations
@@ -44,6 +44,8 @@ UNKNOWN_SYMBOL = "unknown_symbol"
 INPUTS_MUTATED = "inputs_mutated"
 NOT_REPEATABLE = "not_repeatable"
 GRADIENT_WHERE_CLIPPED = "gradient_where_clipped"
+#: A gradient taken through a quantity the question holds fixed (semi-gradient TD's target).
+FULL_GRADIENT = "full_gradient"
 UNSUBSTITUTED = "unsubstituted"
 #: An answer that came back from the student's sandbox as something that does not decode.
 UNREADABLE = "unreadable"
@@ -174,6 +176,8 @@ _ENTRIES = (
          headline="your gradient is not zero where the objective is clipped",
          advice="Where the clipped term is the minimum it does not depend on r, so the gradient "
                 "there is 0."),
+    Code(FULL_GRADIENT, "differentiated through a quantity held fixed, such as the TD target "
+                        "(the residual gradient, not the semi-gradient)"),
     # The learning scenarios (calcrl_checks.checks.scenarios).
     Code(RETURN_DECREASED, "training with the student's update lowered the return"),
     Code(RETURN_UNCHANGED, "training with the student's update left the return unchanged"),
@@ -205,8 +209,6 @@ _ENTRIES = (
     _question("normaliser_sign", "the softmax normaliser's term has the wrong sign (q07)"),
     _question("missing_one_hot", "the one-hot term of grad log softmax is missing (q07)"),
     _question("gamma_dropped", "the discount gamma was left out of the TD target"),
-    _question("full_gradient", "differentiated through the TD target (residual gradient, not "
-                               "semi-gradient)"),
     _question("normaliser_forgotten", "the log-normaliser was not differentiated (q11)"),
     _question("wrong_action", "the gradient for the other action (q11)"),
     _question("second_component_sign", "the second entry of the score function has the wrong "

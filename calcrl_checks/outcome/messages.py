@@ -255,6 +255,18 @@ def inconsistent(what: str, source: str, recomputed: str) -> str:
                  f"mistake is in {source}.")
 
 
+def differentiated_held(quantity: str) -> str:
+    """The hint for a gradient taken through a quantity the question holds fixed (semi-gradient
+    TD's target), written without the gradient itself.
+
+    >>> differentiated_held("target")[:60]
+    'It looks like you differentiated through target as well. The'
+    """
+    return (f"It looks like you differentiated through {quantity} as well. The question holds "
+            f"{quantity} fixed: treat it as a constant while you differentiate, and only then "
+            "put in what it stands for.")
+
+
 def not_answered(name: str | None) -> str:
     """For an answer cell still holding its stub, or an answer name that is not defined."""
     if name is None:

@@ -34,7 +34,7 @@ from typing import Any
 
 from calcrl_checks.outcome.errors import AuthorError
 from calcrl_checks.cells.notebook import grade
-from calcrl_checks.pipeline.stage0_domains import Choice, Simplex, Vector
+from calcrl_checks.pipeline.stage0_domains import Choice, Matrix, Simplex, Vector
 from calcrl_checks.pipeline.stage0_options import Options
 from calcrl_checks.outcome.verdict import Verdict
 
@@ -78,6 +78,29 @@ class ShownDerivative:
     of: Any
     wrt: Any
     through: Mapping[Any, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ShownGradient:
+    """What a question shows that determines a function answer returning a gradient, or one
+    gradient step: the gradient of ``of`` in the entries ``wrt``, the quantities ``held`` kept
+    constant while differentiating (q09's TD target), or the gradient ``given`` to the
+    function as an argument (q04's grad_J); with ``step`` (the step size's symbol) the answer
+    is one step against that gradient, or along it with ``ascent``. A part given one as
+    ``formative`` gets a visible check (:func:`calcrl_checks.cells.formative.gradient_function`)
+    that computes the expected value in the student's kernel from these facts, so the cell
+    holds no more than the question says, and grades with the hidden test's own check.
+    """
+
+    wrt: tuple[Any, ...]
+    of: Any = None
+    held: Mapping[Any, Any] = field(default_factory=dict)
+    given: tuple[Any, ...] | None = None
+    step: Any = None
+    ascent: bool = False
+    #: How the question writes the function or the gradient, for the cell's comment
+    #: (``"w^T A w"``, ``"grad_J"``); the expression itself is written out without one.
+    named: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,7 +160,7 @@ class Part:
                  key: str | None = None, cell: str | None = None,
                  answer_cell: str | None = None, solution: str | None = None,
                  label: str | None = None, mistakes: Sequence[Mistake] = (),
-                 formative: bool | ShownDerivative | Stated | ValueAt = False,
+                 formative: bool | ShownDerivative | ShownGradient | Stated | ValueAt = False,
                  **options: Any) -> None:
         self.name = name
         self.points = points
@@ -183,6 +206,8 @@ class Part:
             return None
         if isinstance(self.formative, ShownDerivative):
             return _shown_derivative_code(self, self.formative, question)
+        if isinstance(self.formative, ShownGradient):
+            return _shown_gradient_code(self, self.formative, question)
         if isinstance(self.formative, ValueAt):
             return _value_at_code(self, self.formative, question)
         if isinstance(self.formative, Stated):
@@ -322,6 +347,64 @@ def _stated_code(part: Part, stated: Stated, question: str) -> str:
             + _wrapped("formative.stated(", arguments) + "\n")
 
 
+def _shown_gradient_code(part: Part, shown: ShownGradient, question: str) -> str:
+    """The visible check of a gradient, or a gradient step, the question's shown facts
+    determine: the facts themselves (never the gradient), with the part's own options and
+    seed. A gradient graded by ``check_gradient`` is compared as that check compares it."""
+    import textwrap
+
+    import sympy as sp
+
+    def text(expression: Any) -> str:
+        return sp.sstr(expression, order="none")  # in the order the spec writes it
+
+    shown_texts = [e for e in (shown.of, *shown.held.values(), *(shown.given or ()))
+                   if e is not None]
+    used = {s.name for e in shown_texts for s in sp.sympify(e).free_symbols} \
+        | {str(w) for w in shown.wrt} | ({str(shown.step)} if shown.step is not None else set())
+    names = sorted(used - {str(h) for h in shown.held})
+    wrt = [str(w) for w in shown.wrt]
+    arguments: list[str | Listed] = [
+        part.answer, "None" if shown.of is None else _literal(text(shown.of)), _literal(wrt),
+        _literal(part.answer), f"symbols={_literal(names)}"]
+    if shown.held:
+        inner = ", ".join(f"{_literal(str(h))}: {_literal(text(e))}"
+                          for h, e in shown.held.items())
+        arguments.append(f"held={{{inner}}}")
+    if shown.given is not None:
+        arguments.append(f"given={_literal([text(g) for g in shown.given])}")
+    if shown.step is not None:
+        arguments.append(f"step={_literal(str(shown.step))}")
+    if shown.ascent:
+        arguments.append("ascent=True")
+    graded_by = part.check.__name__
+    if graded_by == "check_gradient":
+        # check_gradient is compare with the gradient of its `of`: the visible check computes
+        # that gradient itself, so those two options stay out of the cell.
+        options, imports = _written_options(part, question, leave_out=("of", "wrt"))
+        options.insert(0, f"what={_literal('gradient')}")
+    elif graded_by in ("check", "check_update_rule"):
+        options, imports = _written_options(part, question)
+    else:
+        raise ValueError(f"{part.key}: a shown gradient is graded by check, check_gradient "
+                         f"or check_update_rule, not {graded_by}")
+    checked_with = "check_update_rule" if graded_by == "check_update_rule" else "check"
+    arguments += [f"check={_literal(checked_with)}", *options]
+    given = ", ".join(text(g) for g in shown.given or ())
+    facts = f"of {shown.named or text(shown.of)} in {', '.join(wrt)}" if shown.of is not None \
+        else f"it is given ({shown.named or given})"
+    facts += "".join(f", holding {h} = {text(e)} fixed" for h, e in shown.held.items())
+    # "Ascent" and "descent" are the question's words; which way each walks is the student's.
+    asked = f"the gradient {facts}" if shown.step is None else \
+        (f"one gradient {'ascent' if shown.ascent else 'descent'} step of size {shown.step} "
+         f"with the gradient {facts}")
+    comment = textwrap.fill(f"Visible check: is {part.answer} {asked}? It runs the hidden "
+                            "test's own comparison on what the question states.", 97,
+                            break_long_words=False)
+    return (textwrap.indent(comment, "# ") + f"\nfrom calcrl_checks import {imports}\n"
+            + _wrapped("formative.gradient_function(", arguments) + "\n")
+
+
 def _value_at_code(part: Part, shown: ValueAt, question: str) -> str:
     """The visible check of a number the question's shown function determines: the function,
     the point and the variables, with the part's own options."""
@@ -354,7 +437,8 @@ def _number(value: Any) -> str:
     return str(int(number)) if number.is_Integer else repr(float(number))
 
 
-def _written_options(part: Part, question: str) -> tuple[list[str | Listed], str]:
+def _written_options(part: Part, question: str, leave_out: tuple[str, ...] = ()
+                     ) -> tuple[list[str | Listed], str]:
     """The part's options as keyword arguments of a visible check (hints and regimes left
     out), with the hidden test's question and part so it samples
     the same points; and the names to import from ``calcrl_checks`` for them."""
@@ -363,7 +447,7 @@ def _written_options(part: Part, question: str) -> tuple[list[str | Listed], str
     for key, value in part.options.items():
         # Hints are feedback, never in a release; regimes only name where an answer differs,
         # and their conditions are comparisons, which the answer reader does not take.
-        if key in ("hints", "regimes"):
+        if key in ("hints", "regimes", *leave_out):
             continue
         if key == "domain":
             spans = []
@@ -373,6 +457,12 @@ def _written_options(part: Part, question: str) -> tuple[list[str | Listed], str
                     names = ", ".join(map(_literal, span.names)) + \
                         ("," if len(span.names) == 1 else "")
                     span_text = f"Vector({span.size}, {span.low!r}, {span.high!r}, names=({names}))"
+                elif isinstance(span, Matrix):
+                    imports.add("Matrix")
+                    names = ", ".join(map(_literal, span.names)) + \
+                        ("," if len(span.names) == 1 else "")
+                    span_text = (f"Matrix({span.shape!r}, {span.low!r}, {span.high!r}, "
+                                 f"symmetric={span.symmetric!r}, names=({names}))")
                 elif isinstance(span, Simplex):
                     imports.add("Simplex")
                     names = ", ".join(map(_literal, span.names)) + \

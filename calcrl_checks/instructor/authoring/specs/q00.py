@@ -5,7 +5,8 @@ import sympy as sp
 
 from calcrl_checks import Matrix, Vector, check_derivative, check_gradient
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question
+from calcrl_checks.instructor.authoring.specs import (Mistake, Part, Question,
+                                                       ShownGradient)
 
 x, n = sp.Symbol("x"), sp.Symbol("n")
 ENTRIES = ("a00", "a01", "a02", "a10", "a11", "a12", "a20", "a21", "a22")
@@ -25,6 +26,7 @@ QUESTION = Question("q00", "q00_core_rules.ipynb", (
          domain={"x": (-3, 3)},
          mistakes=[Mistake("d_sin_x2 = sp.cos(x**2)", "missing_inner_derivative")]),
     Part("grad_quadratic", 3, check_gradient, of=(W.T * A * W)[0], wrt=list(W),
+         formative=ShownGradient(tuple(W), (W.T * A * W)[0], named="w^T A w"),  # f is shown
          domain={"A": Matrix((3, 3), symmetric=True, names=ENTRIES),
                  "w": Vector(3, names=("w0", "w1", "w2"))},
          mistakes=[Mistake("def grad_quadratic(A, w):\n    return A @ w", "constant_factor")]),

@@ -7,7 +7,8 @@ import torch  # noqa: F401  (loaded with the spec, outside the check's time budg
 from calcrl_checks import Hint, Vector, check_update_rule
 from calcrl_checks.checks.scenarios import check_bandit_learns
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Stated
+from calcrl_checks.instructor.authoring.specs import (Mistake, Part, Question, ShownGradient,
+                                                       Stated)
 
 THETA = sp.symbols("theta0 theta1 theta2")
 G = sp.symbols("g0 g1 g2")
@@ -30,6 +31,10 @@ QUESTION = Question("q04", "q04_gradient_ascent.ipynb", (
     Part("ascent_step", 2, check_update_rule, ASCENT, domain=_domain("grad_J"),
          param="theta", types=("numpy", "torch"), cell="q04-ascent-test",
          answer_cell="q04-ascent",
+         # The question asks for a step that makes J larger along the gradient it hands over:
+         # the visible check knows the direction without the cell writing the formula.
+         formative=ShownGradient(THETA, given=G, step=alpha, ascent=True,
+                                 named="grad_J"),
          hints=[Hint("Your step walks against the gradient of J, which is what descent does "
                      "to a loss. Here J is a return we want to make larger: which way along "
                      "the gradient does J grow?", match=DESCENT, code="sign_flip")],

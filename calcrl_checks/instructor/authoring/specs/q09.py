@@ -6,7 +6,8 @@ import sympy as sp
 from calcrl_checks import Hint, Vector, check, check_update_rule
 from calcrl_checks.checks.scenarios import ChainMRP, check_td_learns
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Stated
+from calcrl_checks.instructor.authoring.specs import (Mistake, Part, Question, ShownGradient,
+                                                       Stated)
 
 W = sp.symbols("w0 w1 w2")
 P = sp.symbols("p0 p1 p2")       # phi(s)
@@ -43,6 +44,11 @@ def _update(step: list[sp.Expr]) -> list[sp.Expr]:
 
 FULL = [p - gamma * q for p, q in zip(P, Q)]
 
+# What the set-up states: L = delta^2 / 2 with the target r + gamma V(s') held constant.
+target = sp.Symbol("target")
+LOSS, HELD = (target - V_S) ** 2 / 2, {target: r + gamma * V_NEXT}
+LOSS_NAME = "(target - w . phi(s))^2 / 2"
+
 QUESTION = Question("q09", "q09_td_semi_gradient.ipynb", (
     Part("td_error", 2, check, DELTA, domain=DOMAIN, what="TD error",
          formative=Stated(),  # the set-up shows delta = r + gamma V(s') - V(s), V = w . phi
@@ -52,6 +58,7 @@ QUESTION = Question("q09", "q09_td_semi_gradient.ipynb", (
                            "gamma_dropped",
                            also_fails=("q09-semi-gradient-test", *_AFTER_SEMI_GRADIENT))]),
     Part("semi_gradient", 2, check, _semi_gradient(DELTA), domain=DOMAIN, what="semi-gradient",
+         formative=ShownGradient(W, LOSS, HELD, named=LOSS_NAME),
          hints=[Hint(FULL_GRADIENT, match=_semi_gradient(DELTA, FULL), code="full_gradient"),
                 Hint(GAMMA_DROPPED, match=_semi_gradient(DELTA_NO_GAMMA),
                      code="gamma_dropped"),
@@ -64,6 +71,7 @@ QUESTION = Question("q09", "q09_td_semi_gradient.ipynb", (
                            also_fails=_AFTER_SEMI_GRADIENT)]),
     Part("td_update", 2, check_update_rule, _update(_semi_gradient(DELTA)),
          domain={**DOMAIN, "alpha": (0.01, 0.5)}, param="w",
+         formative=ShownGradient(W, LOSS, HELD, step=alpha, named=LOSS_NAME),
          hints=[Hint(FULL_GRADIENT, match=_update(_semi_gradient(DELTA, FULL)),
                      code="full_gradient"),
                 Hint(GAMMA_DROPPED, match=_update(_semi_gradient(DELTA_NO_GAMMA)),
