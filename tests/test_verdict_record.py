@@ -45,7 +45,8 @@ def _without(field: str) -> dict:
 
 @pytest.mark.parametrize("record", [PARTIAL, PASSED, VerdictRecord(
     False, 0, INTERNAL_ERROR, False, "The checker failed.", "df", 1.0,
-    {"internal_error": "KeyError: 'x'"})])
+    {"internal_error": "KeyError: 'x'"}), VerdictRecord(
+    False, 0.5, "sign_flip", False, "Check the sign.", "df", 2.0, answer="-2*x")])
 def test_a_record_round_trips_through_its_output_and_a_notebook_file(record, tmp_path):
     output = {"output_type": "display_data", "metadata": {}, "data": record.to_output()}
     assert VerdictRecord.from_output(output) == record
@@ -67,6 +68,21 @@ def test_grade_writes_the_record_it_always_wrote_in_the_same_order():
                       "text/plain": "[df: sign_flip]"}
 
 
+def test_grade_records_the_text_of_the_answer_it_graded():
+    import sympy as sp
+
+    from calcrl_checks import check
+    from calcrl_checks.cells.notebook import grade, recording
+
+    x = sp.Symbol("x")
+    with recording() as graded:
+        grade(check, "3(2x+1)^2", 3 * (2 * x + 1) ** 2, points=3, part="df")
+        grade(check, 3 * (2 * x + 1) ** 2, 3 * (2 * x + 1) ** 2, points=3, part="df")
+    assert [g.answer for g in graded] == ["3(2x+1)^2", "3*(2*x + 1)**2"]
+    record = VerdictRecord.from_output({"data": verdict_output(graded[0])})
+    assert record is not None and record.answer == "3(2x+1)^2"
+
+
 def test_a_checkers_failure_records_its_details_and_no_other_verdict_does():
     failed = Verdict(False, 0.0, INTERNAL_ERROR, "The checker failed.", details={"e": 1})
     assert VerdictRecord.from_output({"data": verdict_output(Graded(failed, "df", 1))}) \
@@ -80,7 +96,7 @@ def test_a_checkers_failure_records_its_details_and_no_other_verdict_does():
     _with(score="1"), _with(score=True), _with(score=None), _with(score=float("nan")),
     _with(score=float("inf")), _with(passed=1), _with(passed="true"), _with(proved=None),
     _with(code=7), _with(code=None), _with(message=["x"]), _with(part=3), _with(points="2"),
-    _with(details="KeyError"), _with(details={"e": 1}),
+    _with(details="KeyError"), _with(details={"e": 1}), _with(answer=3), _with(answer=["x"]),
     _without("passed"), _without("score"), _without("code"), _without("part"),
     _without("points"), _without("message"), _without("proved"),
     _with(extra="junk"), _with(passed_by_ta=True),

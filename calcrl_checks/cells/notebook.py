@@ -21,6 +21,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from calcrl_checks.outcome.answer_text import answer_text
 from calcrl_checks.outcome.errors import BudgetExceeded
 from calcrl_checks.outcome.guard import internal_error, timed_out
 from calcrl_checks.outcome.codes import INTERNAL_ERROR
@@ -48,12 +49,14 @@ def is_reserved_mime(mime: str) -> bool:
 class VerdictRecord:
     """One graded check as recorded in a notebook: the verdict's fields, the answer it graded
     (``part``) and the points at stake; ``details`` only for a checker's own failure (for the
-    instructor, never shown to the student).
+    instructor, never shown to the student); ``answer``, the graded answer as one line of text
+    (:func:`calcrl_checks.outcome.answer_text.answer_text`) for the instructor's answers.csv
+    and reteach examples.
 
-    >>> record = VerdictRecord(True, 1.0, "correct", False, "Correct.", "df", 2.0)
+    >>> record = VerdictRecord(True, 1.0, "correct", False, "Correct.", "df", 2.0, answer="2*x")
     >>> VerdictRecord.from_output({"output_type": "display_data", "data": record.to_output()})
     VerdictRecord(passed=True, score=1.0, code='correct', proved=False, message='Correct.', \
-part='df', points=2.0, details=None)
+part='df', points=2.0, details=None, answer='2*x')
     >>> VerdictRecord.from_output({"data": {VERDICT_MIME: {**record.encode(), "passed": 1}}})
     """
 
@@ -65,6 +68,7 @@ part='df', points=2.0, details=None)
     part: str
     points: float
     details: Mapping[str, str] | None = None
+    answer: str | None = None
 
     def encode(self) -> dict[str, Any]:
         """The record as JSON-ready data, in the order notebooks have always held it."""
@@ -73,6 +77,8 @@ part='df', points=2.0, details=None)
                                   "part": self.part, "points": self.points}
         if self.details is not None:
             record["details"] = dict(self.details)
+        if self.answer is not None:
+            record["answer"] = self.answer
         return record
 
     def to_output(self) -> dict[str, Any]:
@@ -89,13 +95,14 @@ part='df', points=2.0, details=None)
         passed, proved = record["passed"], record["proved"]
         score, points = record["score"], record["points"]
         code, message, part = record["code"], record["message"], record["part"]
-        details = record.get("details")
+        details, answer = record.get("details"), record.get("answer")
         if not (type(passed) is bool and type(proved) is bool and _is_number(score)
                 and _is_number(points) and isinstance(code, str) and isinstance(message, str)
-                and isinstance(part, str) and (details is None or _is_text_map(details))):
+                and isinstance(part, str) and (details is None or _is_text_map(details))
+                and (answer is None or isinstance(answer, str))):
             return None
         return cls(passed, score, code, proved, message, part, points,
-                   None if details is None else dict(details))
+                   None if details is None else dict(details), answer)
 
     @classmethod
     def from_output(cls, output: Any) -> VerdictRecord | None:
@@ -107,7 +114,7 @@ part='df', points=2.0, details=None)
 
 
 _REQUIRED = frozenset({"passed", "score", "code", "proved", "message", "part", "points"})
-_ALLOWED = _REQUIRED | {"details"}
+_ALLOWED = _REQUIRED | {"details", "answer"}
 
 
 def _is_number(value: Any) -> bool:
@@ -123,11 +130,13 @@ def _is_text_map(value: Any) -> bool:
 
 @dataclass(frozen=True)
 class Graded:
-    """One :func:`grade` call: the verdict, the answer it graded and the points at stake."""
+    """One :func:`grade` call: the verdict, the answer it graded (``part``, and the answer's
+    text) and the points at stake."""
 
     verdict: Verdict
     part: str
     points: float
+    answer: str | None = None
 
     @property
     def earned(self) -> float:
@@ -179,7 +188,7 @@ def grade(checker: Callable[..., Verdict], *args: Any, points: float, part: str,
     if not isinstance(verdict, Verdict):
         verdict = internal_error(TypeError(f"{getattr(checker, '__name__', checker)} returned "
                                            f"a {type(verdict).__name__}, not a Verdict"))
-    graded = Graded(verdict, part, points)
+    graded = Graded(verdict, part, points, _answer_text(args))
     recorded = _recorded.get()
     if recorded is not None:
         recorded.append(graded)
@@ -192,6 +201,17 @@ def grade(checker: Callable[..., Verdict], *args: Any, points: float, part: str,
             print(partial_credit_text(graded))
         return graded.earned
     raise CheckFailed(verdict)
+
+
+def _answer_text(args: tuple[Any, ...]) -> str | None:
+    """The graded answer (a check's first argument) as text; None when there is none or it
+    cannot be written, which never costs the student their grade."""
+    if not args:
+        return None
+    try:
+        return answer_text(args[0])
+    except Exception:  # a student's object whose repr or attributes raise: no text, same grade
+        return None
 
 
 def partial_credit_text(graded: Graded) -> str:
@@ -210,7 +230,8 @@ def verdict_output(graded: Graded) -> dict[str, Any]:
     details = {key: str(value)[:400] for key, value in verdict.details.items()} \
         if verdict.code == INTERNAL_ERROR else None
     return VerdictRecord(verdict.passed, verdict.score, verdict.code, verdict.proved,
-                         verdict.message, graded.part, graded.points, details).to_output()
+                         verdict.message, graded.part, graded.points, details,
+                         graded.answer).to_output()
 
 
 def _publish(graded: Graded) -> None:

@@ -18,6 +18,7 @@ class Record:
     part: str          # the answer name the check graded
     code: str          # verdict code, or "not_answered" / "error" when no verdict was reached
     score: float       # fraction of the cell's points earned (0..1)
+    answer: str = ""   # the graded answer as text ("" when the record holds none)
 
 
 def class_records(course: Course, assignment: str) -> list[Record]:
@@ -43,7 +44,7 @@ def _record(student: str, notebook: str, cell: str, outputs: list) -> Record:
         verdict = VerdictRecord.from_output(output)
         if verdict is not None:
             return Record(student, notebook, cell, verdict.part, verdict.code,
-                          1.0 if verdict.passed else float(verdict.score))
+                          1.0 if verdict.passed else float(verdict.score), verdict.answer or "")
     errors = [o for o in outputs if o.get("output_type") == "error"]
     if errors and errors[0].get("ename") in ("AssertionError", VisibleCheckFailed.__name__):
         return Record(student, notebook, cell, cell, "visible_check_failed", 0.0)
