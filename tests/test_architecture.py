@@ -47,7 +47,9 @@ ROOMS: dict[str, set[str]] = {
     ENGINE: {SANDBOX, CROSSING, OUTCOME, CELLS + ".notebook", DISPLAY},
     _ + "preprocessors": {CELLS + ".notebook", DISPLAY},
     GRADING: {ENGINE, OUTCOME, DISPLAY},
-    RESULTS: {GRADING + ".course", GRADING + ".accounts", OUTCOME, DISPLAY, CELLS},
+    # The checker's own reader too, to typeset the class's answers in the report.
+    RESULTS: {GRADING + ".course", GRADING + ".accounts", OUTCOME, DISPLAY, CELLS,
+              EXPRESSIONS + ".parsing"},
     AUTHORING: {"calcrl_checks", CHECKS, CELLS, PIPELINE, CROSSING, OUTCOME,
                 ENGINE + ".hidden"},
     COMMAND: {GRADING, RESULTS, AUTHORING, DEMO, ENGINE, DISPLAY},

@@ -297,3 +297,51 @@ def test_feedback_pages_show_each_part_in_the_checks_own_words(graded_class):
     assert "awaiting a TA (4.0 points)" in heading and "Score:" not in heading
     assert re.search(r"\(Score: [\d.]+ / [\d.]+ so far\)", page)
     assert "4.0 points for written answers are waiting for a TA" in page
+
+
+def test_answers_csv_holds_the_answer_each_part_was_graded_on(graded_class):
+    """answers.csv (the demo's report) has each demo student's graded cells, and the answer
+    text, code and score the trusted grader recorded: a catalogued mistake is there as the
+    spec handed it in."""
+    from calcrl_checks.instructor.grading.course import Course
+    from calcrl_checks.instructor.results.answers import spreadsheet_safe
+    from calcrl_checks.instructor.results.verdict_records import class_records
+
+    root = graded_class.root
+    rows = {(r["student"], r["notebook"], r["cell"]): r for r in csv.DictReader(
+        (root / "reports" / "calculus" / "answers.csv").open(encoding="utf-8"))}
+    demo = {s.name for s in demo_students()}
+    records = [r for r in class_records(Course(root), "calculus") if r.student in demo]
+    assert len(records) > 400 and {r[0] for r in rows} >= demo
+    for record in records:
+        row = rows[(record.student, record.notebook, record.cell)]
+        assert (row["code"], row["answer"]) == (record.code, spreadsheet_safe(record.answer))
+        assert float(row["score"]) == pytest.approx(record.score * float(row["points"]),
+                                                    abs=1e-3)
+    mistake = rows[("mistakes01", "q00_core_rules", "q00-d-power-test")]
+    assert (mistake["code"], mistake["answer"], mistake["score"]) == \
+        ("exponent_not_lowered", "n*x**n", "0")
+    assert rows[("perfect", "q00_core_rules", "q00-d-power-test")]["answer"] == "n*x**(n - 1)"
+    assert rows[("perfect", "q07_log_derivative_trick", "q07-explain")]["score"] == ""
+
+
+def test_the_report_ranks_what_to_reteach_first(graded_class):
+    page = (graded_class.root / "reports" / "calculus" / "report.html").read_text()
+    table = page.split('<h2 id="reteach">')[1].split("<h2>")[0]
+    codes = re.findall(r"<code>(\w+)</code></td>", table)
+    assert codes and len(codes) == len(set(codes))          # one row per misconception
+    assert "wrong" not in codes and "not_answered" not in codes
+    assert "missing_inner_derivative" in codes and "<math" in table
+    assert "Chain rule on a power" in table                 # q10's lesson section
+    assert "Reteach first" in graded_class.demo.stdout
+
+
+def test_every_chart_of_the_report_is_a_picture_with_words_beside_it(graded_class):
+    import base64
+
+    page = (graded_class.root / "reports" / "calculus" / "report.html").read_text()
+    images = re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,([^"]*)"', page)
+    assert {alt.split()[0] for alt, _ in images} >= {"histogram", "score", "scatter", "bar",
+                                                     "diagnosis"}
+    for alt, data in images:
+        assert base64.b64decode(data, validate=True).startswith(b"\x89PNG"), alt

@@ -140,6 +140,32 @@ def test_the_report_shows_hostile_ids_names_and_notes_as_text(tmp_path: Path):
     assert 'id="q01-a-test"' in page and '<h2 id="students">' in page
 
 
+MATHML = {"math", "mrow", "mi", "mn", "mo", "msup", "msub", "mfrac", "msqrt"}
+
+
+def test_the_reteach_list_shows_hostile_answers_and_section_titles_as_text(tmp_path: Path):
+    import dataclasses
+
+    from calcrl_checks.instructor.results.reteach import ReteachItem
+
+    notebook = f"q01_{BREAKOUT}"
+    item = ReteachItem("missing_inner_derivative", "the chain rule's inner derivative is "
+                       "missing", 2, 4.0, (notebook, "q02_plain"),
+                       (SCRIPT, IMAGE, MATH, "3(2x+1)^2"))
+    summary = dataclasses.replace(_hostile_summary(), reteach=[item],
+                                  sections={notebook: f"Chain rule {IMAGE} $f(x) = x^2$"})
+    page = write_html(summary, tmp_path / "report.html").read_text()
+    _inert(page, {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "pre",
+                  "ul", "li", "a", "small", "code", "br", "img", "table", "tr", "th", "td"}
+           | MATHML)
+    table = page.split('id="reteach"')[1].split("<h2>")[0]
+    text = _text(table)
+    for shown in (SCRIPT, IMAGE, MATH, f"Chain rule {IMAGE}", "q02_plain"):
+        assert shown in text, shown
+    assert table.count("<math") == 2       # the answer 3(2x+1)^2 and the title's formula
+    assert table.count('<img alt="bar chart of the misconceptions') == 1
+
+
 def _index(*notebooks: NotebookStanding) -> str:
     return _text(index_page(Standing("s1", "Ada", "calculus", list(notebooks))))
 

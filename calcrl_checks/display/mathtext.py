@@ -54,10 +54,24 @@ def markdown_math(text: str) -> str:
     return "".join(piece if piece.startswith("`") else _formulas(piece, str) for piece in pieces)
 
 
+def heading_html(text: str) -> str:
+    """A heading's text as HTML: code spans as <code>, formulas as MathML, emphasis marks
+    dropped, the rest escaped.
+
+    >>> heading_html("Why minimise the *squared* `TD` error?")
+    'Why minimise the squared <code>TD</code> error?'
+    """
+    return "".join(f"<code>{html.escape(piece[1:-1])}</code>" if piece.startswith("`")
+                   else html_math(_EMPHASIS.sub(r"\1", piece))
+                   for piece in _CODE_SPAN.split(text.strip()))
+
+
+_EMPHASIS = re.compile(r"(?<![\\\w$])[*_]{1,2}([^*_$]+?)[*_]{1,2}(?![\w$])")
+
+
 def _html_heading(level: int, text: str) -> str:
     """A markdown heading as HTML: code spans as <code>, formulas as MathML, the rest escaped."""
-    inner = "".join(f"<code>{html.escape(piece[1:-1])}</code>" if piece.startswith("`")
-                    else html_math(piece) for piece in _CODE_SPAN.split(text.strip()))
+    inner = heading_html(text)
     slug = re.sub(r"[^\w-]+", "-", _MATH.sub("", text)).strip("-")
     return f'<h{level} id="{html.escape(slug)}">{inner}</h{level}>\n\n'
 

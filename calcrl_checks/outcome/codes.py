@@ -234,6 +234,31 @@ REGISTRY: dict[str, Code] = {entry.name: entry for entry in _ENTRIES}
 CODES = frozenset(name for name, entry in REGISTRY.items() if entry.core)
 
 
+#: The core codes that name a misconception, a mistake in the mathematics or in autograd a
+#: lesson can reteach; every question-specific code names one too. Left out: wrong answers
+#: without a diagnosis, refusals of form, and what follows from a mistake made elsewhere (a
+#: learning run that failed because of its update rule).
+_CORE_MISCONCEPTIONS = frozenset({
+    SWAPPED_COMPONENTS, SIGN_FLIP, CONSTANT_FACTOR, ADDITIVE_CONSTANT, MISSING_INNER_DERIVATIVE,
+    PRODUCT_RULE, EXPONENT_NOT_LOWERED, CONSTANT_DIFFERENTIATED, OTHER_VARIABLE_DIFFERENTIATED,
+    WRONG_VARIABLE, GRADIENT_WHERE_CLIPPED, FULL_GRADIENT, INPUTS_MUTATED, UNSUBSTITUTED,
+    NOT_LEAF, NO_GRAPH, NOT_CONNECTED, NO_BACKWARD, GRAD_ACCUMULATED, HARD_CODED, IGNORES_X0,
+    RETURNED_VALUE, NO_AUTOGRAD,
+})
+
+
+def is_misconception(code: str) -> bool:
+    """Whether ``code`` names a misconception the class report's reteach list counts.
+
+    >>> is_misconception("missing_inner_derivative"), is_misconception("gamma_dropped")
+    (True, True)
+    >>> is_misconception("wrong"), is_misconception("return_decreased")
+    (False, False)
+    """
+    entry = REGISTRY.get(code)
+    return entry is not None and (not entry.core or code in _CORE_MISCONCEPTIONS)
+
+
 def describe(code: str) -> str:
     """What ``code`` means, in plain language, for the class report (the code itself when it
     is not registered)."""

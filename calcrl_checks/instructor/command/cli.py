@@ -95,7 +95,8 @@ EXAMPLES = {
     "autograde": "calcrl autograde calculus --jobs 2\n"
                  "  calcrl autograde calculus --student 'ana*' --force",
     "feedback": "calcrl feedback calculus      (after calcrl autograde calculus)",
-    "report": "calcrl report calculus        (writes reports/calculus/)",
+    "report": "calcrl report calculus        (writes reports/calculus/)\n"
+              "  calcrl report calculus --pseudonymize   (answers.csv without student ids)",
     "export": "calcrl export canvas calculus --canvas-export ~/Downloads/grades.csv\n"
               "  calcrl export csv calculus --id-column username --score-column calculus",
     "backup": "calcrl backup",
@@ -150,6 +151,8 @@ def _parser() -> argparse.ArgumentParser:
     report = command("report", "write the grades CSV and a class report (HTML and text): "
                      "scores, and which mistakes the class made on each part")
     report.add_argument("assignment")
+    report.add_argument("--pseudonymize", action="store_true",
+                        help="write answers.csv with pseudonyms in place of student ids")
     report.set_defaults(run=_report)
 
     export = command("export", "write the current grades as an LMS imports them: Canvas's "
@@ -272,12 +275,14 @@ def _report(course: Course, options: argparse.Namespace) -> int:
     if waiting:
         print(f"calcrl: warning: {waiting}", file=sys.stderr)
     try:
-        summary, csv, page = build_report(course, options.assignment)
+        summary, csv, page = build_report(course, options.assignment, options.pseudonymize)
     except ReportError as error:
         print(terminal_text(str(error)), file=sys.stderr)
         return 1
     print(terminal_text(text_summary(summary)))
-    print(f"Grades CSV: {csv}\nClass report: {page}")
+    pseudonyms = " (pseudonymized)" if options.pseudonymize else ""
+    print(f"Grades CSV: {csv}\nClass report: {page}\n"
+          f"Every graded answer: {csv.with_name('answers.csv')}{pseudonyms}")
     return 0
 
 

@@ -81,6 +81,7 @@ Where everything is (in {root}):
   gradebook.db                  nbgrader's SQLite gradebook
   reports/{ASSIGNMENT}/grades.csv     grades exported by nbgrader
   reports/{ASSIGNMENT}/items.csv      item statistics per part
+  reports/{ASSIGNMENT}/answers.csv    every graded answer, its code and score
   reports/{ASSIGNMENT}/canvas.csv     the grades as Canvas's gradebook import takes them
   {page.relative_to(root)}   class report with charts""")
     return 0

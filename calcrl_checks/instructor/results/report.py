@@ -17,11 +17,14 @@ from pathlib import Path
 from calcrl_checks.outcome.codes import CORRECT, DID_NOT_RUN, INTERNAL_ERROR, NOT_ANSWERED
 from calcrl_checks.instructor.grading import accounts
 from calcrl_checks.instructor.grading.course import Course, nbgrader_command
+from calcrl_checks.instructor.results.answers import AnswerRow, class_answers, write_answers_csv
 from calcrl_checks.instructor.results.descriptions import describe
 from calcrl_checks.instructor.results.grades import StudentGrades, class_grades, pending_warning
 from calcrl_checks.instructor.results.items import (FEWEST_FOR_FLAGS, Item, class_items,
                                                     write_items_csv)
 from calcrl_checks.instructor.results.pages import render
+from calcrl_checks.instructor.results.reteach import (ReteachItem, lesson_sections, reteach_list,
+                                                      section_html, typeset)
 from calcrl_checks.instructor.results.standing import class_standings
 from calcrl_checks.instructor.results.verdict_records import Record, class_records
 from calcrl_checks.outcome.errors import CalcrlError
@@ -68,6 +71,12 @@ class ClassSummary:
     earlier: dict[str, StudentGrades] = field(default_factory=dict)
     #: item statistics per graded part, over the students with a current grade
     items: list[Item] = field(default_factory=list)
+    #: every current student's graded parts with their answers (``answers.csv``)
+    answers: list[AnswerRow] = field(default_factory=list)
+    #: the misconceptions that cost the class most, across the assignment
+    reteach: list[ReteachItem] = field(default_factory=list)
+    #: notebook -> its lesson section (the notebook's title)
+    sections: dict[str, str] = field(default_factory=dict)
 
     def notebook_fractions(self) -> dict[str, list[float]]:
         """Per notebook, each student's share of its *graded* points (TA-pending left out)."""
@@ -92,9 +101,11 @@ class ReportError(CalcrlError, RuntimeError):
     """nbgrader could not export the grades."""
 
 
-def build_report(course: Course, assignment: str) -> tuple[ClassSummary, Path, Path]:
-    """Export the grades CSV (nbgrader's export) and write the HTML report and the item
-    table (``items.csv``) next to it."""
+def build_report(course: Course, assignment: str, pseudonymize: bool = False
+                 ) -> tuple[ClassSummary, Path, Path]:
+    """Export the grades CSV (nbgrader's export) and write the HTML report, the item table
+    (``items.csv``) and every graded answer (``answers.csv``, student ids replaced by
+    pseudonyms with ``pseudonymize``) next to it."""
 
     folder = course.root / "reports" / assignment
     folder.mkdir(parents=True, exist_ok=True)
@@ -105,6 +116,7 @@ def build_report(course: Course, assignment: str) -> tuple[ClassSummary, Path, P
     summary = summarize(course, assignment)
     accounts.complete_csv(course, assignment, csv, {*summary.grades, *summary.earlier})
     write_items_csv(summary.items, folder / "items.csv")
+    write_answers_csv(summary.answers, folder / "answers.csv", pseudonymize)
     return summary, csv, write_html(summary, folder / "report.html")
 
 
@@ -115,8 +127,11 @@ def summarize(course: Course, assignment: str) -> ClassSummary:
     earlier = {student: g for student, g in grades.items() if student in without}
     records = [r for r in class_records(course, assignment) if r.student in current]
     names = {s.student: s.name for s in class_standings(course, assignment).values()}
+    answers = class_answers(course, assignment, set(current), records)
     return ClassSummary(assignment, current, _parts(records, sorted(current)), names, without,
-                        earlier, class_items(course, assignment, set(current), records))
+                        earlier, class_items(course, assignment, set(current), records),
+                        answers, reteach_list(answers),
+                        lesson_sections(course.root / "source" / assignment))
 
 
 def _parts(records: list[Record], students: list[str]) -> list[PartSummary]:
@@ -158,6 +173,12 @@ def text_summary(summary: ClassSummary, top: int = 8) -> str:
         lines.append("Most common mistakes:")
         lines.extend(f"  {notebook} · {part}: {describe(code)} ({code}) {share:.0%}"
                      for share, notebook, part, code in common)
+    if summary.reteach:
+        lines.append("Reteach first (students affected x points lost to each misconception):")
+        lines.extend(f"  {item.description} ({item.code}): {_students(item.students)}, "
+                     f"{item.points_lost:g} points lost, in "
+                     f"{', '.join(n.split('_')[0] for n in item.notebooks)}"
+                     for item in summary.reteach[:3])
     flagged = [item for item in summary.items if item.flag]
     if flagged:
         lines.append("Parts worth a look (items.csv has every part's statistics):")
@@ -172,6 +193,10 @@ def text_summary(summary: ClassSummary, top: int = 8) -> str:
         lines.append(f"{failures} check(s) failed inside the checker, not in a student's answer: "
                      "regrade those by hand (listed in the report).")
     return "\n".join(lines)
+
+
+def _students(count: int) -> str:
+    return f"{count} student" + ("" if count == 1 else "s")
 
 
 def write_html(summary: ClassSummary, path: Path) -> Path:
@@ -195,8 +220,10 @@ def _page(summary: ClassSummary) -> str:
     rows = [(grades, _note(summary, grades))
             for grades in sorted(everyone, key=lambda g: g.student)]
     charts = {"totals": _totals_chart(summary), "scores": _score_chart(summary),
-              "diagnoses": _diagnosis_chart(summary)}
-    return render("report.html.j2", summary=summary, text=text_summary(summary),
+              "diagnoses": _diagnosis_chart(summary), "parts": _items_chart(summary),
+              "reteach": _reteach_chart(summary)}
+    return render("report.html.j2", summary=summary, text=text_summary(summary), typeset=typeset,
+                  section=section_html,
                   fewest=FEWEST_FOR_FLAGS,
                   waiting=summary.pending(), charts=charts, describe=describe,
                   notebooks=sorted({n for g in summary.grades.values() for n in g.notebooks}),
@@ -247,6 +274,56 @@ def _diagnosis_chart(summary: ClassSummary) -> str:
     axes.set_xlabel("% of graded students")
     axes.set_xlim(0, 100)
     axes.set_title("How often each diagnosis occurred")
+    try:
+        return _png(figure)
+    finally:
+        plt.close(figure)
+
+
+def _items_chart(summary: ClassSummary) -> str:
+    """Facility against discrimination, one point per part; flagged parts marked and named."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = [(item, item.facility, item.discrimination) for item in summary.items
+             if item.facility is not None and item.discrimination is not None]
+    figure, axes = plt.subplots(figsize=(10, 4.5))
+    for flagged, colour, label in ((False, "#4a7ebb", "part"), (True, "#c0504d", "worth a look")):
+        group = [(item, x, y) for item, x, y in shown if bool(item.flag) == flagged]
+        if group:
+            axes.scatter([x for _, x, _ in group], [y for _, _, y in group],
+                         color=colour, label=label, s=28)
+        for item, x, y in group if flagged else []:
+            axes.annotate(f"{item.notebook.split('_')[0]} {item.part}", (x, y), fontsize=8,
+                          xytext=(4, 4), textcoords="offset points")
+    axes.axhline(0.2, color="#999", lw=0.8, ls="--")
+    axes.set_xlim(-0.05, 1.05)
+    axes.set_ylim(-1.05, 1.05)
+    axes.set_xlabel("facility (mean fraction of the part's points)")
+    axes.set_ylabel("discrimination (item-rest)")
+    axes.set_title("Each part: how easy, and how well it separates the class")
+    if shown:
+        axes.legend(loc="lower left")
+    try:
+        return _png(figure)
+    finally:
+        plt.close(figure)
+
+
+def _reteach_chart(summary: ClassSummary) -> str:
+    """The reteach list's first ten misconceptions as bars of students x points lost."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    first = list(reversed(summary.reteach[:10]))
+    figure, axes = plt.subplots(figsize=(10, max(2.5, 0.35 * len(first) + 1)))
+    axes.barh([item.code for item in first], [item.weight for item in first], color="#c0504d")
+    axes.set_xlabel("students affected x points lost")
+    axes.set_title("What to reteach first")
     try:
         return _png(figure)
     finally:
