@@ -123,6 +123,12 @@ def test_feedback_index_pages_and_report_render_with_typeset_math(browser, grade
     page.screenshot(path=ARTIFACTS / "report.png")
     page.locator("h3#q09-semi-gradient-test").scroll_into_view_if_needed()
     page.screenshot(path=ARTIFACTS / "report_diagnoses.png")
+    reteach = page.locator("h2#reteach")
+    reteach.scroll_into_view_if_needed()
+    table = page.locator("h2#reteach ~ table").first
+    assert "missing_inner_derivative" in table.inner_text()
+    assert table.locator("math").count() > 0 and _mathml_is_typeset(table)
+    page.screenshot(path=ARTIFACTS / "report_reteach.png")
     page.close()
 
 
