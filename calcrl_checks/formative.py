@@ -8,10 +8,10 @@ df reads as 3*x**2: an expression in x.
 df: correct, it is the derivative of x**3 (checked at 40 points).
 """
 from calcrl_checks.cells.formative import (SCENARIOS, STATED_CHECKS, FormativeCheckFailed,
-                                           derivative, derivative_function,
+                                           composes, derivative, derivative_function,
                                            gradient_function, graded_after_submission,
                                            scenario, stated, value)
 
-__all__ = ["SCENARIOS", "STATED_CHECKS", "FormativeCheckFailed", "derivative",
+__all__ = ["SCENARIOS", "STATED_CHECKS", "FormativeCheckFailed", "composes", "derivative",
            "derivative_function", "gradient_function", "graded_after_submission", "scenario",
            "stated", "value"]

@@ -53,6 +53,22 @@ def expression(answer: Any, symbols: Iterable[str], name: str = "your answer",
     import sympy as sp
 
     allowed = list(symbols)
+    expr = read_expression(answer, allowed, name)
+    print(f"{name} reads as {sp.sstr(expr)}: an expression in {', '.join(allowed)}."
+          + (_LATER if later else ""))
+
+
+def read_expression(answer: Any, symbols: Iterable[str], name: str = "your answer") -> Any:
+    """The answer as a sympy expression in the given symbols only, or
+    :class:`VisibleCheckFailed` saying why it is not one (nothing printed: the checks that
+    print use :func:`expression`).
+
+    >>> read_expression("2x e^x", ["x"], "df")
+    2*x*exp(x)
+    """
+    import sympy as sp
+
+    allowed = list(symbols)
     kind = _adapted(answer, name)
     if kind.kind == "text":
         try:
@@ -67,8 +83,7 @@ def expression(answer: Any, symbols: Iterable[str], name: str = "your answer",
     extra = sorted(s.name for s in expr.free_symbols if s.name not in allowed)
     if extra:
         raise VisibleCheckFailed(f"{name} uses {', '.join(extra)}; use only {', '.join(allowed)}")
-    print(f"{name} reads as {sp.sstr(expr)}: an expression in {', '.join(allowed)}."
-          + (_LATER if later else ""))
+    return expr
 
 
 def number(answer: Any, name: str = "your answer", later: bool = True) -> None:

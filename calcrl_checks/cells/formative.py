@@ -132,6 +132,39 @@ def derivative_function(answer: Any, of: str, wrt: str, name: str = "your functi
           f"(checked at {samples} points).")
 
 
+def composes(answer: Any, outer: str, whole: str, stand_in: str, name: str = "your answer", *,
+             symbols: Sequence[str], **options: Any) -> None:
+    """Check an inner function the question determines: ``outer`` (written in ``stand_in``,
+    the inner function's name) applied to the answer must give ``whole``, the function the
+    question shows, at the hidden test's points (``domain``, ``question``, ``part``).
+
+    >>> composes("1 + x^2", "sqrt(u)", "sqrt(1 + x^2)", "u", "u", symbols=["x"],
+    ...          domain={"x": (-3, 3)})
+    u reads as x**2 + 1: an expression in x.
+    u: correct, sqrt(u) with your u is sqrt(x**2 + 1) (checked at 40 points).
+    >>> composes("x^2", "sqrt(u)", "sqrt(1 + x^2)", "u", "u", symbols=["x"],
+    ...          domain={"x": (-3, 3)})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    calcrl_checks.cells.formative.FormativeCheckFailed: Not yet: with your u, sqrt(u) is not ...
+    """
+    import sympy as sp
+
+    names = list(symbols)
+    inner = form.read_expression(answer, names, name)
+    form.expression(inner, names, name, later=False)
+    outside = parse(outer, symbols=[*names, stand_in])
+    shown = parse(whole, symbols=names)
+    options.setdefault("part", name)
+    verdict = compare(outside.xreplace({sp.Symbol(stand_in): inner}), shown, **options)
+    if not verdict.passed:
+        raise FormativeCheckFailed(messages.composition_differs(
+            name, sp.sstr(outside), sp.sstr(shown), verdict.details.get("mismatched"),
+            verdict.details.get("points")), codes.WRONG)
+    print(f"{name}: correct, {sp.sstr(outside)} with your {name} is {sp.sstr(shown)} "
+          f"(checked at {verdict.details.get('points', 40)} points).")
+
+
 def gradient_function(answer: Any, of: str | None, wrt: Sequence[str],
                       name: str = "your function", *, symbols: Sequence[str],
                       held: dict[str, str] | None = None, given: Sequence[str] | None = None,

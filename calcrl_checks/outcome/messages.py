@@ -267,6 +267,19 @@ def differentiated_held(quantity: str) -> str:
             "put in what it stands for.")
 
 
+def composition_differs(name: str, outer: str, whole: str, mismatched: Any = None,
+                        points: Any = None) -> str:
+    """For an inner function that, put into the outer one, does not give the function the
+    question shows (the inner function itself is never named).
+
+    >>> composition_differs("u", "sqrt(u)", "sqrt(x**2 + 1)", 40, 40)[:46]
+    'Not yet: with your u, sqrt(u) is not sqrt(x**2'
+    """
+    where = f" (it differs at {mismatched} of {points} test points)" if mismatched else ""
+    return (f"Not yet: with your {name}, {outer} is not {whole}{where}.\nHint: the inner "
+            "function is everything the outer function is applied to.")
+
+
 def not_answered(name: str | None) -> str:
     """For an answer cell still holding its stub, or an answer name that is not defined."""
     if name is None:

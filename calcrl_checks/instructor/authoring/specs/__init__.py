@@ -104,6 +104,20 @@ class ShownGradient:
 
 
 @dataclass(frozen=True)
+class Composed:
+    """What a question shows that determines an inner function: the whole function ``whole``
+    is ``outer`` (written in the inner function's name ``stand_in``) applied to the answer
+    (q02: y = sqrt(u) with y = sqrt(1 + x^2)). A part given one as ``formative`` gets a visible
+    check (:func:`calcrl_checks.cells.formative.composes`) that puts the student's answer into
+    the outer function and compares with the whole, on the hidden test's points.
+    """
+
+    outer: Any
+    stand_in: Any
+    whole: Any
+
+
+@dataclass(frozen=True)
 class Stated:
     """The question's text states what the part's check is given: the answer's own formula
     (q04's descent step theta - alpha grad, q09's TD error) or, for a gradient checked against
@@ -160,7 +174,8 @@ class Part:
                  key: str | None = None, cell: str | None = None,
                  answer_cell: str | None = None, solution: str | None = None,
                  label: str | None = None, mistakes: Sequence[Mistake] = (),
-                 formative: bool | ShownDerivative | ShownGradient | Stated | ValueAt = False,
+                 formative: bool | Composed | ShownDerivative | ShownGradient | Stated | ValueAt
+                 = False,
                  **options: Any) -> None:
         self.name = name
         self.points = points
@@ -208,6 +223,8 @@ class Part:
             return _shown_derivative_code(self, self.formative, question)
         if isinstance(self.formative, ShownGradient):
             return _shown_gradient_code(self, self.formative, question)
+        if isinstance(self.formative, Composed):
+            return _composed_code(self, self.formative, question)
         if isinstance(self.formative, ValueAt):
             return _value_at_code(self, self.formative, question)
         if isinstance(self.formative, Stated):
@@ -345,6 +362,27 @@ def _stated_code(part: Part, stated: Stated, question: str) -> str:
                             "before you submit.", 97, break_long_words=False)
     return (textwrap.indent(comment, "# ") + f"\nfrom calcrl_checks import {imports}\n"
             + _wrapped("formative.stated(", arguments) + "\n")
+
+
+def _composed_code(part: Part, composed: Composed, question: str) -> str:
+    """The visible check of an inner function: the outer and the whole function the question
+    shows (never the inner one), with the part's own options and seed."""
+    import textwrap
+
+    import sympy as sp
+
+    names = sorted({s.name for s in composed.whole.free_symbols})
+    outer, whole = sp.sstr(composed.outer), sp.sstr(composed.whole)
+    arguments: list[str | Listed] = [
+        part.answer, *map(_literal, (outer, whole, str(composed.stand_in), part.answer)),
+        f"symbols={_literal(names)}"]
+    options, imports = _written_options(part, question)
+    arguments += options
+    comment = textwrap.fill(f"Visible check: does {outer} with your {part.answer} give "
+                            f"{whole}? It runs the hidden test's own comparison on what the "
+                            "question states.", 97, break_long_words=False)
+    return (textwrap.indent(comment, "# ") + f"\nfrom calcrl_checks import {imports}\n"
+            + _wrapped("formative.composes(", arguments) + "\n")
 
 
 def _shown_gradient_code(part: Part, shown: ShownGradient, question: str) -> str:

@@ -6,9 +6,9 @@ import sympy as sp
 
 from calcrl_checks import Hint, check, check_derivative
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, ValueAt
+from calcrl_checks.instructor.authoring.specs import Composed, Mistake, Part, Question, ValueAt
 
-x = sp.Symbol("x")
+x, U = sp.Symbol("x"), sp.Symbol("u")   # u: the inner function's name, as the notebook has it
 INNER = 1 + x ** 2
 Y = sp.sqrt(INNER)
 X0 = sp.Rational(1, 2)
@@ -19,7 +19,8 @@ STEP_HINT = ("A finite difference with this step is too rough for the 1e-4 toler
              "a smaller h, or the central difference.")
 
 QUESTION = Question("q02", "q02_chain_rule.ipynb", (
-    Part("u", 1, check, INNER, domain={"x": (-3, 3)}, hints=[
+    Part("u", 1, check, INNER, domain={"x": (-3, 3)},
+         formative=Composed(sp.sqrt(U), U, Y), hints=[
         Hint("That is the whole function y. The inner function is what the square root "
              "is applied to.", match=Y, code="outer_not_inner"),
         Hint("Your expression is off by a constant: look again at everything under "
