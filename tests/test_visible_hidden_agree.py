@@ -185,38 +185,45 @@ def test_a_formative_check_passes_exactly_what_the_hidden_tests_give_full_points
     """The solution, each catalogued mistake and a few other wrong answers: the visible check
     fails a student exactly when the hidden tests would not give the cell's points (the
     solution's functions call each other through the notebook's namespace, so a catalogued
-    mistake is tried where it replaces this answer itself)."""
+    mistake is tried where it replaces this answer itself; one written in another answer
+    cell, such as q05's second backward pass, is replayed in that cell's place)."""
     import re
 
     from calcrl_checks.cells.formative import FormativeCheckFailed
     from calcrl_checks.instructor.authoring.specs import question
-    from notebooks import run, solutions
+    from notebooks import run, solutions, solved_with
 
-    question_id, key = re.search(r'grade_part\("(\w+)", "(\w+)"', cell.hidden).groups()
+    question_id, key = re.search(r'grade_part\("(\w+)", "([\w.]+)"', cell.hidden).groups()
     part = next(p for p in question(question_id).parts if p.key == key)
     solved = solutions(cell.notebook)
     right = solved[part.answer]
-    candidates = {"solution": right}
+    # label -> the notebook's namespace as that student leaves it
+    candidates = {"solution": solved}
     for other in question(question_id).parts:
         for mistake in other.mistakes:
             if other is part or cell.grade_id in mistake.also_fails:
-                namespace = dict(solved)
-                exec(mistake.source, namespace)  # instructor code from the spec
+                if mistake.answer_cell:
+                    namespace = solved_with(cell.notebook, mistake.answer_cell, mistake.source)
+                else:
+                    namespace = dict(solved)
+                    exec(mistake.source, namespace)  # instructor code from the spec
                 if namespace[part.answer] is not right:
-                    candidates[mistake.code] = namespace[part.answer]
+                    candidates[mistake.code] = namespace
     if callable(right):
-        candidates["does nothing"] = lambda first, *rest: first
+        candidates["does nothing"] = {**solved, part.answer: lambda first, *rest: first}
     elif not isinstance(right, str):
         numbers = np.asarray(right) if isinstance(right, (tuple, list)) else right
-        candidates |= {"doubled": 2 * numbers, "plus one": numbers + 1, "negated": -numbers}
+        candidates |= {label: {**solved, part.answer: value} for label, value in
+                       (("doubled", 2 * numbers), ("plus one", numbers + 1),
+                        ("negated", -numbers))}
     results = {}
-    for label, answer in candidates.items():
+    for label, namespace in candidates.items():
         try:
-            exec(visible, {part.answer: answer})  # instructor code from source/
+            exec(visible, dict(namespace))  # instructor code from source/
             shown = True
         except FormativeCheckFailed:
             shown = False
-        graded = run(cell, **{part.answer: answer}).graded
+        graded = run(cell, **{name: namespace[name] for name in part.answers}).graded
         results[label] = (shown, len(graded) == 1 and graded[0].verdict.passed)
     assert results.pop("solution") == (True, True)
     assert results and all(shown == full for shown, full in results.values()), results

@@ -18,7 +18,7 @@ from typing import Any
 
 from calcrl_checks.api import compare
 from calcrl_checks.cells import form
-from calcrl_checks.checks import scenarios
+from calcrl_checks.checks import autograd, scenarios
 from calcrl_checks.checks.calculus import check_derivative, check_partial
 from calcrl_checks.checks.rl import check_against_autograd, check_update_rule
 from calcrl_checks.cells.form import VisibleCheckFailed
@@ -163,6 +163,51 @@ def composes(answer: Any, outer: str, whole: str, stand_in: str, name: str = "yo
             verdict.details.get("points")), codes.WRONG)
     print(f"{name}: correct, {sp.sstr(outside)} with your {name} is {sp.sstr(shown)} "
           f"(checked at {verdict.details.get('points', 40)} points).")
+
+
+#: The autograd checks a tensor answer may be graded with before submission: the hidden
+#: test's own, given the point and the formula the question states.
+TENSOR_CHECKS = ("check_leaf_tensor", "check_graph_output", "check_grad")
+
+
+def tensor(answer: Any, check: str, name: str = "your answer", *, at: float,
+           formula: str | None = None, variable: str = "x", **options: Any) -> None:
+    """Check a tensor answer with the hidden test's autograd check (one of
+    :data:`TENSOR_CHECKS`), from what the question states: the point ``at`` a leaf holds and,
+    for a tensor computed from it or a gradient, the ``formula`` in ``variable`` (its value
+    and slope there are worked out here, so the cell holds no number the question leaves to
+    the student). Other tensors the check reads come in ``options`` (``of=x``, ``output=y``).
+
+    >>> import torch
+    >>> x = torch.tensor(2.0, requires_grad=True)
+    >>> tensor(x, "check_leaf_tensor", "x", at=2.0)
+    x: Correct: x is a scalar leaf tensor with the requested value, and it tracks gradients.
+    >>> tensor(torch.tensor(4.0), "check_graph_output", "y", at=2.0, formula="x**2", of=x)
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    calcrl_checks.cells.formative.FormativeCheckFailed: Not yet: y ...
+    """
+    import sympy as sp
+
+    if check not in TENSOR_CHECKS:
+        raise ValueError(f"no tensor check {check!r}; there are {', '.join(TENSOR_CHECKS)}")
+    options.setdefault("part", name)
+    if check == "check_leaf_tensor":
+        verdict = autograd.check_leaf_tensor(answer, value=at, **options)
+    else:
+        point = sp.Symbol(variable)
+        shown = parse(formula or variable, symbols=[variable])
+        value = float(shown.subs(point, sp.nsimplify(at)))
+        slope = float(sp.diff(shown, point).subs(point, sp.nsimplify(at)))
+        if check == "check_graph_output":
+            verdict = autograd.check_graph_output(answer, value=value, slope=slope,
+                                                  formula=formula, **options)
+        else:
+            verdict = autograd.check_grad(answer, value=slope, formula=formula, **options)
+    if not verdict.passed:
+        raise FormativeCheckFailed(verdict.message, verdict.code)
+    print(f"{name}: {verdict.message.splitlines()[0]}")
 
 
 def gradient_function(answer: Any, of: str | None, wrt: Sequence[str],

@@ -118,6 +118,19 @@ class Composed:
 
 
 @dataclass(frozen=True)
+class ShownTensor:
+    """What a question states about a tensor answer: the point ``at`` its leaf holds and, for
+    a tensor computed from it or the gradient backward() leaves, the ``formula`` (q05: x = 2.0,
+    y = x**2). A part given one as ``formative`` gets a visible check
+    (:func:`calcrl_checks.cells.formative.tensor`) that runs the part's own autograd check,
+    working out the value and slope from the formula in the student's kernel.
+    """
+
+    at: float
+    formula: str | None = None
+
+
+@dataclass(frozen=True)
 class Stated:
     """The question's text states what the part's check is given: the answer's own formula
     (q04's descent step theta - alpha grad, q09's TD error) or, for a gradient checked against
@@ -174,8 +187,8 @@ class Part:
                  key: str | None = None, cell: str | None = None,
                  answer_cell: str | None = None, solution: str | None = None,
                  label: str | None = None, mistakes: Sequence[Mistake] = (),
-                 formative: bool | Composed | ShownDerivative | ShownGradient | Stated | ValueAt
-                 = False,
+                 formative: bool | Composed | ShownDerivative | ShownGradient | ShownTensor | Stated
+                 | ValueAt = False,
                  **options: Any) -> None:
         self.name = name
         self.points = points
@@ -225,6 +238,8 @@ class Part:
             return _shown_gradient_code(self, self.formative, question)
         if isinstance(self.formative, Composed):
             return _composed_code(self, self.formative, question)
+        if isinstance(self.formative, ShownTensor):
+            return _shown_tensor_code(self, self.formative, question)
         if isinstance(self.formative, ValueAt):
             return _value_at_code(self, self.formative, question)
         if isinstance(self.formative, Stated):
@@ -362,6 +377,32 @@ def _stated_code(part: Part, stated: Stated, question: str) -> str:
                             "before you submit.", 97, break_long_words=False)
     return (textwrap.indent(comment, "# ") + f"\nfrom calcrl_checks import {imports}\n"
             + _wrapped("formative.stated(", arguments) + "\n")
+
+
+def _shown_tensor_code(part: Part, shown: ShownTensor, question: str) -> str:
+    """The visible check of a tensor answer: the part's own autograd check, with the point
+    and formula the question states (its value and slope are worked out in the kernel) and
+    the other answers it reads."""
+    from calcrl_checks.cells.formative import TENSOR_CHECKS
+
+    if part.check.__name__ not in TENSOR_CHECKS:
+        raise ValueError(f"{part.key}: a shown tensor is graded by one of "
+                         f"{', '.join(TENSOR_CHECKS)}, not {part.check.__name__}")
+    arguments: list[str | Listed] = [part.answer, _literal(part.check.__name__),
+                                     _literal(part.name), f"at={shown.at!r}"]
+    if shown.formula is not None:
+        arguments.append(f"formula={_literal(shown.formula)}")
+    arguments += [f"{keyword}={answer}" for keyword, answer in part.uses.items()]
+    options, imports = _written_options(part, question, leave_out=("value", "slope", "formula"))
+    arguments += options
+    import textwrap
+
+    facts = f"{part.answer} = {shown.at!r}" if shown.formula is None else \
+        f"{shown.formula} at x = {shown.at!r}"
+    comment = textwrap.fill(f"Visible check: the hidden test's own autograd check, on what "
+                            f"the question states ({facts}).", 97, break_long_words=False)
+    return (textwrap.indent(comment, "# ") + f"\nfrom calcrl_checks import {imports}\n"
+            + _wrapped("formative.tensor(", arguments) + "\n")
 
 
 def _composed_code(part: Part, composed: Composed, question: str) -> str:
