@@ -7,12 +7,12 @@ public names stay importable here. The formative checks live in
 df reads as 3*x**2: an expression in x.
 df: correct, it is the derivative of x**3 (checked at 40 points).
 """
-from calcrl_checks.cells.formative import (SCENARIOS, STATED_CHECKS, TENSOR_CHECKS,
-                                           FormativeCheckFailed,
-                                           composes, derivative, derivative_function,
+from calcrl_checks.cells.formative import (RECOMPUTED, SCENARIOS, STATED_CHECKS,
+                                           TENSOR_CHECKS, FormativeCheckFailed, composes,
+                                           derivative, derived, derivative_function,
                                            gradient_function, graded_after_submission,
                                            scenario, stated, tensor, value)
 
-__all__ = ["SCENARIOS", "STATED_CHECKS", "TENSOR_CHECKS", "FormativeCheckFailed", "composes",
-           "derivative", "derivative_function", "gradient_function", "graded_after_submission",
-           "scenario", "stated", "tensor", "value"]
+__all__ = ["RECOMPUTED", "SCENARIOS", "STATED_CHECKS", "TENSOR_CHECKS", "FormativeCheckFailed",
+           "composes", "derivative", "derived", "derivative_function", "gradient_function",
+           "graded_after_submission", "scenario", "stated", "tensor", "value"]

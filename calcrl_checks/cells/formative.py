@@ -13,14 +13,15 @@ Everywhere else a visible check only says plainly that the value is graded after
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from calcrl_checks.api import compare
 from calcrl_checks.cells import form
 from calcrl_checks.checks import autograd, scenarios
-from calcrl_checks.checks.calculus import check_derivative, check_partial
-from calcrl_checks.checks.rl import check_against_autograd, check_update_rule
+from calcrl_checks.checks.calculus import check_derivative, check_partial, softplus_slope_gap
+from calcrl_checks.checks.consistency import check_derived
+from calcrl_checks.checks.rl import check_against_autograd, check_update_rule, log_derivative_gap
 from calcrl_checks.cells.form import VisibleCheckFailed
 from calcrl_checks.expressions.parsing import parse
 from calcrl_checks.outcome import codes, messages
@@ -163,6 +164,53 @@ def composes(answer: Any, outer: str, whole: str, stand_in: str, name: str = "yo
             verdict.details.get("points")), codes.WRONG)
     print(f"{name}: correct, {sp.sstr(outside)} with your {name} is {sp.sstr(shown)} "
           f"(checked at {verdict.details.get('points', 40)} points).")
+
+
+#: The quantities a value may be recomputed from the student's own answer with, by name.
+RECOMPUTED: dict[str, Callable[[Any], float]] = {"log_derivative_gap": log_derivative_gap,
+                                                 "softplus_slope_gap": softplus_slope_gap}
+
+
+def derived(answer: Any, name: str = "your answer", *, source: Any, recompute: str,
+            source_name: str, expected: Any = None, **options: Any) -> None:
+    """Check a value the notebook computes from another answer (``source``, named
+    ``source_name``): it must be what ``recompute`` (one of :data:`RECOMPUTED`) gives from that
+    answer and, when the question states it (``expected``: q07's identity gap is 0), that
+    value too, with the hidden test's tolerances. Without ``expected`` the check says only that
+    the value agrees with the student's own answer, which their own check grades.
+
+    >>> import numpy as np
+    >>> def right(theta, a):
+    ...     z = np.exp(theta - theta.max()); g = -z / z.sum(); g[a] += 1; return g
+    >>> derived(0.0, "gap", source=right, recompute="log_derivative_gap",
+    ...         source_name="grad_log_softmax", expected=0.0, atol=1e-8)
+    gap is a finite number.
+    gap: correct, and it is what your grad_log_softmax gives.
+    >>> derived(0.5, "gap", source=right, recompute="log_derivative_gap",
+    ...         source_name="grad_log_softmax")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    calcrl_checks.cells.formative.FormativeCheckFailed: Not yet: ...
+    """
+    if recompute not in RECOMPUTED:
+        raise ValueError(f"no recomputation {recompute!r}; there are {', '.join(RECOMPUTED)}")
+    form.number(answer, name, later=False)
+    options.setdefault("part", name)
+    function = RECOMPUTED[recompute]
+    if expected is not None:
+        verdict = check_derived(answer, expected, source=source, recompute=function,
+                                source_name=source_name, **options)
+        said = f"correct, and it is what your {source_name} gives"
+    else:
+        # Only the agreement: the value itself is graded after submission, with the source.
+        tolerances = {k: v for k, v in options.items() if k in ("rtol", "atol", "estimate")}
+        verdict = check_derived(answer, answer, source=source, recompute=function,
+                                source_name=source_name, **tolerances)
+        said = (f"it is what your {source_name} gives (whether that is right is "
+                f"{source_name}'s own check)")
+    if not verdict.passed:
+        raise FormativeCheckFailed(verdict.message, verdict.code)
+    print(f"{name}: {said}.")
 
 
 #: The autograd checks a tensor answer may be graded with before submission: the hidden

@@ -131,6 +131,19 @@ class ShownTensor:
 
 
 @dataclass(frozen=True)
+class Recomputed:
+    """A value the notebook computes from another answer, which the package's function
+    ``recompute`` (a name in :data:`calcrl_checks.cells.formative.RECOMPUTED`) works out from
+    that answer as the hidden test does; with ``stated`` the question also states the value
+    itself (q07: the identity's gap is 0) and the visible check compares with it too. A part
+    given one as ``formative`` gets a :func:`calcrl_checks.cells.formative.derived` check.
+    """
+
+    recompute: str
+    stated: bool = False
+
+
+@dataclass(frozen=True)
 class Stated:
     """The question's text states what the part's check is given: the answer's own formula
     (q04's descent step theta - alpha grad, q09's TD error) or, for a gradient checked against
@@ -187,8 +200,8 @@ class Part:
                  key: str | None = None, cell: str | None = None,
                  answer_cell: str | None = None, solution: str | None = None,
                  label: str | None = None, mistakes: Sequence[Mistake] = (),
-                 formative: bool | Composed | ShownDerivative | ShownGradient | ShownTensor | Stated
-                 | ValueAt = False,
+                 formative: bool | Composed | Recomputed | ShownDerivative | ShownGradient
+                 | ShownTensor | Stated | ValueAt = False,
                  **options: Any) -> None:
         self.name = name
         self.points = points
@@ -240,6 +253,8 @@ class Part:
             return _composed_code(self, self.formative, question)
         if isinstance(self.formative, ShownTensor):
             return _shown_tensor_code(self, self.formative, question)
+        if isinstance(self.formative, Recomputed):
+            return _recomputed_code(self, self.formative, question)
         if isinstance(self.formative, ValueAt):
             return _value_at_code(self, self.formative, question)
         if isinstance(self.formative, Stated):
@@ -377,6 +392,30 @@ def _stated_code(part: Part, stated: Stated, question: str) -> str:
                             "before you submit.", 97, break_long_words=False)
     return (textwrap.indent(comment, "# ") + f"\nfrom calcrl_checks import {imports}\n"
             + _wrapped("formative.stated(", arguments) + "\n")
+
+
+def _recomputed_code(part: Part, recomputed: Recomputed, question: str) -> str:
+    """The visible check of a value computed from another answer: what the package's
+    function gives from the student's own answer and, where the question states it, the value
+    (never a value the question leaves to the student)."""
+    import textwrap
+
+    source = part.uses.get("source")
+    if source is None:
+        raise ValueError(f"{part.key}: a recomputed value reads its source answer (uses=)")
+    arguments: list[str | Listed] = [part.answer, _literal(part.name), f"source={source}",
+                                     f"recompute={_literal(recomputed.recompute)}",
+                                     f"source_name={_literal(part.options['source_name'])}"]
+    if recomputed.stated:
+        arguments.append(f"expected={part.args[0]!r}")
+    options, imports = _written_options(part, question, leave_out=("recompute", "source_name"))
+    arguments += options
+    asked = (f"is {part.answer} the value the question states, and what your {source} gives?"
+             if recomputed.stated else f"is {part.answer} what your {source} gives?")
+    comment = textwrap.fill(f"Visible check: {asked} It runs the hidden test's own comparison "
+                            "before you submit.", 97, break_long_words=False)
+    return (textwrap.indent(comment, "# ") + f"\nfrom calcrl_checks import {imports}\n"
+            + _wrapped("formative.derived(", arguments) + "\n")
 
 
 def _shown_tensor_code(part: Part, shown: ShownTensor, question: str) -> str:

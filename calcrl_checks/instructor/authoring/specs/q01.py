@@ -8,7 +8,8 @@ from calcrl_checks import Hint, check, check_derivative
 from calcrl_checks.checks.calculus import softplus_slope_gap
 from calcrl_checks.checks.consistency import check_derived
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, ShownDerivative
+from calcrl_checks.instructor.authoring.specs import (Mistake, Part, Question, Recomputed,
+                                                       ShownDerivative)
 
 x = sp.Symbol("x")
 SOFTPLUS = sp.log(1 + sp.exp(x))
@@ -31,7 +32,10 @@ QUESTION = Question("q01", "q01_softplus_derivative.ipynb", (
     # typed next to a sigmoid that gives another is not a gap they measured.
     Part("max_gradient_gap", 1, check_derived, float(GAP.max()), rtol=1e-4,
          uses={"source": "sigmoid"}, recompute=lambda sigmoid: softplus_slope_gap(sigmoid, XS),
-         source_name="sigmoid", what="max_gradient_gap", hints=[
+         source_name="sigmoid", what="max_gradient_gap",
+         # The grid is the question's (softplus_slope_gap's default); the gap itself is not
+         # shown, so the visible check says only whether it is what the student's sigmoid gives.
+         formative=Recomputed("softplus_slope_gap"), hints=[
         Hint("The gap is small but not exactly zero: np.gradient only approximates the "
              "slope. Report the number your code computes.", match=0.0,
              code="rounded_to_zero"),

@@ -8,7 +8,8 @@ from calcrl_checks import Choice, Hint, Vector, check_against_autograd
 from calcrl_checks.checks.consistency import check_derived
 from calcrl_checks.checks.rl import log_derivative_gap
 
-from calcrl_checks.instructor.authoring.specs import Mistake, Part, Question, Stated, Written
+from calcrl_checks.instructor.authoring.specs import (Mistake, Part, Question, Recomputed,
+                                                       Stated, Written)
 
 # A demo student's wrong grad_log_softmax makes every later part fail as well.
 _LATER = ("q07-grad-4-actions-test", "q07-identity-gap-test")
@@ -51,5 +52,6 @@ QUESTION = Question("q07", "q07_log_derivative_trick.ipynb", (
     # The gap must be tiny, and what the student's grad_log_softmax gives: typed 0.0 next to
     # a wrong function is not the gap computed with it.
     Part("identity_gap", 1, check_derived, 0.0, atol=1e-8, uses={"source": "grad_log_softmax"},
-         recompute=log_derivative_gap, source_name="grad_log_softmax", what="identity_gap"),
+         recompute=log_derivative_gap, source_name="grad_log_softmax", what="identity_gap",
+         formative=Recomputed("log_derivative_gap", stated=True)),  # an identity's gap is 0
 ), written=(Written("q07-explain", 4),))
