@@ -11,8 +11,10 @@ from calcrl_checks.cells.formative import (RECOMPUTED, SCENARIOS, STATED_CHECKS,
                                            TENSOR_CHECKS, FormativeCheckFailed, composes,
                                            derivative, derived, derivative_function,
                                            gradient_function, graded_after_submission,
-                                           scenario, stated, tensor, value)
+                                           outer_derivative, scenario, stated, tensor,
+                                           value)
 
 __all__ = ["RECOMPUTED", "SCENARIOS", "STATED_CHECKS", "TENSOR_CHECKS", "FormativeCheckFailed",
            "composes", "derivative", "derived", "derivative_function", "gradient_function",
-           "graded_after_submission", "scenario", "stated", "tensor", "value"]
+           "graded_after_submission", "outer_derivative", "scenario", "stated", "tensor",
+           "value"]

@@ -258,6 +258,38 @@ def tensor(answer: Any, check: str, name: str = "your answer", *, at: float,
     print(f"{name}: {verdict.message.splitlines()[0]}")
 
 
+def outer_derivative(answer: Any, outer: str, stand_in: str, inner: Any,
+                     name: str = "your answer", *, symbols: Sequence[str],
+                     inner_name: str = "u", **options: Any) -> None:
+    """Check the outer link of a chain: the derivative of ``outer`` (shown, written in
+    ``stand_in``) with respect to ``stand_in``, with the student's own inner function
+    ``inner`` (named ``inner_name``) put back in, at the hidden test's points and options
+    (``unsubstituted`` included). Whether the inner function itself is right is its own check.
+
+    >>> outer_derivative("1/(2 sqrt(1+x^2))", "sqrt(u)", "u", "1 + x^2", "dy_du",
+    ...                  symbols=["x"], domain={"x": (0.1, 3)})  # doctest: +NORMALIZE_WHITESPACE
+    dy_du reads as 1/(2*sqrt(x**2 + 1)): an expression in x.
+    dy_du: correct, it is the derivative of sqrt(u) in u, at your u (checked at 40 points).
+    """
+    import sympy as sp
+
+    names = list(symbols)
+    # u may stay in the answer only where the hidden test reads it (for partial credit).
+    form.expression(answer, [*names, stand_in] if "unsubstituted" in options else names, name,
+                    later=False)
+    own = form.read_expression(inner, names, inner_name)
+    variable = sp.Symbol(stand_in)
+    link = sp.diff(parse(outer, symbols=[*names, stand_in]), variable)
+    if "unsubstituted" in options:  # u left in the answer stands for the student's own u
+        options["unsubstituted"] = {stand_in: own}
+    options.setdefault("part", name)
+    verdict = compare(answer, link.xreplace({variable: own}), **options)
+    if not verdict.passed:
+        raise FormativeCheckFailed(verdict.message, verdict.code)
+    print(f"{name}: correct, it is the derivative of {outer} in {stand_in}, at your "
+          f"{inner_name} (checked at {verdict.details.get('points', 40)} points).")
+
+
 def gradient_function(answer: Any, of: str | None, wrt: Sequence[str],
                       name: str = "your function", *, symbols: Sequence[str],
                       held: dict[str, str] | None = None, given: Sequence[str] | None = None,

@@ -104,6 +104,19 @@ class ShownGradient:
 
 
 @dataclass(frozen=True)
+class OuterLink:
+    """What a question shows that determines the outer link of a chain: the derivative of
+    ``outer`` (written in ``stand_in``) with respect to it, the student's own answer
+    ``inner`` (an answer name: q02's u) put back in. A part given one as ``formative`` gets
+    a :func:`calcrl_checks.cells.formative.outer_derivative` check, with the part's options.
+    """
+
+    outer: Any
+    stand_in: Any
+    inner: str
+
+
+@dataclass(frozen=True)
 class Composed:
     """What a question shows that determines an inner function: the whole function ``whole``
     is ``outer`` (written in the inner function's name ``stand_in``) applied to the answer
@@ -200,8 +213,8 @@ class Part:
                  key: str | None = None, cell: str | None = None,
                  answer_cell: str | None = None, solution: str | None = None,
                  label: str | None = None, mistakes: Sequence[Mistake] = (),
-                 formative: bool | Composed | Recomputed | ShownDerivative | ShownGradient
-                 | ShownTensor | Stated | ValueAt = False,
+                 formative: bool | Composed | OuterLink | Recomputed | ShownDerivative
+                 | ShownGradient | ShownTensor | Stated | ValueAt = False,
                  **options: Any) -> None:
         self.name = name
         self.points = points
@@ -255,6 +268,8 @@ class Part:
             return _shown_tensor_code(self, self.formative, question)
         if isinstance(self.formative, Recomputed):
             return _recomputed_code(self, self.formative, question)
+        if isinstance(self.formative, OuterLink):
+            return _outer_link_code(self, self.formative, question)
         if isinstance(self.formative, ValueAt):
             return _value_at_code(self, self.formative, question)
         if isinstance(self.formative, Stated):
@@ -392,6 +407,31 @@ def _stated_code(part: Part, stated: Stated, question: str) -> str:
                             "before you submit.", 97, break_long_words=False)
     return (textwrap.indent(comment, "# ") + f"\nfrom calcrl_checks import {imports}\n"
             + _wrapped("formative.stated(", arguments) + "\n")
+
+
+def _outer_link_code(part: Part, link: OuterLink, question: str) -> str:
+    """The visible check of a chain's outer link: the outer function the question shows and
+    the student's own inner function, never the inner function the question asks for."""
+    import textwrap
+
+    import sympy as sp
+
+    outer = sp.sstr(link.outer)
+    names = sorted({s.name for s in part.args[0].free_symbols}) if part.args else ["x"]
+    arguments: list[str | Listed] = [
+        part.answer, _literal(outer), _literal(str(link.stand_in)), link.inner,
+        _literal(part.answer), f"symbols={_literal(names)}",
+        f"inner_name={_literal(link.inner)}"]
+    options, imports = _written_options(part, question, leave_out=("unsubstituted",))
+    if "unsubstituted" in part.options:  # the student's own inner function stands for u
+        options.insert(0, f"unsubstituted={{{_literal(str(link.stand_in))}: {link.inner}}}")
+    arguments += options
+    comment = textwrap.fill(f"Visible check: is {part.answer} the derivative of {outer} in "
+                            f"{link.stand_in}, with your {link.inner} put back in? Whether "
+                            f"{link.inner} itself is right is its own check.", 97,
+                            break_long_words=False)
+    return (textwrap.indent(comment, "# ") + f"\nfrom calcrl_checks import {imports}\n"
+            + _wrapped("formative.outer_derivative(", arguments) + "\n")
 
 
 def _recomputed_code(part: Part, recomputed: Recomputed, question: str) -> str:

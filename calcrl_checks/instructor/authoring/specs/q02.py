@@ -6,7 +6,8 @@ import sympy as sp
 
 from calcrl_checks import Hint, check, check_derivative
 
-from calcrl_checks.instructor.authoring.specs import Composed, Mistake, Part, Question, ValueAt
+from calcrl_checks.instructor.authoring.specs import (Composed, Mistake, OuterLink, Part,
+                                                       Question, ValueAt)
 
 x, U = sp.Symbol("x"), sp.Symbol("u")   # u: the inner function's name, as the notebook has it
 INNER = 1 + x ** 2
@@ -26,7 +27,8 @@ QUESTION = Question("q02", "q02_chain_rule.ipynb", (
         Hint("Your expression is off by a constant: look again at everything under "
              "the square root.", match=x ** 2, code="additive_constant")]),
     Part("dy_du", 1, check, 1 / (2 * sp.sqrt(INNER)), domain={"x": (0.1, 3)},
-         unsubstituted={"u": INNER}, scores={"unsubstituted": 0.5}, hints=[
+         unsubstituted={"u": INNER}, scores={"unsubstituted": 0.5},
+         formative=OuterLink(sp.sqrt(U), U, "u"), hints=[
              Hint("You substituted x where u belongs: the outer derivative is evaluated at "
                   "u = g(x), the whole inner function.", match=1 / (2 * sp.sqrt(x)),
                   code="wrong_substitution"),
