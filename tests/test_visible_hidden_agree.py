@@ -154,6 +154,7 @@ def test_visible_function_checks_leave_no_value_nbgrader_could_read_as_a_score()
 def _formative_cells():
     """(test cell, its visible code) for each test cell whose visible check is formative."""
     import json
+    import re
 
     from calcrl_checks.engine.hidden import segments
     from notebooks import SOURCE, test_cells
@@ -163,7 +164,8 @@ def _formative_cells():
         for cell in json.loads(path.read_text())["cells"]:
             grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
             code = "".join(s.code for s in segments("".join(cell["source"])) if not s.hidden)
-            if "formative." in code:
+            # saying a value is graded after submission judges nothing, so it is no check
+            if re.search(r"formative\.(?!graded_after_submission)\w+\(", code):
                 visible[grade_id] = code
     return [(cell, visible[cell.grade_id]) for cell in test_cells() if cell.grade_id in visible]
 
