@@ -8,11 +8,14 @@ under a Content-Security-Policy.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from calcrl_checks.outcome.codes import CORRECT, DID_NOT_RUN, INTERNAL_ERROR, NOT_ANSWERED
 from calcrl_checks.instructor.grading import accounts
@@ -230,120 +233,98 @@ def _page(summary: ClassSummary) -> str:
                   rows=rows)
 
 
-def _png(figure) -> str:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
-def _score_chart(summary: ClassSummary) -> str:
+@contextlib.contextmanager
+def _chart(width: float, height: float) -> Iterator[Any]:
+    """One chart's axes, drawn off screen; the figure is closed whatever happens."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fractions = summary.notebook_fractions()
-    figure, axes = plt.subplots(figsize=(10, 4))
-    if fractions:
-        axes.boxplot(list(fractions.values()), showmeans=True)
-        axes.set_xticks(range(1, len(fractions) + 1),
-                        [name.split("_")[0] for name in fractions], rotation=0)
-    axes.set_ylabel("fraction of graded points")
-    axes.set_ylim(-0.05, 1.05)
-    axes.set_title("Scores per question (box: quartiles, triangle: mean)")
+    figure, axes = plt.subplots(figsize=(width, height))
     try:
-        return _png(figure)
+        yield axes
     finally:
         plt.close(figure)
 
 
+def _png(axes: Any) -> str:
+    buffer = io.BytesIO()
+    axes.figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _score_chart(summary: ClassSummary) -> str:
+    fractions = summary.notebook_fractions()
+    with _chart(10, 4) as axes:
+        if fractions:
+            axes.boxplot(list(fractions.values()), showmeans=True)
+            axes.set_xticks(range(1, len(fractions) + 1),
+                            [name.split("_")[0] for name in fractions], rotation=0)
+        axes.set_ylabel("fraction of graded points")
+        axes.set_ylim(-0.05, 1.05)
+        axes.set_title("Scores per question (box: quartiles, triangle: mean)")
+        return _png(axes)
+
+
 def _diagnosis_chart(summary: ClassSummary) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     labels, shares = [], []
     for part in summary.parts:
         for code, share in part.mistakes():
             labels.append(f"{part.notebook.split('_')[0]} {part.part}: {describe(code)}")
             shares.append(share)
     order = sorted(range(len(shares)), key=lambda i: shares[i])[-25:]
-    figure, axes = plt.subplots(figsize=(10, max(2.5, 0.3 * len(order) + 1)))
-    axes.barh([labels[i] for i in order], [100 * shares[i] for i in order], color="#c0504d")
-    axes.set_xlabel("% of graded students")
-    axes.set_xlim(0, 100)
-    axes.set_title("How often each diagnosis occurred")
-    try:
-        return _png(figure)
-    finally:
-        plt.close(figure)
+    with _chart(10, max(2.5, 0.3 * len(order) + 1)) as axes:
+        axes.barh([labels[i] for i in order], [100 * shares[i] for i in order],
+                  color="#c0504d")
+        axes.set_xlabel("% of graded students")
+        axes.set_xlim(0, 100)
+        axes.set_title("How often each diagnosis occurred")
+        return _png(axes)
 
 
 def _items_chart(summary: ClassSummary) -> str:
     """Facility against discrimination, one point per part; flagged parts marked and named."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     shown = [(item, item.facility, item.discrimination) for item in summary.items
              if item.facility is not None and item.discrimination is not None]
-    figure, axes = plt.subplots(figsize=(10, 4.5))
-    for flagged, colour, label in ((False, "#4a7ebb", "part"), (True, "#c0504d", "worth a look")):
-        group = [(item, x, y) for item, x, y in shown if bool(item.flag) == flagged]
-        if group:
-            axes.scatter([x for _, x, _ in group], [y for _, _, y in group],
-                         color=colour, label=label, s=28)
-        for item, x, y in group if flagged else []:
-            axes.annotate(f"{item.notebook.split('_')[0]} {item.part}", (x, y), fontsize=8,
-                          xytext=(4, 4), textcoords="offset points")
-    axes.axhline(0.2, color="#999", lw=0.8, ls="--")
-    axes.set_xlim(-0.05, 1.05)
-    axes.set_ylim(-1.05, 1.05)
-    axes.set_xlabel("facility (mean fraction of the part's points)")
-    axes.set_ylabel("discrimination (item-rest)")
-    axes.set_title("Each part: how easy, and how well it separates the class")
-    if shown:
-        axes.legend(loc="lower left")
-    try:
-        return _png(figure)
-    finally:
-        plt.close(figure)
+    with _chart(10, 4.5) as axes:
+        for flagged, colour, label in ((False, "#4a7ebb", "part"),
+                                       (True, "#c0504d", "worth a look")):
+            group = [(item, x, y) for item, x, y in shown if bool(item.flag) == flagged]
+            if group:
+                axes.scatter([x for _, x, _ in group], [y for _, _, y in group],
+                             color=colour, label=label, s=28)
+            for item, x, y in group if flagged else []:
+                axes.annotate(f"{item.notebook.split('_')[0]} {item.part}", (x, y), fontsize=8,
+                              xytext=(4, 4), textcoords="offset points")
+        axes.axhline(0.2, color="#999", lw=0.8, ls="--")
+        axes.set_xlim(-0.05, 1.05)
+        axes.set_ylim(-1.05, 1.05)
+        axes.set_xlabel("facility (mean fraction of the part's points)")
+        axes.set_ylabel("discrimination (item-rest)")
+        axes.set_title("Each part: how easy, and how well it separates the class")
+        if shown:
+            axes.legend(loc="lower left")
+        return _png(axes)
 
 
 def _reteach_chart(summary: ClassSummary) -> str:
     """The reteach list's first ten misconceptions as bars of students x points lost."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     first = list(reversed(summary.reteach[:10]))
-    figure, axes = plt.subplots(figsize=(10, max(2.5, 0.35 * len(first) + 1)))
-    axes.barh([item.code for item in first], [item.weight for item in first], color="#c0504d")
-    axes.set_xlabel("students affected x points lost")
-    axes.set_title("What to reteach first")
-    try:
-        return _png(figure)
-    finally:
-        plt.close(figure)
+    with _chart(10, max(2.5, 0.35 * len(first) + 1)) as axes:
+        axes.barh([item.code for item in first], [item.weight for item in first],
+                  color="#c0504d")
+        axes.set_xlabel("students affected x points lost")
+        axes.set_title("What to reteach first")
+        return _png(axes)
 
 
 def _totals_chart(summary: ClassSummary) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     totals = [g.score for g in summary.grades.values()]
     top = max((g.max_score for g in summary.grades.values()), default=100.0)
-    figure, axes = plt.subplots(figsize=(10, 3))
-    axes.hist(totals, bins=20, range=(0, top), color="#4a7ebb", edgecolor="white")
-    axes.set_xlabel(f"total points (of {top:g}; written answers awaiting a TA count 0)")
-    axes.set_ylabel("students")
-    axes.set_title("Totals")
-    try:
-        return _png(figure)
-    finally:
-        plt.close(figure)
+    with _chart(10, 3) as axes:
+        axes.hist(totals, bins=20, range=(0, top), color="#4a7ebb", edgecolor="white")
+        axes.set_xlabel(f"total points (of {top:g}; written answers awaiting a TA count 0)")
+        axes.set_ylabel("students")
+        axes.set_title("Totals")
+        return _png(axes)

@@ -462,6 +462,7 @@ def _shown_tensor_code(part: Part, shown: ShownTensor, question: str) -> str:
     """The visible check of a tensor answer: the part's own autograd check, with the point
     and formula the question states (its value and slope are worked out in the kernel) and
     the other answers it reads."""
+    # Only `calcrl specs --write` writes visible checks: grading never loads these checks.
     from calcrl_checks.cells.formative import TENSOR_CHECKS
 
     if part.check.__name__ not in TENSOR_CHECKS:
