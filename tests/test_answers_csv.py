@@ -15,7 +15,7 @@ from gradebooks import ASSIGNMENT, NBGRADER_WARNS, ability_class
 from calcrl_checks.instructor.results.answers import class_answers, write_answers_csv
 from calcrl_checks.instructor.results.items import class_items
 
-pytestmark = [pytest.mark.course, NBGRADER_WARNS]
+pytestmark = pytest.mark.course
 
 #: What the hostile student of the class typed, one answer per part.
 HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+cmd|' /C calc'!A0", "@SUM(A1)",
@@ -36,6 +36,7 @@ def _class(tmp_path, students=12, pending=frozenset({"s03", "s07"})):
     return course, records, everyone
 
 
+@NBGRADER_WARNS
 def test_the_item_table_is_recomputable_from_answers_csv_with_pandas(tmp_path):
     course, records, everyone = _class(tmp_path)
     rows = class_answers(course, ASSIGNMENT, everyone, records)
@@ -58,6 +59,7 @@ def test_the_item_table_is_recomputable_from_answers_csv_with_pandas(tmp_path):
                 pytest.approx(item.discrimination, abs=1e-12)
 
 
+@NBGRADER_WARNS
 def test_a_part_waiting_for_a_ta_has_an_empty_score_never_zero(tmp_path):
     course, records, everyone = _class(tmp_path)
     path = write_answers_csv(class_answers(course, ASSIGNMENT, everyone, records),
@@ -68,6 +70,7 @@ def test_a_part_waiting_for_a_ta_has_an_empty_score_never_zero(tmp_path):
     assert all(float(r["score"]) >= 0 for r in rows if r["score"] != "")
 
 
+@NBGRADER_WARNS
 def test_each_row_holds_its_own_answer_code_and_score(tmp_path):
     course, records, everyone = _class(tmp_path, pending=frozenset())
     path = write_answers_csv(class_answers(course, ASSIGNMENT, everyone, records),
@@ -81,6 +84,7 @@ def test_each_row_holds_its_own_answer_code_and_score(tmp_path):
             assert row["answer"] == record.answer
 
 
+@NBGRADER_WARNS
 def test_no_field_starts_a_formula_or_carries_a_control_character(tmp_path):
     course, records, everyone = _class(tmp_path)
     path = write_answers_csv(class_answers(course, ASSIGNMENT, everyone, records),
@@ -96,6 +100,7 @@ def test_no_field_starts_a_formula_or_carries_a_control_character(tmp_path):
         assert all(not field.startswith(("=", "+", "@")) for field in row), row
 
 
+@NBGRADER_WARNS
 def test_pseudonyms_replace_every_id_and_keep_every_row(tmp_path):
     course, records, everyone = _class(tmp_path)
     rows = class_answers(course, ASSIGNMENT, everyone, records)
